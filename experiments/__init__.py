@@ -1,0 +1,1 @@
+"""Experiments: scenarios, runs, sweeps, analysis and reports for the Uptake model."""

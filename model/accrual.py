@@ -1,0 +1,87 @@
+"""Pension months, points, breaks in coverage (断保), cash-outs and money flows.
+
+Contribution base of a covered worker (yuan/month): her wage, floored at
+``base_floor_share`` of the local average wage and capped at 3 times it; a firm
+paying on the floor uses the floor. Employer and employee contributions are the
+rates times the base for each covered scheme; a subsidy pays a share of them
+(at most ``subsidy_cap`` yuan per worker a month) until the budget is spent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.codes import N_SCHEMES, Scheme
+from model.compliance import employer_rates
+from model.enrolment import has
+from model.levers import Levers
+from model.params import Params
+from model.table import AgentTable
+
+INT16_MAX = np.iinfo(np.int16).max
+
+
+def cash_out(
+    w: AgentTable, movers: np.ndarray, portability: float, propensity: float, u: np.ndarray
+) -> int:
+    """Cross-region movers whose rights do not follow them may cash out (退保) and lose years."""
+    has_years = w.contrib_months[movers] > 0
+    lose = has_years & (u[movers] < (1.0 - portability) * propensity)
+    w.contrib_months[movers[lose]] = 0
+    w.points[movers] = 0  # points are local: they stay in the old city
+    return int(lose.sum())
+
+
+def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
+    """Count covered -> not covered transitions and update spells. ``before``: last bits."""
+    any_before = before != 0
+    any_now = w.covered != 0
+    broke = any_before & ~any_now
+    pension_broke = has(before, Scheme.PENSION) & ~has(w.covered, Scheme.PENSION)
+    w.n_breaks[broke] += 1
+    employed_uncovered = (w.employer >= 0) & ~any_now
+    w.months_uncovered[:] = np.where(
+        employed_uncovered, np.minimum(w.months_uncovered + 1, INT16_MAX), 0
+    )
+    return {"new_breaks": int(broke.sum()), "new_breaks_pension": int(pension_broke.sum())}
+
+
+def accrue_pension(w: AgentTable) -> None:
+    """One more contribution month (and one point) for everyone whose pension is paid."""
+    paid = has(w.covered, Scheme.PENSION)
+    w.contrib_months[paid] = np.minimum(w.contrib_months[paid] + 1, INT16_MAX)
+    w.points[paid] = np.minimum(w.points[paid] + 1, INT16_MAX)
+
+
+def money(
+    w: AgentTable,
+    f: AgentTable,
+    p: Params,
+    levers: Levers,
+    wage_index: float,
+    subsidy_left: float,
+    scale: float,
+) -> dict[str, float]:
+    """Contributions, subsidies and employer cost this month, in real yuan."""
+    rows = np.flatnonzero(w.covered)
+    emp = w.employer[rows]
+    floor = p.base_floor_share * p.local_average_wage * wage_index
+    true_base = np.clip(w.wage[rows], floor, 3.0 * p.local_average_wage * wage_index)
+    base = np.where(f.full_base[emp], true_base, floor)
+    bits = w.covered[rows]
+    er = employer_rates(p, levers, w.industry[rows])
+    ee = np.zeros(N_SCHEMES)
+    ee[Scheme.PENSION] = p.employee_rate_pension
+    ee[Scheme.MEDICAL] = p.employee_rate_medical
+    ee[Scheme.UNEMPLOYMENT] = p.employee_rate_unemployment
+    paid = ((bits[:, None] >> np.arange(N_SCHEMES, dtype=np.uint8)) & 1).astype(np.float64)
+    employer = (er * paid).sum(axis=1) * base
+    employee = (paid @ ee) * base
+    subsidy = levers.worker_subsidy_share * employee + levers.firm_subsidy_share * employer
+    subsidy = np.minimum(subsidy, levers.subsidy_cap).sum() * scale
+    subsidy = min(subsidy, max(subsidy_left, 0.0))
+    return {
+        "contribution_income_yuan": float((employer.sum() + employee.sum()) * scale),
+        "employer_contributions_yuan": float(employer.sum() * scale),
+        "subsidy_spending_yuan": float(subsidy),
+    }

@@ -1,0 +1,126 @@
+"""Shocks (injury, illness, maternity, dismissal, wage arrears) and labour disputes.
+
+One uniform per worker partitions the month's individual shocks (they are rare and
+treated as exclusive): injury with the industry's risk, serious illness, a birth
+(women aged 20-35). A firm falls into wage arrears with probability
+``arrears_per_year`` converted to a month; all its workers are then aggrieved.
+A worker is aggrieved by a shock the relevant scheme does not cover (injury ->
+injury, illness -> medical, birth -> maternity, dismissal -> unemployment) or by
+arrears. An aggrieved worker files a case with probability
+
+    p_file = dispute_propensity * (1 + awareness_dispute_gain * awareness)
+             * (1 + contract_dispute_gain * contract) * (1 + union_dispute_gain * union)
+
+If ``collective_threshold`` or more workers of one firm file in a month, their
+cases form one collective dispute. Workers win a share ``worker_win_share``
+(Shanghai arbitration 2008); a won case costs the firm ``compensation_months`` of
+wage and, for a worker still employed, makes the firm declare her from then on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import sectors
+from model.codes import Scheme
+from model.enrolment import has
+from model.labour_market import monthly
+from model.levers import Levers
+from model.params import Params
+from model.table import AgentTable
+
+
+def aggrieved(
+    w: AgentTable,
+    p: Params,
+    u_shock: np.ndarray,
+    arrears_firm: np.ndarray,
+    leavers: np.ndarray,
+    dismissed_firm: np.ndarray,
+    left_bits: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Rows of aggrieved workers, the firm each one has a grievance against, and shock counts.
+
+    Args:
+        leavers, dismissed_firm, left_bits: this month's separations (see
+            :func:`model.labour_market.separate`).
+    """
+    employed = w.employer >= 0
+    p_injury = sectors.INDUSTRY_INJURY_RISK[w.industry] * p.injury_scale / 12.0
+    p_ill = p.illness_per_year / 12.0
+    fertile = w.female & (w.age >= 20) & (w.age < 36)
+    p_birth = np.where(fertile, p.births_per_year / 12.0, 0.0)
+    injured = employed & (u_shock < p_injury)
+    ill = employed & ~injured & (u_shock < p_injury + p_ill)
+    birth = employed & ~injured & ~ill & (u_shock < p_injury + p_ill + p_birth)
+    cov = w.covered
+    grievance = (
+        (injured & ~has(cov, Scheme.INJURY))
+        | (ill & ~has(cov, Scheme.MEDICAL))
+        | (birth & ~has(cov, Scheme.MATERNITY))
+        | (employed & arrears_firm[np.maximum(w.employer, 0)])
+    )
+    rows = np.flatnonzero(grievance)
+    firm = w.employer[rows]
+    dismissed = dismissed_firm >= 0
+    unprotected = dismissed & ~has(left_bits, Scheme.UNEMPLOYMENT)
+    rows = np.concatenate([rows, leavers[unprotected]])
+    firm = np.concatenate([firm, dismissed_firm[unprotected]])
+    counts = {
+        "new_injuries": int(injured.sum()),
+        "new_illnesses": int(ill.sum()),
+        "new_births": int(birth.sum()),
+        "new_dismissals": int(dismissed.sum()),
+    }
+    return rows, firm, counts
+
+
+def file_disputes(
+    w: AgentTable,
+    f: AgentTable,
+    p: Params,
+    levers: Levers,
+    rows: np.ndarray,
+    firm: np.ndarray,
+    u_file: np.ndarray,
+) -> dict[str, object]:
+    """Decide who files, group collective cases, settle outcomes. Returns totals."""
+    union = f.union_rank[firm] < levers.share_union_firms
+    p_file = np.clip(
+        p.dispute_propensity
+        * (1 + p.awareness_dispute_gain * w.awareness[rows])
+        * (1 + p.contract_dispute_gain * w.contract[rows])
+        * (1 + p.union_dispute_gain * union),
+        0.0,
+        1.0,
+    )
+    u = u_file[rows]
+    files = u < p_file
+    filers, at = rows[files], firm[files]
+    # Re-use the uniform: given u < p_file, u / p_file is uniform on [0, 1).
+    won = u[files] / np.maximum(p_file[files], 1e-12) < p.worker_win_share
+    per_firm = np.bincount(at, minlength=f.n)
+    collective = per_firm >= p.collective_threshold
+    n_collective = int(collective.sum())
+    n_individual = int((~collective[at]).sum())
+    wage = np.where(w.wage[filers] > 0, w.wage[filers], p.mean_wage)
+    compensation = float((won * wage * p.compensation_months).sum())
+    w.n_disputes[filers] += 1
+    still_there = won & (w.employer[filers] == at)
+    w.declare_rank[filers[still_there]] = 0.0
+    w.opted_out[filers[still_there]] = False
+    f.complaints[:] = np.minimum(per_firm, np.iinfo(np.int16).max)
+    return {
+        "firm_had_dispute": per_firm > 0,
+        "new_disputes": n_individual + n_collective,
+        "new_collective_disputes": n_collective,
+        "new_disputants": int(filers.size),
+        "new_disputes_won": int(won.sum()),
+        "n_aggrieved": int(rows.size),
+        "compensation_yuan": compensation,
+    }
+
+
+def arrears_firms(p: Params, u_firm: np.ndarray) -> np.ndarray:
+    """Firms that fall into wage arrears this month."""
+    return u_firm < monthly(p.arrears_per_year)

@@ -1,0 +1,121 @@
+"""Separation from employers and re-employment, possibly in another region.
+
+Monthly separation hazard of an employed worker (``turnover_per_year`` converted once):
+
+    p_sep = [1 - (1 - turnover_per_year)^(1/12)] * industry multiplier
+            * (1 - insured_attachment * insured) * (1 - contract_attachment * contract)
+            * (1 - union_attachment * union)
+
+A share ``share_dismissal`` of separations are dismissals (an unemployment shock).
+Job seekers find a job with probability 1 / months_out_of_work a month; a share
+``share_moves_cross_region`` of hires are drawn anywhere in the country (by the
+regional shares of migrant employment), the rest in the seeker's region; the firm
+is drawn with probability proportional to its target size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import sectors
+from model.table import AgentTable
+
+CONTRACT_IF_FORMAL = 0.8  # assumption: chance a formal firm signs a written contract
+CONTRACT_IF_INFORMAL = 0.1  # assumption: same for an informal firm
+
+
+def monthly(rate_per_year: float) -> float:
+    """Monthly probability of an event with the given annual probability."""
+    return 1.0 - (1.0 - min(rate_per_year, 0.999999)) ** (1.0 / 12.0)
+
+
+def separation_probability(
+    w: AgentTable, union: np.ndarray, p, turnover_per_year: float
+) -> np.ndarray:
+    """Monthly separation probability of every worker (0 for those without a job)."""
+    employed = w.employer >= 0
+    insured = w.covered != 0
+    prob = (monthly(turnover_per_year) * sectors.INDUSTRY_TURNOVER[w.industry]).astype(np.float32)
+    prob *= 1.0 - p.insured_attachment * insured
+    prob *= 1.0 - p.contract_attachment * w.contract
+    prob *= 1.0 - p.union_attachment * (union[np.maximum(w.employer, 0)] & employed)
+    prob[~employed] = 0.0
+    return prob
+
+
+def separate(
+    w: AgentTable, prob: np.ndarray, share_dismissal: float, u: np.ndarray, month: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """End jobs where ``u < prob``; dismissals are the lowest ``share_dismissal`` of those.
+
+    Returns:
+        Rows that separated, the firm each dismissed worker left (-1 if voluntary),
+        and the coverage bits each leaver had in her last month.
+    """
+    leaving = np.flatnonzero(u < prob)
+    dismissed_firm = np.where(
+        u[leaving] < prob[leaving] * share_dismissal, w.employer[leaving], -1
+    ).astype(np.int32)
+    left_bits = w.covered[leaving].copy()
+    w.employer[leaving] = -1
+    w.wage[leaving] = 0.0
+    w.contract[leaving] = False
+    w.ti_separated[leaving] = month
+    return leaving, dismissed_firm, left_bits
+
+
+class Vacancies:
+    """Firm sampling by region with probability proportional to target size."""
+
+    def __init__(self, firms: AgentTable) -> None:
+        """Precompute cumulative hiring weights; firms must be sorted by region."""
+        if np.any(np.diff(firms.region) < 0):
+            raise ValueError("firms must be sorted by region")
+        self.cum = np.cumsum(firms.size_target, dtype=np.float64)
+        starts = np.searchsorted(firms.region, np.arange(len(sectors.WORK_SHARE) + 1))
+        self.start = starts[:-1]
+        self.stop = starts[1:]
+        if np.any(self.stop <= self.start):
+            raise ValueError("every region needs at least one firm; raise n_workers")
+        before = np.concatenate([[0.0], self.cum])
+        self.lo = before[self.start]
+        self.hi = before[self.stop]
+
+    def draw(self, region: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A firm in each given region, for uniforms ``u``."""
+        target = self.lo[region] + u * (self.hi[region] - self.lo[region])
+        firm = np.searchsorted(self.cum, target, side="right")
+        return np.clip(firm, self.start[region], self.stop[region] - 1).astype(np.int32)
+
+
+def choose_region(current: np.ndarray, share_cross: float, u: np.ndarray) -> np.ndarray:
+    """Stay in ``current`` unless ``u < share_cross``; movers draw a region by employment share."""
+    moving = u < share_cross
+    # Re-use the uniform: given u < share_cross, u / share_cross is uniform on [0, 1).
+    u_dest = u / max(share_cross, 1e-12)
+    dest = np.searchsorted(np.cumsum(sectors.WORK_SHARE), u_dest, side="right")
+    dest = np.minimum(dest, len(sectors.WORK_SHARE) - 1)
+    return np.where(moving, dest, current).astype(np.int8)
+
+
+def hire(
+    w: AgentTable,
+    f: AgentTable,
+    rows: np.ndarray,
+    firm: np.ndarray,
+    wage_index: float,
+    mean_wage: float,
+    u_contract: np.ndarray,
+    u_rank: np.ndarray,
+    month: int,
+) -> None:
+    """Start jobs for workers ``rows`` at firms ``firm`` (uniforms already indexed by row)."""
+    w.employer[rows] = firm
+    w.region[rows] = f.region[firm]
+    w.industry[rows] = f.industry[firm]
+    w.wage[rows] = mean_wage * wage_index * f.wage_level[firm] * w.skill[rows]
+    p_contract = np.where(f.formal[firm], CONTRACT_IF_FORMAL, CONTRACT_IF_INFORMAL)
+    w.contract[rows] = u_contract < p_contract
+    w.declare_rank[rows] = u_rank
+    w.opted_out[rows] = False
+    w.ti_hired[rows] = month

@@ -1,0 +1,535 @@
+"""``UptakeModel``: migrant workers, firms and the local agency as a vectorised Mesa model."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model import accrual, compliance, demography, disputes, enforcement, enrolment
+from model import labour_market as lm
+from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES, Scheme
+from model.levers import Levers
+from model.outcomes import COUNTS, FLOWS, OUTCOMES, Recorder, all_columns, cum_name
+from model.params import Params
+from model.policies import Policy, levers_for_month
+from model.population import new_firms, new_workers
+
+#: Sub-steps in run order; each random one draws from its own stream (common random numbers).
+SUBSTEPS = (
+    "apply_policies",
+    "age_and_replace",
+    "separate",
+    "match",
+    "decide_compliance",
+    "inspect",
+    "enrol",
+    "shock_and_dispute",
+    "learn",
+    "accrue",
+    "record",
+)
+_STREAM_ID = {name: i for i, name in enumerate(("init", *SUBSTEPS))}
+BREAKDOWNS = ("industry", "region", "age_band", "sex", "education", "origin")
+
+
+class UptakeModel(mesa.Model):
+    """Social-insurance coverage of migrant workers; one step is one month.
+
+    Sub-steps, in run order (see ``docs/ODD.md`` for the equations):
+
+    1. ``_apply_policies``: this month's levers from parameters and policies in force.
+    2. ``_age_and_replace``: ageing; retirees (vested or not) replaced by young entrants.
+    3. ``_separate``: job separations at the turnover hazard (dismissals among them).
+    4. ``_match``: job seekers hired, some across regions; cash-outs on unprotected moves.
+    5. ``_decide_compliance``: firms under review choose schemes, declared share and base.
+    6. ``_inspect``: the agency inspects, detects evasion, collects arrears and fines.
+    7. ``_enrol``: new hires and reviewing workers opt in or out; coverage is set.
+    8. ``_shock_and_dispute``: injuries, illness, births, dismissals and arrears; disputes.
+    9. ``_learn``: firms update perceived risk; workers' awareness and trust move.
+    10. ``_accrue``: pension months, points, breaks, contributions and subsidies.
+    11. ``_record``: the month's outcomes into the results table and the DataCollector.
+
+    Args:
+        policies: policy objects (see :mod:`model.policies`), applied in order.
+        **params: any field of :class:`model.params.Params` (flat keywords).
+
+    Attributes:
+        params: the validated parameters; ``params.seed`` is the seed actually used.
+        workers, firms: struct-of-arrays agent tables (one row per agent).
+        levers: the levers in force this month.
+        datacollector: Mesa DataCollector with every outcome, one row per month (0 = start).
+    """
+
+    def __init__(self, policies: Iterable[Policy] = (), **params: Any) -> None:
+        """Validate parameters, draw the starting population and record month 0."""
+        if params.get("seed") is None:
+            params["seed"] = int(np.random.SeedSequence().entropy % (2**63))
+        self.params = Params.build(**params)
+        super().__init__(seed=self.params.seed)
+        self.policies = tuple(policies)
+        for policy in self.policies:
+            if not isinstance(policy, Policy):
+                raise ValueError(f"policies must be Policy objects; got {policy!r}")
+        p = self.params
+        self.scale = p.real_scale()
+        rng = self._stream("init", 0)
+        self.workers = new_workers(p, rng)
+        self.firms = new_firms(p, rng)
+        self.vacancies = lm.Vacancies(self.firms)
+        self.status_quo = Levers.status_quo(p)
+        self.levers = levers_for_month(self.status_quo, self.policies, 1)
+        self.results = Recorder()
+        self._month: dict[str, Any] = {}
+        self._cum = dict.fromkeys(FLOWS, 0.0)
+        self.current: dict[str, float] = {}
+        self._start(rng)
+        self._burn_in()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in all_columns()}
+        )
+        self._record(0)
+
+    # --- construction ---------------------------------------------------------------
+    @classmethod
+    def from_preset(cls, name: str, **overrides: Any) -> UptakeModel:
+        """Build from a named parameter preset (e.g. ``"calibrated"``) plus overrides."""
+        from model.presets import load_preset
+
+        return cls(**{**load_preset(name), **overrides})
+
+    def _stream(self, substep: str, month: int) -> np.random.Generator:
+        """The random stream of one sub-step in one month, derived from the root seed."""
+        seq = np.random.SeedSequence(self.params.seed, spawn_key=(_STREAM_ID[substep], month))
+        return np.random.Generator(np.random.PCG64(seq))
+
+    def _start(self, rng: np.random.Generator) -> None:
+        """Employ the starting workers, let firms choose, workers enrol (month 0)."""
+        p, w, f = self.params, self.workers, self.firms
+        p_sep = lm.monthly(p.turnover_per_year)
+        p_find = 1.0 / p.months_out_of_work
+        employed = np.flatnonzero(rng.random(w.n) < p_find / (p_find + p_sep))
+        firm = self.vacancies.draw(w.region[employed], rng.random(employed.size))
+        lm.hire(
+            w,
+            f,
+            employed,
+            firm,
+            self._wage_index(0),
+            p.mean_wage,
+            rng.random(employed.size),
+            rng.random(employed.size),
+            month=0,
+        )
+        f.headcount[:] = np.bincount(firm, minlength=f.n)
+        compliance.decide(f, p, self.levers, 0, rng.random(f.n), review_all=True)
+        enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0))
+        w.covered[:] = enrolment.coverage(w, f)
+        self._before = w.covered.copy()
+        self._month = {
+            "new_separations": 0,
+            "new_hires": 0,
+            "new_cross_region_moves": 0,
+            "new_cashouts": 0,
+            "new_retirements": 0,
+            "new_retirements_vested": 0,
+            "new_entrants": 0,
+            "new_breaks": 0,
+            "new_breaks_pension": 0,
+            "new_injuries": 0,
+            "new_illnesses": 0,
+            "new_births": 0,
+            "new_dismissals": 0,
+            "new_disputes": 0,
+            "new_collective_disputes": 0,
+            "new_disputants": 0,
+            "new_disputes_won": 0,
+            "n_aggrieved": 0,
+            "compensation_yuan": 0.0,
+            "n_inspections": 0,
+            "n_detections": 0,
+            "back_payments_yuan": 0.0,
+            "late_fees_yuan": 0.0,
+            "fines_yuan": 0.0,
+            "reputation_loss_yuan": 0.0,
+        }
+
+    def _burn_in(self) -> None:
+        """Run the status quo for ``burn_in_months`` (ages frozen, nothing recorded).
+
+        The internal clock ``t`` (agents' ``ti_`` columns, random-stream keys) counts
+        from the start of the burn-in: calendar month m is ``t = burn_in_months + m``.
+        """
+        saved = self.levers
+        self.levers = self.status_quo
+        for t in range(1, self.params.burn_in_months + 1):
+            self._month = {}
+            self._before = self.workers.covered.copy()
+            self._separate(t)
+            self._match(t)
+            self._decide_compliance(t)
+            self._inspect(t)
+            self._enrol(t)
+            self._shock_and_dispute(t)
+            self._learn(t)
+            self._accrue(t)
+        self.levers = saved
+        self._month = dict.fromkeys(self._month, 0)
+        self._month.update({"new_retirements": 0, "new_retirements_vested": 0, "new_entrants": 0})
+        t0 = self.params.burn_in_months
+        self._month.update(
+            accrual.money(
+                self.workers,
+                self.firms,
+                self.params,
+                self.levers,
+                self._wage_index(t0),
+                0.0,
+                self.scale,
+            )
+        )
+        self._month["subsidy_spending_yuan"] = 0.0
+
+    # --- time -----------------------------------------------------------------------
+    @property
+    def month(self) -> int:
+        """Months simulated so far (Mesa increments ``steps`` before ``step`` runs)."""
+        return self.steps
+
+    def date(self) -> str:
+        """Calendar month of the current step, e.g. ``2011-01``."""
+        m = max(self.steps, 1) - 1
+        return f"{self.params.start_year + m // 12}-{m % 12 + 1:02d}"
+
+    def _wage_index(self, t: int) -> float:
+        """Nominal wage level at internal clock ``t`` relative to January of the start year."""
+        p = self.params
+        return (1.0 + p.wage_growth_per_year) ** ((t - p.burn_in_months) / 12.0)
+
+    def _floor(self, t: int) -> float:
+        """Contribution base floor at internal clock ``t``, yuan/month."""
+        p = self.params
+        return p.base_floor_share * p.local_average_wage * self._wage_index(t)
+
+    def step(self) -> None:
+        """Advance one month through the sub-steps listed in the class docstring."""
+        t = self.params.burn_in_months + self.steps
+        self._month = {}
+        self._apply_policies(t)
+        self._age_and_replace(t)
+        self._separate(t)
+        self._match(t)
+        self._decide_compliance(t)
+        self._inspect(t)
+        self._enrol(t)
+        self._shock_and_dispute(t)
+        self._learn(t)
+        self._accrue(t)
+        self._record(self.steps)
+
+    # --- sub-steps --------------------------------------------------------------------
+    def _apply_policies(self, t: int) -> None:
+        levers = levers_for_month(self.status_quo, self.policies, t - self.params.burn_in_months)
+        if self._cum["subsidy_spending_yuan"] >= levers.subsidy_budget:
+            levers = _without_subsidy(levers)
+        self.levers = levers
+
+    def _age_and_replace(self, t: int) -> None:
+        self._before = self.workers.covered.copy()
+        counts = demography.age_and_replace(
+            self.workers, self.params, self._stream("age_and_replace", t)
+        )
+        self._month.update(counts)
+
+    def _separate(self, t: int) -> None:
+        w, f, p = self.workers, self.firms, self.params
+        union = f.union_rank < self.levers.share_union_firms
+        prob = lm.separation_probability(w, union, p, p.turnover_per_year)
+        u = self._stream("separate", t).random(w.n, dtype=np.float32)
+        self._leavers, self._dismissed_firm, self._left_bits = lm.separate(
+            w, prob, p.share_dismissal, u, t
+        )
+        self._month["new_separations"] = int(self._leavers.size)
+
+    def _match(self, t: int) -> None:
+        w, f, p = self.workers, self.firms, self.params
+        rng = self._stream("match", t)
+        u_find, u_region, u_firm, u_contract, u_rank, u_cash = (
+            rng.random(w.n, dtype=np.float32) for _ in range(6)
+        )
+        seeking = (w.employer < 0) & (w.ti_separated != t)
+        rows = np.flatnonzero(seeking & (u_find < 1.0 / p.months_out_of_work))
+        region = lm.choose_region(w.region[rows], p.share_moves_cross_region, u_region[rows])
+        moved = rows[(region != w.region[rows]) & (w.ti_hired[rows] >= 0)]
+        firm = self.vacancies.draw(region, u_firm[rows])
+        lm.hire(
+            w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract[rows], u_rank[rows], t
+        )
+        cashouts = accrual.cash_out(
+            w, moved, self.levers.portability, p.cash_out_propensity, u_cash
+        )
+        w.trust[moved] += 0.5 * (self.levers.portability - w.trust[moved])
+        emp = w.employer[w.employer >= 0]
+        f.headcount[:] = np.bincount(emp, minlength=f.n)
+        self._month.update(
+            {
+                "new_hires": int(rows.size),
+                "new_cross_region_moves": int(moved.size),
+                "new_cashouts": cashouts,
+            }
+        )
+
+    def _decide_compliance(self, t: int) -> None:
+        u = self._stream("decide_compliance", t).random(self.firms.n)
+        compliance.decide(self.firms, self.params, self.levers, t, u)
+
+    def _inspect(self, t: int) -> None:
+        w, f = self.workers, self.firms
+        rng = self._stream("inspect", t)
+        u_pick, u_detect, u_fine = (rng.random(f.n) for _ in range(3))
+        employed = w.employer >= 0
+        wage_bill = np.bincount(w.employer[employed], weights=w.wage[employed], minlength=f.n)
+        result = enforcement.inspect(
+            f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine
+        )
+        self._inspected = result.pop("inspected")
+        for k in ("back_payments_yuan", "late_fees_yuan", "fines_yuan", "reputation_loss_yuan"):
+            result[k] *= self.scale
+        self._month.update(result)
+
+    def _enrol(self, t: int) -> None:
+        w, f = self.workers, self.firms
+        u = self._stream("enrol", t).random(w.n, dtype=np.float32)
+        enrolment.choose(w, f, self.params, self.levers, t, u, self._floor(t))
+        w.covered[:] = enrolment.coverage(w, f)
+
+    def _shock_and_dispute(self, t: int) -> None:
+        w, f, p = self.workers, self.firms, self.params
+        rng = self._stream("shock_and_dispute", t)
+        u_shock = rng.random(w.n, dtype=np.float32)
+        u_file = rng.random(w.n, dtype=np.float32)
+        u_arrears = rng.random(f.n)
+        rows, firm, counts = disputes.aggrieved(
+            w,
+            p,
+            u_shock,
+            disputes.arrears_firms(p, u_arrears),
+            self._leavers,
+            self._dismissed_firm,
+            self._left_bits,
+        )
+        result = disputes.file_disputes(w, f, p, self.levers, rows, firm, u_file)
+        self._firm_had_dispute = result.pop("firm_had_dispute")
+        result["compensation_yuan"] *= self.scale
+        self._month.update(counts)
+        self._month.update(result)
+
+    def _learn(self, t: int) -> None:
+        w, f, p, lev = self.workers, self.firms, self.params, self.levers
+        compliance.learn_risk(f, p, self._inspected)
+        decay = p.awareness_decay_per_year / 12.0
+        peers = self._firm_had_dispute[np.maximum(w.employer, 0)] & (w.employer >= 0)
+        gain = lev.worker_publicity + p.awareness_from_disputes * peers
+        w.awareness[:] = np.clip(w.awareness * (1 - decay) + gain * (1 - w.awareness), 0, 1)
+        w.trust[:] += (1.0 / 24.0) * (lev.portability - w.trust)
+
+    def _accrue(self, t: int) -> None:
+        w, f, p = self.workers, self.firms, self.params
+        accrual.accrue_pension(w)
+        self._month.update(accrual.record_breaks(w, self._before))
+        left = self.levers.subsidy_budget - self._cum["subsidy_spending_yuan"]
+        self._month.update(
+            accrual.money(w, f, p, self.levers, self._wage_index(t), left, self.scale)
+        )
+
+    def _record(self, month: int) -> None:
+        values = self._month
+        values.update(self._stocks())
+        values["firm_cost_yuan"] = (
+            values["employer_contributions_yuan"]
+            + values["back_payments_yuan"]
+            + values["late_fees_yuan"]
+            + values["fines_yuan"]
+            + values["compensation_yuan"]
+        )
+        self.results.add(month, values)
+        current = dict(values)
+        for k in FLOWS:
+            self._cum[k] += values[k]
+            current[cum_name(k)] = self._cum[k]
+        for k in COUNTS:
+            current[f"{k}_real"] = values[k] * self.scale
+        for k in FLOWS:
+            if k in COUNTS:
+                current[f"{cum_name(k)}_real"] = self._cum[k] * self.scale
+        self.current = current
+        if hasattr(self, "datacollector"):
+            self.datacollector.collect(self)
+
+    def _stocks(self) -> dict[str, float]:
+        w, f = self.workers, self.firms
+        employed = w.employer >= 0
+        n_emp = int(employed.sum())
+        out: dict[str, float] = {"n_workers": w.n, "n_employed": n_emp}
+        per_scheme = np.bincount(
+            np.flatnonzero(
+                np.unpackbits(w.covered[:, None], axis=1, bitorder="little")[:, :5].ravel()
+            )
+            % 5,
+            minlength=5,
+        )
+        for s, name in enumerate(SCHEMES):
+            out[f"n_covered_{name}"] = int(per_scheme[s])
+            out[f"frac_covered_{name}"] = per_scheme[s] / max(n_emp, 1)
+        any_cov = w.covered != 0
+        out["n_covered_any"] = int(any_cov.sum())
+        out["frac_covered_any"] = out["n_covered_any"] / max(n_emp, 1)
+        uncovered = employed & ~any_cov
+        out["n_uncovered_employed"] = int(uncovered.sum())
+        out["mean_months_uncovered"] = (
+            float(w.months_uncovered[uncovered].mean()) if (uncovered.any()) else 0.0
+        )
+        out["frac_contract"] = float(w.contract[employed].mean()) if n_emp else 0.0
+        emp = np.maximum(w.employer, 0)
+        offered = employed & ((f.offers[emp] & enrolment.CONTRIBUTORY_BITS) != 0)
+        out["frac_opted_out"] = float(w.opted_out[offered].mean()) if offered.any() else 0.0
+        declared = employed & (w.declare_rank < f.declared_share[emp]) & (f.offers[emp] != 0)
+        out["n_declared"] = int(declared.sum())
+        out["frac_declared"] = out["n_declared"] / max(n_emp, 1)
+        active = f.headcount > 0
+        offering = active & (f.offers != 0)
+        full = enforcement.evading(f) == 0
+        out["frac_firms_full_compliance"] = float((full & active).sum() / max(active.sum(), 1))
+        out["frac_firms_no_scheme"] = float((active & (f.offers == 0)).sum() / max(active.sum(), 1))
+        out["frac_firms_underdeclaring"] = float(
+            (offering & (f.declared_share < 0.9)).sum() / max(offering.sum(), 1)
+        )
+        out["frac_firms_min_base"] = float((offering & ~f.full_base).sum() / max(offering.sum(), 1))
+        out["mean_perceived_risk"] = float(f.perceived_risk.mean())
+        out["mean_awareness"] = float(w.awareness.mean())
+        return out
+
+    # --- inspection of agents and results --------------------------------------------
+    def results_frame(self) -> pd.DataFrame:
+        """All recorded months (0 = start) as a tidy frame with seed and date columns."""
+        frame = self.results.frame(self.scale, self.params.start_year)
+        frame.insert(0, "seed", self.params.seed)
+        return frame
+
+    def worker(self, i: int) -> dict[str, Any]:
+        """One worker as a record with labels decoded."""
+        return _decode(self.workers.record(i), worker=True, i=i)
+
+    def firm(self, i: int) -> dict[str, Any]:
+        """One firm as a record with labels decoded."""
+        return _decode(self.firms.record(i), worker=False, i=i)
+
+    def workers_frame(self) -> pd.DataFrame:
+        """All workers, one row each, with labels and per-scheme coverage columns."""
+        w = self.workers
+        df = w.frame()
+        df.insert(0, "worker_id", np.arange(w.n))
+        _label_columns(df)
+        for s, name in enumerate(SCHEMES):
+            df[f"covered_{name}"] = (w.covered & (1 << s)) != 0
+        df["age_band"] = _age_band_labels(w.age)
+        return df
+
+    def firms_frame(self) -> pd.DataFrame:
+        """All firms, one row each, with labels and per-scheme offer columns."""
+        f = self.firms
+        df = f.frame()
+        df.insert(0, "firm_id", np.arange(f.n))
+        _label_columns(df)
+        for s, name in enumerate(SCHEMES):
+            df[f"offers_{name}"] = (f.offers & (1 << s)) != 0
+        df["supervised"] = f.unsupervised_rank >= self.levers.share_unsupervised_firms
+        df["union"] = f.union_rank < self.levers.share_union_firms
+        return df
+
+    def breakdown(self, by: str) -> pd.DataFrame:
+        """Coverage of employed workers by group, one row per group.
+
+        Args:
+            by: one of ``industry``, ``region``, ``age_band``, ``sex``, ``education``, ``origin``.
+
+        Returns:
+            Columns ``<by>``, ``n_workers``, ``n_employed`` and ``frac_covered_<scheme>``.
+        """
+        if by not in BREAKDOWNS:
+            raise ValueError(f"by={by!r} is not a breakdown; allowed: {list(BREAKDOWNS)}")
+        w = self.workers
+        if by == "age_band":
+            codes = np.digitize(w.age, [b[2] for b in AGE_BANDS[:-1]])
+            names = [b[0] for b in AGE_BANDS]
+        elif by == "sex":
+            codes, names = w.female.astype(np.int64), list(SEXES)
+        else:
+            codes = getattr(w, by).astype(np.int64)
+            names = list(
+                {
+                    "industry": INDUSTRIES,
+                    "region": REGIONS,
+                    "education": EDUCATIONS,
+                    "origin": REGIONS,
+                }[by]
+            )
+        k = len(names)
+        employed = w.employer >= 0
+        n_all = np.bincount(codes, minlength=k)
+        n_emp = np.bincount(codes[employed], minlength=k)
+        table = {by: names, "n_workers": n_all, "n_employed": n_emp}
+        for s, name in enumerate(SCHEMES):
+            paid = employed & ((w.covered & (1 << s)) != 0)
+            table[f"frac_covered_{name}"] = np.bincount(codes[paid], minlength=k) / np.maximum(
+                n_emp, 1
+            )
+        return pd.DataFrame(table)
+
+
+def _reporter(name: str):
+    def report(model: UptakeModel) -> float:
+        return model.current[name]
+
+    return report
+
+
+def _without_subsidy(levers: Levers) -> Levers:
+    import dataclasses
+
+    return dataclasses.replace(levers, worker_subsidy_share=0.0, firm_subsidy_share=0.0)
+
+
+_LABELS = {"industry": INDUSTRIES, "region": REGIONS, "origin": REGIONS, "education": EDUCATIONS}
+
+
+def _label_columns(df: pd.DataFrame) -> None:
+    for col, names in _LABELS.items():
+        if col in df:
+            df[col] = pd.Categorical.from_codes(df[col].astype(int), categories=list(names))
+    if "female" in df:
+        df.insert(df.columns.get_loc("female"), "sex", np.where(df["female"], "female", "male"))
+
+
+def _age_band_labels(age: np.ndarray) -> np.ndarray:
+    names = np.array([b[0] for b in AGE_BANDS])
+    return names[np.digitize(age, [b[2] for b in AGE_BANDS[:-1]])]
+
+
+def _decode(record: dict[str, Any], worker: bool, i: int) -> dict[str, Any]:
+    out = {("worker_id" if worker else "firm_id"): i}
+    for key, value in record.items():
+        if key in _LABELS:
+            out[key] = _LABELS[key][value]
+        elif key in ("covered", "offers"):
+            out[key] = [name for s, name in enumerate(SCHEMES) if value & (1 << s)]
+        else:
+            out[key] = value
+    return out
+
+
+_ = (OUTCOMES, Scheme, math)

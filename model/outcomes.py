@@ -1,0 +1,137 @@
+"""The monthly outcome table: names, units and meanings, and the recorder.
+
+Naming (Covasim/Starsim style): ``n_`` a stock at the end of the month, ``new_`` a
+flow during the month, ``cum_`` the running total including this month, ``frac_``
+a share. ``n_inspections`` and ``n_detections`` are this month's counts (flows).
+Counts (``n_``/``new_``) are agents; each also appears in real persons as
+``<name>_real`` (times the population ``scale``). Money (``_yuan``) is already in
+real yuan.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.codes import SCHEMES
+
+#: name -> (unit, meaning). Order is the column order of the results frame.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "n_workers": ("agents", "workers in the population"),
+    "n_employed": ("agents", "workers with a job"),
+    **{f"n_covered_{s}": ("agents", f"employed workers whose employer pays {s}") for s in SCHEMES},
+    "n_covered_any": ("agents", "employed workers with at least one scheme paid"),
+    **{
+        f"frac_covered_{s}": ("share", f"share of employed workers whose employer pays {s}")
+        for s in SCHEMES
+    },
+    "frac_covered_any": ("share", "share of employed workers with any scheme paid"),
+    "n_uncovered_employed": ("agents", "employed workers with no scheme paid"),
+    "mean_months_uncovered": ("months", "mean months without cover of uncovered employed"),
+    "frac_contract": ("share", "share of employed workers with a written contract"),
+    "frac_opted_out": ("share", "share of workers offered cover who opted out"),
+    "frac_declared": ("share", "declared over real headcount, all firms"),
+    "n_declared": ("agents", "workers declared by their employer"),
+    "frac_firms_full_compliance": ("share", "firms paying all schemes for all on true wages"),
+    "frac_firms_no_scheme": ("share", "firms paying no scheme"),
+    "frac_firms_underdeclaring": ("share", "firms with cover declaring < 90% of headcount"),
+    "frac_firms_min_base": ("share", "firms with cover paying on the floor base"),
+    "mean_perceived_risk": ("inspections/year", "firms' mean perceived inspection rate"),
+    "mean_awareness": ("0-1", "workers' mean awareness of rights"),
+    "new_breaks": ("agents", "workers going from some cover to none this month"),
+    "new_breaks_pension": ("agents", "workers whose pension stopped being paid this month"),
+    "new_separations": ("agents", "jobs ended this month"),
+    "new_dismissals": ("agents", "jobs ended by dismissal this month"),
+    "new_hires": ("agents", "jobs started this month"),
+    "new_cross_region_moves": ("agents", "hires in another region than the last job"),
+    "new_cashouts": ("agents", "movers who cashed out pension rights (lost years)"),
+    "new_injuries": ("agents", "work injuries"),
+    "new_illnesses": ("agents", "serious illnesses"),
+    "new_births": ("agents", "births"),
+    "new_disputes": ("cases", "labour dispute cases filed (individual + collective)"),
+    "new_collective_disputes": ("cases", "collective dispute cases filed"),
+    "new_disputants": ("agents", "workers filing a dispute"),
+    "new_disputes_won": ("agents", "disputants who won"),
+    "n_aggrieved": ("agents", "workers hit by an uninsured shock or arrears this month"),
+    "n_inspections": ("firms", "inspections this month"),
+    "n_detections": ("firms", "inspections that found evasion this month"),
+    "back_payments_yuan": ("yuan", "arrears collected"),
+    "late_fees_yuan": ("yuan", "late fees collected"),
+    "fines_yuan": ("yuan", "fines imposed"),
+    "reputation_loss_yuan": ("yuan", "business lost by published violators"),
+    "compensation_yuan": ("yuan", "compensation paid on won disputes"),
+    "contribution_income_yuan": ("yuan", "employer + employee contributions to the fund"),
+    "employer_contributions_yuan": ("yuan", "employer contributions"),
+    "subsidy_spending_yuan": ("yuan", "government contribution subsidies"),
+    "firm_cost_yuan": ("yuan", "employer contributions + arrears, fees, fines, compensation"),
+    "new_retirements": ("agents", "workers reaching retirement age"),
+    "new_retirements_vested": ("agents", "retirees with 15+ years of contributions"),
+    "new_entrants": ("agents", "young workers entering"),
+}
+
+FLOWS = [
+    k
+    for k in OUTCOMES
+    if k.startswith("new_") or k.endswith("_yuan") or k in ("n_inspections", "n_detections")
+]
+COUNTS = [k for k in OUTCOMES if k.startswith(("n_", "new_"))]
+
+
+def cum_name(name: str) -> str:
+    """Running-total column of a flow: ``new_x`` -> ``cum_x``, else ``cum_<name>``."""
+    return "cum_" + name.removeprefix("new_")
+
+
+def all_columns() -> list[str]:
+    """Every column of the results frame after ``month``, ``year`` and ``month_of_year``."""
+    return (
+        list(OUTCOMES)
+        + [cum_name(k) for k in FLOWS]
+        + [f"{k}_real" for k in COUNTS]
+        + [f"{cum_name(k)}_real" for k in FLOWS if k in COUNTS]
+    )
+
+
+class Recorder:
+    """Preallocated monthly arrays, one per outcome; grows by doubling."""
+
+    def __init__(self, capacity: int = 128) -> None:
+        """Allocate room for ``capacity`` months."""
+        self.n = 0
+        self.data = {k: np.zeros(capacity) for k in OUTCOMES}
+        self.month = np.zeros(capacity, dtype=np.int32)
+
+    def add(self, month: int, values: dict[str, float]) -> None:
+        """Append one month; ``values`` must hold every outcome."""
+        missing = set(OUTCOMES) - set(values)
+        if missing:
+            raise KeyError(f"outcomes not computed this month: {sorted(missing)}")
+        if self.n == self.month.size:
+            self.month = np.concatenate([self.month, np.zeros_like(self.month)])
+            for k in self.data:
+                self.data[k] = np.concatenate([self.data[k], np.zeros_like(self.data[k])])
+        self.month[self.n] = month
+        for k in OUTCOMES:
+            self.data[k][self.n] = values[k]
+        self.n += 1
+
+    def latest(self, scale: float) -> dict[str, float]:
+        """The last recorded month with cum_ and _real columns."""
+        row = self.frame(scale, start_year=0).iloc[-1]
+        return row.to_dict()
+
+    def frame(self, scale: float, start_year: int) -> pd.DataFrame:
+        """All months as a tidy frame with ``cum_`` and ``_real`` columns."""
+        n = self.n
+        out = {"month": self.month[:n]}
+        out["year"] = start_year + np.maximum(self.month[:n] - 1, 0) // 12
+        out["month_of_year"] = np.where(self.month[:n] == 0, 0, (self.month[:n] - 1) % 12 + 1)
+        out.update({k: v[:n].copy() for k, v in self.data.items()})
+        for k in FLOWS:
+            out[cum_name(k)] = np.cumsum(out[k])
+        for k in COUNTS:
+            out[f"{k}_real"] = out[k] * scale
+        for k in FLOWS:
+            if k in COUNTS:
+                out[f"{cum_name(k)}_real"] = out[cum_name(k)] * scale
+        return pd.DataFrame(out)

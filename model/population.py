@@ -1,0 +1,156 @@
+"""Declared agent state and the synthetic starting population (January of the start year).
+
+Workers and firms are drawn from the national figures in ``inputs.csv`` (age, sex,
+education, origin, region of work, industry, wages); firm traits that no survey
+reports are drawn from the stated assumptions in :class:`model.params.Params`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import sectors
+from model.codes import N_SCHEMES, Industry, Region
+from model.params import Params
+from model.table import AgentTable
+
+NONE = -1  # 'no firm' / 'never' in integer columns
+
+#: Worker columns: name -> (dtype, default, meaning and unit).
+WORKER_COLUMNS = {
+    "age": (np.float32, 30.0, "age, years"),
+    "female": (np.bool_, False, "sex is female"),
+    "education": (np.int8, 0, "Education code"),
+    "origin": (np.int8, 0, "Region code of origin (hukou)"),
+    "region": (np.int8, 0, "Region code of current or last work"),
+    "industry": (np.int8, 0, "Industry code of current or last job"),
+    "employer": (np.int32, NONE, "firm row, or -1 between jobs"),
+    "skill": (np.float32, 1.0, "individual wage multiplier"),
+    "wage": (np.float32, 0.0, "current wage, yuan/month (0 between jobs)"),
+    "contract": (np.bool_, False, "has a written labour contract"),
+    "declare_rank": (np.float32, 0.0, "position in the firm's declaration order, 0-1"),
+    "opted_out": (np.bool_, False, "asked to opt out of employee-contributory schemes"),
+    "covered": (np.uint8, 0, "bit s set if the employer pays scheme s this month"),
+    "contrib_months": (np.int16, 0, "months of pension contributions"),
+    "points": (np.int16, 0, "insured months in the current region (points)"),
+    "months_uncovered": (np.int16, 0, "consecutive months employed without any cover"),
+    "awareness": (np.float32, 0.0, "knowledge of rights and rules, 0-1"),
+    "present_bias": (np.float32, 1.0, "weight on future benefits (beta), 0-1"),
+    "taste": (np.float32, 0.0, "persistent taste for enrolment, share of wage"),
+    "trust": (np.float32, 0.0, "belief that pension rights are portable, 0-1"),
+    "n_breaks": (np.int16, 0, "breaks in coverage so far"),
+    "n_disputes": (np.int16, 0, "disputes filed so far"),
+    "ti_hired": (np.int32, NONE, "month of the current hire"),
+    "ti_separated": (np.int32, NONE, "month of the last separation"),
+}
+
+#: Firm columns: name -> (dtype, default, meaning and unit).
+FIRM_COLUMNS = {
+    "industry": (np.int8, 0, "Industry code"),
+    "region": (np.int8, 0, "Region code"),
+    "size_target": (np.float32, 1.0, "hiring weight (target headcount), workers"),
+    "wage_level": (np.float32, 1.0, "firm wage relative to the national mean"),
+    "formal": (np.bool_, False, "keeps contracts, ledger and payroll records"),
+    "key": (np.bool_, False, "'key' firm favoured for investment attraction"),
+    "dispatch": (np.bool_, False, "labour-dispatch agency"),
+    "union_rank": (np.float32, 0.0, "unionised when below the union share lever, 0-1"),
+    "unsupervised_rank": (np.float32, 0.0, "outside supervision when below that lever, 0-1"),
+    "margin": (np.float32, 0.3, "profit per yuan of wage bill"),
+    "norm": (np.float32, 0.0, "compliance norm, utility units"),
+    "offers": (np.uint8, 0, "bit s set if the firm pays scheme s for declared workers"),
+    "declared_share": (np.float32, 0.0, "share of real headcount declared, 0-1"),
+    "full_base": (np.bool_, False, "pays on true wages rather than the floor"),
+    "perceived_risk": (np.float32, 0.05, "perceived inspections per year"),
+    "complaints": (np.int16, 0, "disputes last month (trigger inspections)"),
+    "flagged": (np.bool_, False, "found violating at an earlier inspection"),
+    "ti_inspected": (np.int32, NONE, "month of the last inspection"),
+    "ti_detected": (np.int32, NONE, "month of the last detection"),
+    "headcount": (np.int32, 0, "real headcount this month"),
+    "n_inspections": (np.int16, 0, "inspections so far"),
+}
+
+ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
+
+
+def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
+    """Draw the starting workers (no employer yet; see :func:`model.labour_market.hire`)."""
+    n = p.n_workers
+    w = AgentTable(n, WORKER_COLUMNS)
+    w.female[:] = rng.random(n) < p.share_female
+    fill_new_entrant_traits(w, np.arange(n), p, rng)
+    w.age[:] = draw_ages(n, p, w.female, rng)
+    # Contribution history: years worked times an assumed 14% covered share (C1, 2011).
+    years_worked = np.maximum(w.age - 18.0, 0.0)
+    w.contrib_months[:] = (rng.random(n) * 2 * 0.14 * years_worked * 12).astype(np.int16)
+    return w
+
+
+def fill_new_entrant_traits(
+    w: AgentTable, rows: np.ndarray, p: Params, rng: np.random.Generator
+) -> None:
+    """Draw the traits of workers in ``rows`` as fresh entrants (age is set by the caller)."""
+    k = rows.size
+    w.education[rows] = rng.choice(len(sectors.EDUCATION_SHARE), size=k, p=sectors.EDUCATION_SHARE)
+    w.origin[rows] = rng.choice(len(Region), size=k, p=sectors.ORIGIN_SHARE)
+    w.region[rows] = rng.choice(len(Region), size=k, p=sectors.WORK_SHARE)
+    w.industry[rows] = rng.choice(len(Industry), size=k, p=sectors.INDUSTRY_SHARE)
+    w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
+    w.awareness[rows] = (
+        np.clip(rng.beta(2.0, 2.0 * (1 - p.awareness_mean) / max(p.awareness_mean, 1e-3), k), 0, 1)
+        if p.awareness_mean > 0
+        else 0.0
+    )
+    w.present_bias[rows] = np.clip(rng.normal(p.present_bias, p.present_bias_sd, k), 0, 1)
+    w.taste[rows] = rng.normal(0.0, p.taste_sd, k)
+    w.trust[rows] = p.portability
+    w.employer[rows] = -1
+    w.wage[rows] = 0.0
+    w.contract[rows] = False
+    w.opted_out[rows] = False
+    w.covered[rows] = 0
+    w.contrib_months[rows] = 0
+    w.points[rows] = 0
+    w.months_uncovered[rows] = 0
+    w.n_breaks[rows] = 0
+    w.n_disputes[rows] = 0
+    w.ti_hired[rows] = NONE
+    w.ti_separated[rows] = NONE
+
+
+def draw_ages(n: int, p: Params, female: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Ages with the requested mean, from 16 to just below the retirement age (years)."""
+    retire = np.where(female, p.retirement_age_women, p.retirement_age_men)
+    lo = 16.0
+    # A beta shape on [16, retire) whose mean is mean_age for the average retirement age.
+    span = retire - lo
+    mean_share = np.clip((p.mean_age - lo) / span.mean(), 0.05, 0.95)
+    a = 2.0
+    b = a * (1 - mean_share) / mean_share
+    return (lo + span * rng.beta(a, b, n) * 0.999).astype(np.float32)
+
+
+def new_firms(p: Params, rng: np.random.Generator) -> AgentTable:
+    """Draw the starting firms, sorted by region so that hiring can search one block."""
+    n = max(int(round(p.n_workers / p.mean_firm_size)), len(Region) * len(Industry))
+    f = AgentTable(n, FIRM_COLUMNS)
+    region = np.sort(rng.choice(len(Region), size=n, p=sectors.WORK_SHARE))
+    industry = rng.choice(len(Industry), size=n, p=sectors.INDUSTRY_SHARE)
+    f.region[:] = region
+    f.industry[:] = industry
+    sigma = 1.0
+    f.size_target[:] = np.exp(rng.normal(np.log(p.mean_firm_size) - 0.5 * sigma**2, sigma, n))
+    f.wage_level[:] = (
+        sectors.INDUSTRY_WAGE_RATIO[industry]
+        * sectors.REGION_WAGE_RATIO[region]
+        * np.exp(rng.normal(0.0, 0.1, n))
+    )
+    f.formal[:] = rng.random(n) < p.share_formal_firms
+    big = f.size_target > np.quantile(f.size_target, 1 - min(3 * p.share_key_firms, 1.0))
+    f.key[:] = big & (rng.random(n) < 1.0 / 3.0) if p.share_key_firms > 0 else False
+    f.dispatch[:] = rng.random(n) < p.share_dispatch_firms
+    f.union_rank[:] = rng.random(n)
+    f.unsupervised_rank[:] = rng.random(n)
+    f.margin[:] = np.exp(rng.normal(np.log(p.mean_margin) - 0.125, 0.5, n))
+    f.norm[:] = rng.normal(0.0, p.firm_norm_sd, n) + 0.5 * f.formal
+    f.perceived_risk[:] = p.inspection_rate_per_year * rng.uniform(0.5, 1.5, n)
+    return f
