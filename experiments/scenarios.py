@@ -49,8 +49,12 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain description for manifests and reports."""
-        return {"name": self.name, "description": self.description,
-                "params": dict(self.params), "policies": [p.to_dict() for p in self.policies]}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "params": dict(self.params),
+            "policies": [p.to_dict() for p in self.policies],
+        }
 
 
 def _single(name: str, description: str, policy: Policy) -> Scenario:
@@ -58,38 +62,80 @@ def _single(name: str, description: str, policy: Policy) -> Scenario:
 
 
 _RECOMMENDATIONS = (
-    _single("enforcement", f"Staff the agencies to 1:6000: inspections x{1 + STAFFING_RISE:.2f}",
-            Enforcement(strength=STAFFING_RISE, start=REFORM_START)),
-    _single("data-sharing", "Inter-agency data sharing and tax-bureau collection (half the gap "
-            "to perfect detection; half of unsupervised firms brought in)",
-            DataSharing(strength=0.5, start=REFORM_START)),
-    _single("key-firm-focus", "End leniency to key firms; inspect them first",
-            KeyFirmFocus(strength=1.0, start=REFORM_START)),
-    _single("credit-rating", "Public credit rating: a published violator loses 3 months of "
-            "wage bill in business", CreditRating(strength=3.0, start=REFORM_START)),
-    _single("worker-subsidy", "Special fund pays 2/3 of migrant workers' own contributions",
-            WorkerSubsidy(strength=round(fact("subsidy_max_share"), 3), start=REFORM_START)),
-    _single("firm-subsidy", "Special fund pays 1/3 of the employer's contribution",
-            FirmSubsidy(strength=0.333, start=REFORM_START)),
-    _single("portability", "Full cross-region transfer of pension rights; no cash-outs",
-            PortableAccounts(strength=1.0, start=REFORM_START)),
-    _single("points", "Points-based new-citizen system: insured months unlock city services",
-            PointsSystem(strength=1.0, start=REFORM_START)),
-    _single("publicity", "Publicity and legal education for workers and employers",
-            Publicity(strength=1.0, start=REFORM_START)),
-    _single("unions", "Unions and grievance channels in a further 30% of firms",
-            UnionChannels(strength=0.3, start=REFORM_START)),
+    _single(
+        "enforcement",
+        f"Staff the agencies to 1:6000: inspections x{1 + STAFFING_RISE:.2f}",
+        Enforcement(strength=STAFFING_RISE, start=REFORM_START),
+    ),
+    _single(
+        "data-sharing",
+        "Inter-agency data sharing and tax-bureau collection (half the gap "
+        "to perfect detection; half of unsupervised firms brought in)",
+        DataSharing(strength=0.5, start=REFORM_START),
+    ),
+    _single(
+        "key-firm-focus",
+        "End leniency to key firms; inspect them first",
+        KeyFirmFocus(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "credit-rating",
+        "Public credit rating: a published violator loses 3 months of wage bill in business",
+        CreditRating(strength=3.0, start=REFORM_START),
+    ),
+    _single(
+        "worker-subsidy",
+        "Special fund pays 2/3 of migrant workers' own contributions",
+        WorkerSubsidy(strength=round(fact("subsidy_max_share"), 3), start=REFORM_START),
+    ),
+    _single(
+        "firm-subsidy",
+        "Special fund pays 1/3 of the employer's contribution",
+        FirmSubsidy(strength=0.333, start=REFORM_START),
+    ),
+    _single(
+        "portability",
+        "Full cross-region transfer of pension rights; no cash-outs",
+        PortableAccounts(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "points",
+        "Points-based new-citizen system: insured months unlock city services",
+        PointsSystem(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "publicity",
+        "Publicity and legal education for workers and employers",
+        Publicity(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "unions",
+        "Unions and grievance channels in a further 30% of firms",
+        UnionChannels(strength=0.3, start=REFORM_START),
+    ),
 )
 
 _EXTRA = (
-    _single("targeting", "Risk-based targeting of inspections",
-            RiskTargeting(strength=0.7, start=REFORM_START)),
-    _single("penalties", "Forced collection: fines at 3x arrears, always imposed",
-            Penalties(strength=1.0, start=REFORM_START)),
-    _single("dispatch-monitoring", "Close monitoring of labour-dispatch agencies",
-            DispatchMonitoring(strength=1.0, start=REFORM_START)),
-    _single("rate-cut-2019", "Employer pension rate 20% -> 16%",
-            ContributionRateCut(strength=0.04, start=REFORM_START)),
+    _single(
+        "targeting",
+        "Risk-based targeting of inspections",
+        RiskTargeting(strength=0.7, start=REFORM_START),
+    ),
+    _single(
+        "penalties",
+        "Forced collection: fines at 3x arrears, always imposed",
+        Penalties(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "dispatch-monitoring",
+        "Close monitoring of labour-dispatch agencies",
+        DispatchMonitoring(strength=1.0, start=REFORM_START),
+    ),
+    _single(
+        "rate-cut-2019",
+        "Employer pension rate 20% -> 16%",
+        ContributionRateCut(strength=0.04, start=REFORM_START),
+    ),
 )
 
 #: The paper's recommendations, one preset each (the order of section 3).
@@ -99,8 +145,10 @@ PRESETS: dict[str, Scenario] = {
     "baseline": Scenario("baseline", "Status quo: no reform"),
     **{s.name: s for s in _RECOMMENDATIONS},
     "paper-package": Scenario(
-        "paper-package", "All of the paper's recommendations together",
-        tuple(p for s in _RECOMMENDATIONS for p in s.policies)),
+        "paper-package",
+        "All of the paper's recommendations together",
+        tuple(p for s in _RECOMMENDATIONS for p in s.policies),
+    ),
     **{s.name: s for s in _EXTRA},
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import sectors
 from model.codes import N_SCHEMES, Scheme
 from model.compliance import employer_rates
 from model.enrolment import has
@@ -34,10 +35,9 @@ def cash_out(
 
 def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
     """Count covered -> not covered transitions and update spells. ``before``: last bits."""
-    any_before = before != 0
     any_now = w.covered != 0
-    broke = any_before & ~any_now
-    pension_broke = has(before, Scheme.PENSION) & ~has(w.covered, Scheme.PENSION)
+    broke = (before != 0) & ~any_now
+    pension_broke = (before & ~w.covered & np.uint8(1 << Scheme.PENSION)) != 0
     w.n_breaks[broke] += 1
     employed_uncovered = (w.employer >= 0) & ~any_now
     w.months_uncovered[:] = np.where(
@@ -51,6 +51,19 @@ def accrue_pension(w: AgentTable) -> None:
     paid = has(w.covered, Scheme.PENSION)
     w.contrib_months[paid] = np.minimum(w.contrib_months[paid] + 1, INT16_MAX)
     w.points[paid] = np.minimum(w.points[paid] + 1, INT16_MAX)
+
+
+def rate_tables(p: Params, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
+    """Summed rates by coverage bitmask: employer (mask x industry) and employee (mask)."""
+    masks = np.arange(1 << N_SCHEMES)
+    paid = ((masks[:, None] >> np.arange(N_SCHEMES)) & 1).astype(np.float64)  # (32, 5)
+    industries = np.arange(len(sectors.INDUSTRY_SHARE))
+    employer = paid @ employer_rates(p, levers, industries).T  # (32, n_industries)
+    ee = np.zeros(N_SCHEMES)
+    ee[Scheme.PENSION] = p.employee_rate_pension
+    ee[Scheme.MEDICAL] = p.employee_rate_medical
+    ee[Scheme.UNEMPLOYMENT] = p.employee_rate_unemployment
+    return employer, paid @ ee
 
 
 def money(
@@ -69,19 +82,15 @@ def money(
     true_base = np.clip(w.wage[rows], floor, 3.0 * p.local_average_wage * wage_index)
     base = np.where(f.full_base[emp], true_base, floor)
     bits = w.covered[rows]
-    er = employer_rates(p, levers, w.industry[rows])
-    ee = np.zeros(N_SCHEMES)
-    ee[Scheme.PENSION] = p.employee_rate_pension
-    ee[Scheme.MEDICAL] = p.employee_rate_medical
-    ee[Scheme.UNEMPLOYMENT] = p.employee_rate_unemployment
-    paid = ((bits[:, None] >> np.arange(N_SCHEMES, dtype=np.uint8)) & 1).astype(np.float64)
-    employer = (er * paid).sum(axis=1) * base
-    employee = (paid @ ee) * base
+    employer_table, employee_table = rate_tables(p, levers)
+    employer = employer_table[bits, w.industry[rows]] * base
+    employee = employee_table[bits] * base
     subsidy = levers.worker_subsidy_share * employee + levers.firm_subsidy_share * employer
-    subsidy = np.minimum(subsidy, levers.subsidy_cap).sum() * scale
-    subsidy = min(subsidy, max(subsidy_left, 0.0))
+    if np.isfinite(levers.subsidy_cap):
+        subsidy = np.minimum(subsidy, levers.subsidy_cap)
+    subsidy = min(float(subsidy.sum()) * scale, max(subsidy_left, 0.0))
     return {
         "contribution_income_yuan": float((employer.sum() + employee.sum()) * scale),
         "employer_contributions_yuan": float(employer.sum() * scale),
-        "subsidy_spending_yuan": float(subsidy),
+        "subsidy_spending_yuan": subsidy,
     }

@@ -9,7 +9,8 @@ penalty, both as shares of its wage bill:
     caught    = 1 - (1 - p_month)^lookback_months          (an evaded month is caught)
     penalty_s = caught * rate_s * base_ratio * (1 + late fee) * (1 + share_fined * fine)
                 + p_month * reputation_cost
-    offer_s   = norm + publicity + propensity_s - cost_sensitivity * (cost_s - penalty_s) / margin > 0
+    gain_s    = (cost_s - penalty_s) / margin
+    offer_s   = norm + publicity + propensity_s - cost_sensitivity * gain_s > 0
 
 The declared share of headcount and the choice of the true wage (not the floor) as
 the base follow the same logic. Perceived risk moves toward the firm's own and its

@@ -108,14 +108,27 @@ def choose(
     return int(rows.size)
 
 
-def coverage(w: AgentTable, f: AgentTable) -> np.ndarray:
-    """Bitmask of schemes the employer pays for each worker this month."""
+def coverage(w: AgentTable, f: AgentTable) -> tuple[np.ndarray, dict[str, int]]:
+    """Bitmask of schemes the employer pays for each worker this month.
+
+    Returns:
+        The bitmask per worker, and counts: ``n_declared`` (declared by an employer
+        offering some scheme), ``n_offered`` (employer offers a contributory scheme)
+        and ``n_opted_out`` (of those, opted out).
+    """
     emp = np.maximum(w.employer, 0)
     employed = w.employer >= 0
+    offers = f.offers[emp]
     declared = employed & (w.declare_rank < f.declared_share[emp])
-    bits = f.offers[emp] * declared
-    bits = np.where(w.opted_out, bits & ~CONTRIBUTORY_BITS, bits)
-    return bits.astype(np.uint8)
+    offered = employed & ((offers & CONTRIBUTORY_BITS) != 0)
+    bits = offers * declared
+    counts = {
+        "n_declared": int(np.count_nonzero(bits)),
+        "n_offered": int(np.count_nonzero(offered)),
+        "n_opted_out": int(np.count_nonzero(offered & w.opted_out)),
+    }
+    bits &= np.where(w.opted_out, ~CONTRIBUTORY_BITS, np.uint8(255)).astype(np.uint8)
+    return bits.astype(np.uint8), counts
 
 
 def has(covered: np.ndarray, scheme: Scheme) -> np.ndarray:

@@ -128,7 +128,7 @@ class UptakeModel(mesa.Model):
         f.headcount[:] = np.bincount(firm, minlength=f.n)
         compliance.decide(f, p, self.levers, 0, rng.random(f.n), review_all=True)
         enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0))
-        w.covered[:] = enrolment.coverage(w, f)
+        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f)
         self._before = w.covered.copy()
         self._month = {
             "new_separations": 0,
@@ -305,7 +305,7 @@ class UptakeModel(mesa.Model):
         w, f = self.workers, self.firms
         u = self._stream("enrol", t).random(w.n, dtype=np.float32)
         enrolment.choose(w, f, self.params, self.levers, t, u, self._floor(t))
-        w.covered[:] = enrolment.coverage(w, f)
+        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f)
 
     def _shock_and_dispute(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
@@ -371,44 +371,41 @@ class UptakeModel(mesa.Model):
             self.datacollector.collect(self)
 
     def _stocks(self) -> dict[str, float]:
+        """Stocks at the end of the month (one pass over each worker column needed)."""
         w, f = self.workers, self.firms
         employed = w.employer >= 0
-        n_emp = int(employed.sum())
+        n_emp = int(np.count_nonzero(employed))
+        per_mask = np.bincount(w.covered, minlength=1 << len(SCHEMES))
+        masks = np.arange(per_mask.size)
         out: dict[str, float] = {"n_workers": w.n, "n_employed": n_emp}
-        per_scheme = np.bincount(
-            np.flatnonzero(
-                np.unpackbits(w.covered[:, None], axis=1, bitorder="little")[:, :5].ravel()
-            )
-            % 5,
-            minlength=5,
-        )
         for s, name in enumerate(SCHEMES):
-            out[f"n_covered_{name}"] = int(per_scheme[s])
-            out[f"frac_covered_{name}"] = per_scheme[s] / max(n_emp, 1)
-        any_cov = w.covered != 0
-        out["n_covered_any"] = int(any_cov.sum())
+            n_cov = int(per_mask[(masks >> s) & 1 == 1].sum())
+            out[f"n_covered_{name}"] = n_cov
+            out[f"frac_covered_{name}"] = n_cov / max(n_emp, 1)
+        out["n_covered_any"] = int(w.n - per_mask[0])
         out["frac_covered_any"] = out["n_covered_any"] / max(n_emp, 1)
-        uncovered = employed & ~any_cov
-        out["n_uncovered_employed"] = int(uncovered.sum())
+        uncovered = employed & (w.covered == 0)
+        out["n_uncovered_employed"] = int(np.count_nonzero(uncovered))
         out["mean_months_uncovered"] = (
-            float(w.months_uncovered[uncovered].mean()) if (uncovered.any()) else 0.0
+            float(w.months_uncovered[uncovered].mean()) if out["n_uncovered_employed"] else 0.0
         )
-        out["frac_contract"] = float(w.contract[employed].mean()) if n_emp else 0.0
-        emp = np.maximum(w.employer, 0)
-        offered = employed & ((f.offers[emp] & enrolment.CONTRIBUTORY_BITS) != 0)
-        out["frac_opted_out"] = float(w.opted_out[offered].mean()) if offered.any() else 0.0
-        declared = employed & (w.declare_rank < f.declared_share[emp]) & (f.offers[emp] != 0)
-        out["n_declared"] = int(declared.sum())
+        out["frac_contract"] = np.count_nonzero(w.contract) / max(n_emp, 1)
+        counts = self._enrolment_counts  # as of coverage this month (sub-step 7)
+        n_offered = counts["n_offered"]
+        out["frac_opted_out"] = counts["n_opted_out"] / n_offered if n_offered else 0.0
+        out["n_declared"] = counts["n_declared"]
         out["frac_declared"] = out["n_declared"] / max(n_emp, 1)
         active = f.headcount > 0
-        offering = active & (f.offers != 0)
-        full = enforcement.evading(f) == 0
-        out["frac_firms_full_compliance"] = float((full & active).sum() / max(active.sum(), 1))
-        out["frac_firms_no_scheme"] = float((active & (f.offers == 0)).sum() / max(active.sum(), 1))
+        n_active = max(int(active.sum()), 1)
+        has_cover = active & (f.offers != 0)
+        n_cover = max(int(has_cover.sum()), 1)
+        full = ~enforcement.evading(f) & active
+        out["frac_firms_full_compliance"] = float(full.sum() / n_active)
+        out["frac_firms_no_scheme"] = float((active & (f.offers == 0)).sum() / n_active)
         out["frac_firms_underdeclaring"] = float(
-            (offering & (f.declared_share < 0.9)).sum() / max(offering.sum(), 1)
+            (has_cover & (f.declared_share < 0.9)).sum() / n_cover
         )
-        out["frac_firms_min_base"] = float((offering & ~f.full_base).sum() / max(offering.sum(), 1))
+        out["frac_firms_min_base"] = float((has_cover & ~f.full_base).sum() / n_cover)
         out["mean_perceived_risk"] = float(f.perceived_risk.mean())
         out["mean_awareness"] = float(w.awareness.mean())
         return out

@@ -131,7 +131,7 @@ def draw_ages(n: int, p: Params, female: np.ndarray, rng: np.random.Generator) -
 
 def new_firms(p: Params, rng: np.random.Generator) -> AgentTable:
     """Draw the starting firms, sorted by region so that hiring can search one block."""
-    n = max(int(round(p.n_workers / p.mean_firm_size)), len(Region) * len(Industry))
+    n = max(round(p.n_workers / p.mean_firm_size), len(Region) * len(Industry))
     f = AgentTable(n, FIRM_COLUMNS)
     region = np.sort(rng.choice(len(Region), size=n, p=sectors.WORK_SHARE))
     industry = rng.choice(len(Industry), size=n, p=sectors.INDUSTRY_SHARE)
