@@ -5,7 +5,10 @@ never inspected at random. Among supervised firms the agency spends its yearly
 capacity ``inspection_rate_per_year`` with weights
 
     weight = (1 - risk_targeting) + risk_targeting * risk / mean(risk)
-    risk   = 1 + 3 * flagged + 5 * (complaints > 0)          (assumption)
+    risk   = 1 + 3 * repeat_suspect + 5 * (complaints > 0)   (assumption)
+
+where ``repeat_suspect`` marks firms found violating before whose forced-compliance
+period (``honest_months``) is over: firms still inside it are known to comply.
 
 times ``key_firm_weight`` for key firms and ``dispatch_weight`` for labour-dispatch
 agencies. A complaint (a dispute last month) adds an inspection with probability
@@ -27,11 +30,12 @@ from model.population import ALL_SCHEMES
 from model.table import AgentTable
 
 
-def inspection_probability(f: AgentTable, levers: Levers) -> np.ndarray:
-    """Chance each firm is inspected this month."""
+def inspection_probability(f: AgentTable, levers: Levers, t: int, honest_months: int) -> np.ndarray:
+    """Chance each firm is inspected this month (internal clock ``t``)."""
     supervised = f.unsupervised_rank >= levers.share_unsupervised_firms
     complained = f.complaints > 0
-    risk = 1.0 + 3.0 * f.flagged + 5.0 * complained
+    repeat_suspect = f.flagged & (t - f.ti_detected >= honest_months)
+    risk = 1.0 + 3.0 * repeat_suspect + 5.0 * complained
     mean_risk = risk[supervised].mean() if supervised.any() else 1.0
     weight = (1.0 - levers.risk_targeting) + levers.risk_targeting * risk / mean_risk
     weight = weight * np.where(f.key, levers.key_firm_weight, 1.0)
@@ -78,7 +82,7 @@ def inspect(
         wage_bill: each firm's real wage bill this month, yuan (agent units).
         u_pick, u_detect, u_fine: one uniform per firm from the inspect stream.
     """
-    inspected = u_pick < inspection_probability(f, levers)
+    inspected = u_pick < inspection_probability(f, levers, month, p.honest_months)
     detected = inspected & evading(f) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)
     last = np.where(f.ti_inspected[rows] >= 0, f.ti_inspected[rows], month - p.lookback_months)
