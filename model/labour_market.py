@@ -10,7 +10,8 @@ A share ``share_dismissal`` of separations are dismissals (an unemployment shock
 Job seekers find a job with probability 1 / months_out_of_work a month; a share
 ``share_moves_cross_region`` of hires are drawn anywhere in the country (by the
 regional shares of migrant employment), the rest in the seeker's region; the firm
-is drawn with probability proportional to its target size.
+is drawn with probability proportional to its target size. Wages follow the nominal
+wage index every month (:func:`pay`), for new hires and stayers alike.
 """
 
 from __future__ import annotations
@@ -96,6 +97,17 @@ def choose_region(current: np.ndarray, share_cross: float, u: np.ndarray) -> np.
     dest = np.searchsorted(np.cumsum(sectors.WORK_SHARE), u_dest, side="right")
     dest = np.minimum(dest, len(sectors.WORK_SHARE) - 1)
     return np.where(moving, dest, current).astype(np.int8)
+
+
+def pay(w: AgentTable, f: AgentTable, wage_index: float, mean_wage: float) -> None:
+    """Set every employed worker's wage for this month (yuan/month), 0 between jobs.
+
+    wage = mean_wage * wage_index * firm wage level * worker skill, so wages of job
+    stayers follow the wage index like the contribution floor does.
+    """
+    employed = w.employer >= 0
+    level = f.wage_level[np.maximum(w.employer, 0)]
+    w.wage[:] = np.where(employed, mean_wage * wage_index * level * w.skill, 0.0)
 
 
 def hire(

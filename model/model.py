@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -10,7 +11,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import accrual, compliance, demography, disputes, enforcement, enrolment
+from model import accrual, compliance, demography, disputes, enforcement, enrolment, trend
 from model import labour_market as lm
 from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES, Scheme
 from model.levers import Levers
@@ -45,7 +46,8 @@ class UptakeModel(mesa.Model):
     1. ``_apply_policies``: this month's levers from parameters and policies in force.
     2. ``_age_and_replace``: ageing; retirees (vested or not) replaced by young entrants.
     3. ``_separate``: job separations at the turnover hazard (dismissals among them).
-    4. ``_match``: job seekers hired, some across regions; cash-outs on unprotected moves.
+    4. ``_match``: job seekers hired, some across regions; cash-outs on unprotected moves;
+       wages follow the wage index.
     5. ``_decide_compliance``: firms under review choose schemes, declared share and base.
     6. ``_inspect``: the agency inspects, detects evasion, collects arrears and fines.
     7. ``_enrol``: new hires and reviewing workers opt in or out; coverage is set.
@@ -65,12 +67,14 @@ class UptakeModel(mesa.Model):
         datacollector: Mesa DataCollector with every outcome, one row per month (0 = start).
     """
 
-    def __init__(self, policies: Iterable[Policy] = (), **params: Any) -> None:
+    def __init__(self, policies: Iterable[Policy] | Policy = (), **params: Any) -> None:
         """Validate parameters, draw the starting population and record month 0."""
         if params.get("seed") is None:
             params["seed"] = int(np.random.SeedSequence().entropy % (2**63))
         self.params = Params.build(**params)
         super().__init__(seed=self.params.seed)
+        if isinstance(policies, Policy):
+            policies = (policies,)
         self.policies = tuple(policies)
         for policy in self.policies:
             if not isinstance(policy, Policy):
@@ -82,7 +86,9 @@ class UptakeModel(mesa.Model):
         self.firms = new_firms(p, rng)
         self.vacancies = lm.Vacancies(self.firms)
         self.status_quo = Levers.status_quo(p)
-        self.levers = levers_for_month(self.status_quo, self.policies, 1)
+        # The start (month 0) and the burn-in are the status quo for every scenario, so a
+        # reform and its baseline share month 0; `_apply_policies` sets month 1's levers.
+        self.levers = self.status_quo
         self.results = Recorder()
         self._month: dict[str, Any] = {}
         self._cum = dict.fromkeys(FLOWS, 0.0)
@@ -164,8 +170,6 @@ class UptakeModel(mesa.Model):
         The internal clock ``t`` (agents' ``ti_`` columns, random-stream keys) counts
         from the start of the burn-in: calendar month m is ``t = burn_in_months + m``.
         """
-        saved = self.levers
-        self.levers = self.status_quo
         for t in range(1, self.params.burn_in_months + 1):
             self._month = {}
             self._before = self.workers.covered.copy()
@@ -177,7 +181,6 @@ class UptakeModel(mesa.Model):
             self._shock_and_dispute(t)
             self._learn(t)
             self._accrue(t)
-        self.levers = saved
         self._month = dict.fromkeys(self._month, 0)
         self._month.update({"new_retirements": 0, "new_retirements_vested": 0, "new_entrants": 0})
         t0 = self.params.burn_in_months
@@ -233,16 +236,24 @@ class UptakeModel(mesa.Model):
 
     # --- sub-steps --------------------------------------------------------------------
     def _apply_policies(self, t: int) -> None:
-        levers = levers_for_month(self.status_quo, self.policies, t - self.params.burn_in_months)
+        month = t - self.params.burn_in_months
+        # The status quo's one dated change (model/trend.py): firms' norm after the 2011 Law.
+        shift = trend.norm_shift(self.params, month)
+        base = self.status_quo
+        if shift:
+            base = dataclasses.replace(base, firm_publicity=base.firm_publicity + shift)
+        levers = levers_for_month(base, self.policies, month)
         if self._cum["subsidy_spending_yuan"] >= levers.subsidy_budget:
             levers = _without_subsidy(levers)
         self.levers = levers
 
     def _age_and_replace(self, t: int) -> None:
-        self._before = self.workers.covered.copy()
         counts = demography.age_and_replace(
             self.workers, self.params, self._stream("age_and_replace", t)
         )
+        # Coverage at the start of the month, taken after retirees' rows became entrants
+        # (with no cover), so that a retirement is not counted as a break in coverage.
+        self._before = self.workers.covered.copy()
         self._month.update(counts)
 
     def _separate(self, t: int) -> None:
@@ -269,6 +280,7 @@ class UptakeModel(mesa.Model):
         lm.hire(
             w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract[rows], u_rank[rows], t
         )
+        lm.pay(w, f, self._wage_index(t), p.mean_wage)
         cashouts = accrual.cash_out(
             w, moved, self.levers.portability, p.cash_out_propensity, u_cash
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,6 +206,29 @@ class Params:
         CAL,
         "weight of net evasion gain (share of profit) in decisions",
     )
+    norm_trend_per_year: float = param(
+        0.0,
+        "utility units/year",
+        -2,
+        2,
+        CAL + " (model/trend.py)",
+        "yearly rise of firms' compliance norm after the Social Insurance Law",
+    )
+    norm_trend_start_year: float = sourced(
+        "social_insurance_law_in_force",
+        "decimal year",
+        1990,
+        2100,
+        "start of the norm trend (Social Insurance Law in force 2011-07-01)",
+    )
+    norm_trend_end_year: float = param(
+        2014.0,
+        "decimal year",
+        1990,
+        2100,
+        A + " (end of the last year with calibration data)",
+        "end of the norm trend; the norm stays at its level afterwards",
+    )
     # --- enforcement ------------------------------------------------------------------
     inspection_rate_per_year: float = sourced(
         "inspection_rate_per_year", "share/year", 0, 12, "inspections per supervised firm per year"
@@ -375,12 +399,18 @@ class Params:
     )
 
     def __post_init__(self) -> None:
-        """Validate every field against its declared range and type."""
+        """Validate every field against its declared range and type.
+
+        Numbers of any numeric type (e.g. ``numpy.int64`` from a sweep design) are
+        accepted and stored as plain ``int`` or ``float`` of the declared type.
+        """
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if value is None and f.name in ("seed", "scale"):
                 continue
             check_value(f.name, value, f.metadata, f.type)
+            plain = int(value) if str(f.type).startswith("int") else float(value)
+            object.__setattr__(self, f.name, plain)
 
     @classmethod
     def build(cls, **kwargs: Any) -> Params:
@@ -408,7 +438,7 @@ def check_value(name: str, value: Any, meta: Any, declared_type: Any) -> None:
     """Raise ``ValueError`` naming ``name``, the bad value and the allowed range."""
     type_text = str(declared_type)
     want_int = type_text.startswith("int")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(
             f"{name}={value!r} is not a number; expected {type_text} "
             f"in [{meta['lo']}, {meta['hi']}] ({meta['unit']})"

@@ -211,6 +211,8 @@ class _Subsidy(Policy):
                 )
 
     def _limits(self, levers: Levers) -> dict:
+        if self.strength == 0:
+            return {}  # identity at zero strength: no cap or budget on a status-quo subsidy
         return {
             "subsidy_cap": min(levers.subsidy_cap, self.cap),
             "subsidy_budget": min(levers.subsidy_budget, self.budget),

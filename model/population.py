@@ -95,11 +95,7 @@ def fill_new_entrant_traits(
     w.region[rows] = rng.choice(len(Region), size=k, p=sectors.WORK_SHARE)
     w.industry[rows] = rng.choice(len(Industry), size=k, p=sectors.INDUSTRY_SHARE)
     w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
-    w.awareness[rows] = (
-        np.clip(rng.beta(2.0, 2.0 * (1 - p.awareness_mean) / max(p.awareness_mean, 1e-3), k), 0, 1)
-        if p.awareness_mean > 0
-        else 0.0
-    )
+    w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
     w.present_bias[rows] = np.clip(rng.normal(p.present_bias, p.present_bias_sd, k), 0, 1)
     w.taste[rows] = rng.normal(0.0, p.taste_sd, k)
     w.trust[rows] = p.portability
@@ -115,6 +111,13 @@ def fill_new_entrant_traits(
     w.n_disputes[rows] = 0
     w.ti_hired[rows] = NONE
     w.ti_separated[rows] = NONE
+
+
+def draw_awareness(mean: float, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Awareness of ``k`` workers, 0-1: Beta(2, b) with mean ``mean`` (constant at 0 or 1)."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(k, min(max(mean, 0.0), 1.0))
+    return rng.beta(2.0, 2.0 * (1.0 - mean) / mean, k)
 
 
 def draw_ages(n: int, p: Params, female: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -133,7 +136,9 @@ def new_firms(p: Params, rng: np.random.Generator) -> AgentTable:
     """Draw the starting firms, sorted by region so that hiring can search one block."""
     n = max(round(p.n_workers / p.mean_firm_size), len(Region) * len(Industry))
     f = AgentTable(n, FIRM_COLUMNS)
-    region = np.sort(rng.choice(len(Region), size=n, p=sectors.WORK_SHARE))
+    # One firm in every region for sure (hiring searches a region); the rest by employment share.
+    drawn = rng.choice(len(Region), size=n - len(Region), p=sectors.WORK_SHARE)
+    region = np.sort(np.concatenate([np.arange(len(Region)), drawn]))
     industry = rng.choice(len(Industry), size=n, p=sectors.INDUSTRY_SHARE)
     f.region[:] = region
     f.industry[:] = industry

@@ -1,0 +1,95 @@
+"""Look-inside tab: filterable tables of workers and firms at the current month."""
+
+from __future__ import annotations
+
+import solara
+
+from dashboards.agents_data import (
+    ANY,
+    FIRM_STATUS,
+    REASONS,
+    filter_rows,
+    firm_table,
+    reason_counts,
+    worker_table,
+)
+from dashboards.state import Session
+from model import INDUSTRIES, REGIONS, SCHEMES
+
+CAPTION = {"font-size": "0.8em", "color": "#555"}
+ANY_SCHEME = "any scheme"
+
+
+def _select(label: str, values, value) -> None:
+    with solara.Div(style={"width": "190px"}):
+        solara.Select(label, [ANY, *values], value, dense=True)
+
+
+@solara.component
+def Workers(session: Session, version: int):
+    """Workers with their cover and the reason for no cover, filterable."""
+    scheme = solara.use_reactive(ANY_SCHEME)
+    industry = solara.use_reactive(ANY)
+    region = solara.use_reactive(ANY)
+    reason = solara.use_reactive(ANY)
+    sex = solara.use_reactive(ANY)
+
+    def build():
+        workers, firms = session.frames()
+        chosen = None if scheme.value == ANY_SCHEME else scheme.value
+        return worker_table(workers, firms, chosen)
+
+    table = solara.use_memo(build, [version, scheme.value])
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        with solara.Div(style={"width": "190px"}):
+            solara.Select("Cover of", [ANY_SCHEME, *SCHEMES], scheme, dense=True)
+        _select("Industry", INDUSTRIES, industry)
+        _select("Region of work", REGIONS, region)
+        _select("Sex", ["male", "female"], sex)
+        _select("Reason", REASONS, reason)
+    shown = filter_rows(
+        table, industry=industry.value, region=region.value, sex=sex.value, reason=reason.value
+    )
+    solara.Text(
+        f"{len(shown):,} of {len(table):,} workers. Reason = first condition of the model's "
+        "rule that fails: a job, a scheme offered, declared by the employer, not opted out.",
+        style=CAPTION,
+    )
+    with solara.Columns([1, 3]):
+        with solara.Div(classes=["uptake-reasons"]):
+            solara.DataFrame(reason_counts(shown), items_per_page=len(REASONS))
+        with solara.Div(classes=["uptake-workers"]):
+            solara.DataFrame(shown, items_per_page=15, scrollable=True)
+
+
+@solara.component
+def Firms(session: Session, version: int):
+    """Firms with size, schemes offered, declared share and inspections, filterable."""
+    industry = solara.use_reactive(ANY)
+    region = solara.use_reactive(ANY)
+    status = solara.use_reactive(ANY)
+    table = solara.use_memo(lambda: firm_table(session.frames()[1]), [version])
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        _select("Industry", INDUSTRIES, industry)
+        _select("Region", REGIONS, region)
+        _select("Compliance", FIRM_STATUS, status)
+    shown = filter_rows(table, industry=industry.value, region=region.value, status=status.value)
+    solara.Text(f"{len(shown):,} of {len(table):,} firms.", style=CAPTION)
+    with solara.Div(classes=["uptake-firms"]):
+        solara.DataFrame(shown, items_per_page=15, scrollable=True)
+
+
+@solara.component
+def LookInside(session: Session):
+    """The Look-inside tab (tables follow the Explore run's current month)."""
+    snap = session.snapshot.value
+    if snap is None:
+        solara.Info("No model yet: build one in the Explore tab.")
+        return
+    solara.Markdown(f"Agents at month **{snap.month}** ({snap.date}) of the Explore run.")
+    which = solara.use_reactive("Workers")
+    solara.ToggleButtonsSingle(value=which, values=["Workers", "Firms"])
+    if which.value == "Workers":
+        Workers(session, snap.data_version)
+    else:
+        Firms(session, snap.data_version)

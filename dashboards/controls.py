@@ -1,0 +1,154 @@
+"""Explore controls: preset, seed, population, parameters and every policy lever.
+
+Each control calls a :class:`~dashboards.state.Session` method that validates the
+change; an invalid value leaves the settings unchanged and shows the model's message.
+Units and meanings come from the model (``Params`` metadata, policy class variables).
+"""
+
+from __future__ import annotations
+
+import math
+
+import solara
+
+from dashboards.settings import (
+    KEY_PARAMS,
+    LEVERS,
+    OWN_CONTROLS,
+    PARAMS,
+    SUBSIDY_LEVERS,
+    lever_info,
+    param_tooltip,
+)
+from dashboards.state import Session
+from experiments.scenarios import PRESETS
+
+CAPTION = {"font-size": "0.8em", "color": "#555"}
+
+
+@solara.component
+def PresetControls(session: Session):
+    """Preset, population and seed (each rebuilds the model at month 0)."""
+    s = session.settings.value
+    solara.Select(
+        label="Preset scenario",
+        values=list(PRESETS),
+        value=s.preset if s.preset in PRESETS else None,
+        on_value=session.choose_preset,
+    )
+    description = PRESETS[s.preset].description if s.preset in PRESETS else ""
+    solara.Text(f"{s.label()}: {description}", style=CAPTION)
+    with solara.Tooltip(param_tooltip("n_workers")):
+        solara.InputInt(
+            label="Population (worker agents)",
+            value=s.n_workers,
+            on_value=lambda v: session.set_param("n_workers", v),
+        )
+    with solara.Tooltip(param_tooltip("seed")):
+        solara.InputInt(
+            label="Seed", value=s.seed, on_value=lambda v: session.set_param("seed", v)
+        )
+
+
+@solara.component
+def ParamInput(session: Session, name: str):
+    """One parameter as a number input labelled with its unit, with a tooltip."""
+    row = PARAMS[name]
+    value = session.settings.value.params.get(name, row["default"])
+    with solara.Tooltip(param_tooltip(name)):
+        solara.InputFloat(
+            label=f"{name} ({row['unit']})",
+            value=float(value),
+            on_value=lambda v: session.set_param(name, v),
+            dense=True,
+        )
+
+
+@solara.component
+def ParamEditor(session: Session):
+    """Any other parameter: pick it, read its meaning and source, set or restore it."""
+    names = [n for n in PARAMS if n not in OWN_CONTROLS and n not in KEY_PARAMS]
+    chosen = solara.use_reactive(names[0])
+    overrides = session.settings.value.params
+    solara.Select(label="Parameter", values=names, value=chosen)
+    solara.Text(param_tooltip(chosen.value), style=CAPTION)
+    ParamInput(session, chosen.value)
+    solara.Button(
+        "Restore default",
+        text=True,
+        disabled=chosen.value not in overrides,
+        on_click=lambda: session.set_param(chosen.value, None),
+    )
+    if overrides:
+        changed = ", ".join(f"{k} = {v:g}" for k, v in overrides.items())
+        solara.Text(f"Changed: {changed}", style=CAPTION)
+
+
+@solara.component
+def LeverControl(session: Session, lever: str):
+    """Strength slider, dates and (for subsidies) cap and budget of one lever."""
+    info = lever_info(lever)
+    setting = session.settings.value.levers[lever]
+    tip = f"{info['doc']} Paper: {info['paper']}. Strength unit: {info['unit']}."
+    with solara.Tooltip(tip):
+        with solara.Column(gap="0px", classes=[f"lever-{lever}"]):
+            solara.SliderFloat(
+                label=info["title"],
+                value=setting.strength,
+                min=0.0,
+                max=info["max"],
+                step=info["max"] / 100,
+                on_value=lambda v: session.set_lever(lever, strength=round(v, 6)),
+            )
+            solara.Text(f"strength: {setting.strength:g} ({info['unit']})", style=CAPTION)
+    with solara.Row(gap="8px"):
+        solara.InputInt(
+            label="from month",
+            value=setting.start,
+            on_value=lambda v: session.set_lever(lever, start=v),
+            dense=True,
+        )
+        solara.InputInt(
+            label="to month (blank: no end)",
+            value=setting.end,
+            optional=True,
+            on_value=lambda v: session.set_lever(lever, end=v),
+            dense=True,
+        )
+    if lever in SUBSIDY_LEVERS:
+        with solara.Row(gap="8px"):
+            solara.InputFloat(
+                label="cap (yuan/worker/month)",
+                value=None if math.isinf(setting.cap) else setting.cap,
+                optional=True,
+                on_value=lambda v: session.set_lever(lever, cap=math.inf if v is None else v),
+                dense=True,
+            )
+            solara.InputFloat(
+                label="budget (yuan, total)",
+                value=None if math.isinf(setting.budget) else setting.budget,
+                optional=True,
+                on_value=lambda v: session.set_lever(lever, budget=math.inf if v is None else v),
+                dense=True,
+            )
+
+
+@solara.component
+def Controls(session: Session):
+    """The Explore tab's left column."""
+    with solara.Card("Scenario", margin=0):
+        PresetControls(session)
+        solara.Text(
+            "Preset, population, seed and parameters rebuild the model at month 0; "
+            "levers act on the running model from the next month.",
+            style=CAPTION,
+        )
+    with solara.Card("Policy levers", margin=0):
+        solara.Text("Strength 0 = lever not used. Hover for the paper reference.", style=CAPTION)
+        for lever in LEVERS:
+            LeverControl(session, lever)
+    with solara.Card("Key parameters", margin=0):
+        for name in KEY_PARAMS:
+            ParamInput(session, name)
+    with solara.Card("All parameters", margin=0):
+        ParamEditor(session)
