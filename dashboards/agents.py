@@ -14,9 +14,9 @@ from dashboards.agents_data import (
     worker_table,
 )
 from dashboards.state import Session
+from dashboards.ui import CAPTION, Line
 from model import INDUSTRIES, REGIONS, SCHEMES
 
-CAPTION = {"font-size": "0.8em", "color": "#555"}
 ANY_SCHEME = "any scheme"
 
 
@@ -83,11 +83,11 @@ def Firms(session: Session, version: int):
 def LookInside(session: Session):
     """The Look-inside tab (tables follow the Explore run's current month)."""
     snap = session.snapshot.value
+    which = solara.use_reactive("Workers")
     if snap is None:
         solara.Info("No model yet: build one in the Explore tab.")
         return
-    solara.Markdown(f"Agents at month **{snap.month}** ({snap.date}) of the Explore run.")
-    which = solara.use_reactive("Workers")
+    Line("Agents at month ", snap.month, f" ({snap.date}) of the Explore run.")
     solara.ToggleButtonsSingle(value=which, values=["Workers", "Firms"])
     if which.value == "Workers":
         Workers(session, snap.data_version)

@@ -75,27 +75,27 @@ def worker_table(
     out = pd.DataFrame(
         {
             "worker_id": workers["worker_id"],
-            "age": workers["age"].round(1),
+            "age": workers["age"].astype(float).round(1),
             "sex": workers["sex"],
             "education": workers["education"].astype(str),
             "origin": workers["origin"].astype(str),
             "industry": workers["industry"].astype(str),
             "region": workers["region"].astype(str),
             "employer": workers["employer"],
-            "wage": workers["wage"].round(0),
+            "wage": workers["wage"].astype(float).round(0),
             "contract": workers["contract"],
             "schemes paid": _schemes(workers["covered"].to_numpy()),
             "reason": uncovered_reason(workers, firms, scheme),
             "opted_out": workers["opted_out"],
             "employer offers": np.where(employed, _schemes(firms["offers"].to_numpy()[emp]), ""),
             "employer declares": np.where(
-                employed, firms["declared_share"].to_numpy()[emp].round(2), np.nan
+                employed, firms["declared_share"].to_numpy()[emp].astype(float).round(2), np.nan
             ),
             "contribution months": workers["contrib_months"],
             "months uncovered": workers["months_uncovered"],
             "breaks": workers["n_breaks"],
             "disputes": workers["n_disputes"],
-            "awareness": workers["awareness"].round(2),
+            "awareness": workers["awareness"].astype(float).round(2),
         }
     )
     return out
@@ -122,10 +122,10 @@ def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
             "headcount": firms["headcount"],
             "status": firm_status(firms),
             "schemes offered": _schemes(firms["offers"].to_numpy()),
-            "declared share": firms["declared_share"].round(2),
+            "declared share": firms["declared_share"].astype(float).round(2),
             "true wage base": firms["full_base"],
             "inspections": firms["n_inspections"],
-            "perceived risk": firms["perceived_risk"].round(3),
+            "perceived risk": firms["perceived_risk"].astype(float).round(3),
             "formal": firms["formal"],
             "key firm": firms["key"],
             "supervised": firms["supervised"],

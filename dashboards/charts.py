@@ -9,6 +9,7 @@ times the population scale) and money in million yuan, as the model reports them
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -38,6 +39,12 @@ def years(month: pd.Series | np.ndarray, start_year: int) -> np.ndarray:
     return start_year + np.asarray(month, dtype=float) / 12.0
 
 
+def _span(ax, snap) -> None:
+    """At least a year on the time axis, so month 0 and the first months read well."""
+    last = max(int(snap.results["month"].max()), 12)
+    ax.set_xlim(snap.start_year, snap.start_year + last / 12.0)
+
+
 def _flows(results: pd.DataFrame) -> pd.DataFrame:
     """Months 1+ (month 0 is the starting state and records no flows)."""
     return results[results["month"] >= 1]
@@ -61,6 +68,7 @@ def coverage_by_scheme(snap) -> Figure:
     ax.plot(x, r["frac_covered_any"], color="black", linestyle="--", label="any")
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, ncol=3, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -68,7 +76,8 @@ def coverage_by_group(snap, by: str, scheme: str = "pension") -> Figure:
     """Coverage of one scheme by industry or region, month by month."""
     fig, ax = _figure(f"{scheme.capitalize()} coverage by {by}", "share of employed workers")
     table = snap.groups[by]
-    for colour, (name, rows) in zip(COLOURS, table.groupby(by, observed=True), strict=False):
+    groups = table.groupby(by, observed=True)
+    for colour, (name, rows) in zip(itertools.cycle(COLOURS), groups):
         ax.plot(
             years(rows["month"], snap.start_year),
             rows[f"frac_covered_{scheme}"],
@@ -77,6 +86,7 @@ def coverage_by_group(snap, by: str, scheme: str = "pension") -> Figure:
         )
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, ncol=2, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -88,6 +98,7 @@ def breaks(snap) -> Figure:
     ax.plot(x, r["new_breaks_real"] / 1e3, color=COLOURS[0], label="lost all cover")
     ax.plot(x, r["new_breaks_pension_real"] / 1e3, color=COLOURS[1], label="pension stopped")
     ax.legend(fontsize=7, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -100,6 +111,7 @@ def disputes(snap) -> Figure:
     ax.plot(x, r["new_disputes_real"] / 1e3 - collective, color=COLOURS[0], label="individual")
     ax.plot(x, collective, color=COLOURS[1], label="collective")
     ax.legend(fontsize=7, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -122,6 +134,7 @@ def enforcement(snap) -> Figure:
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -136,6 +149,7 @@ def subsidy(snap) -> Figure:
     twin.set_ylabel("cumulative, billion yuan (dashed)", fontsize=8)
     twin.tick_params(labelsize=8)
     ax.legend(fontsize=7, loc="upper left")
+    _span(ax, snap)
     return fig
 
 
@@ -171,22 +185,23 @@ def draw(key: str, snap, scheme: str = "pension") -> Figure:
 
 # --- Compare -------------------------------------------------------------------------------
 def compare_lines(bands: pd.DataFrame, metric: str, label: str, start_year: int) -> Figure:
-    """Both scenarios: mean over replications with a 10-90% band."""
+    """Each scenario: mean over replications with its 5-95% band."""
     fig, ax = _figure(label, metric)
-    for colour, (arm, rows) in zip(COLOURS, bands.groupby("arm", sort=False), strict=False):
+    groups = bands.groupby("scenario", sort=False)
+    for colour, (name, rows) in zip(itertools.cycle(COLOURS), groups):
         x = years(rows["month"], start_year)
-        ax.plot(x, rows["mean"], color=colour, label=str(arm))
-        ax.fill_between(x, rows["lo"], rows["hi"], color=colour, alpha=0.2, linewidth=0)
+        ax.plot(x, rows["mean"], color=colour, label=str(name))
+        ax.fill_between(x, rows["q05"], rows["q95"], color=colour, alpha=0.2, linewidth=0)
     ax.legend(fontsize=7, loc="upper left")
     return fig
 
 
 def compare_difference(diff: pd.DataFrame, metric: str, title: str, start_year: int) -> Figure:
-    """Paired difference (reform minus baseline, same seeds) with a 10-90% band."""
+    """Paired difference (reform minus baseline, same seeds) with its 5-95% band."""
     fig, ax = _figure(title, f"difference in {metric}")
     x = years(diff["month"], start_year)
     ax.plot(x, diff["mean"], color=COLOURS[4], label="mean difference")
-    ax.fill_between(x, diff["lo"], diff["hi"], color=COLOURS[4], alpha=0.2, linewidth=0)
+    ax.fill_between(x, diff["q05"], diff["q95"], color=COLOURS[4], alpha=0.2, linewidth=0)
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.legend(fontsize=7, loc="upper left")
     return fig

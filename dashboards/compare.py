@@ -11,38 +11,37 @@ from dataclasses import dataclass
 import pandas as pd
 import solara
 
-from dashboards import charts
+from dashboards import charts, pairs
 from dashboards.jobs import Job, Status
-from dashboards.pairs import (
-    MAX_COMPARE_WORKERS,
-    MAX_REPS,
-    METRICS,
-    PairSpec,
-    arm_for,
-    bands,
-    difference,
-    run_pair,
-    summary,
-)
+from dashboards.pairs import MAX_COMPARE_WORKERS, MAX_REPS, METRICS
 from dashboards.settings import CUSTOM
 from dashboards.state import Session
+from dashboards.ui import CAPTION, Line
+from experiments.plan import Experiment
 from experiments.scenarios import PRESETS
-
-CAPTION = {"font-size": "0.8em", "color": "#555"}
 
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """A finished comparison: the tidy frame of every run and how it was made."""
+    """A finished comparison: every run's outcomes and the experiment that made them."""
 
-    frame: pd.DataFrame
-    arms: tuple[str, str]
-    spec: PairSpec
-    start_year: int
+    outcomes: pd.DataFrame
+    experiment: Experiment
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """Baseline (A) and reform (B) scenario names."""
+        a, b = self.experiment.scenarios
+        return a.name, b.name
+
+    @property
+    def start_year(self) -> int:
+        """Calendar year of month 1."""
+        return int(self.outcomes.loc[self.outcomes["month"] == 0, "year"].iloc[0])
 
 
 class Comparer:
-    """A session's comparison: its settings, background job and last result."""
+    """A session's comparison: its background job and last result."""
 
     def __init__(self, session: Session) -> None:
         """Attach to ``session`` (its Explore settings feed the 'custom' choice)."""
@@ -52,22 +51,20 @@ class Comparer:
         self.message = solara.Reactive("")
         self.job = Job(self.status, self.message)
 
-    def run(self, a: str, b: str, spec: PairSpec, wait: bool = False) -> bool:
+    def run(
+        self, a: str, b: str, reps: int, months: int, n_workers: int, seed: int, wait: bool = False
+    ) -> bool:
         """Validate, then run both scenarios in the background."""
-        custom = self.session.settings.value
         try:
-            spec.validate()
-            arms = (arm_for(a, custom), arm_for(b, custom))
+            exp = pairs.experiment(a, b, self.session.settings.value, reps, months, n_workers, seed)
         except ValueError as error:
             self.message.value = str(error)
             return False
 
         def work(job: Job) -> None:
-            frame = run_pair(arms, spec, job.report, lambda: job.stopping)
-            if frame is not None:
-                names = tuple(dict.fromkeys(frame["arm"]))
-                start_year = int(frame.loc[frame["month"] == 0, "year"].iloc[0])
-                self.result.value = Comparison(frame, names, spec, start_year)
+            outcomes = pairs.run(exp, job.report, lambda: job.stopping)
+            if outcomes is not None:
+                self.result.value = Comparison(outcomes, exp)
 
         started = self.job.start("comparing", work)
         if wait:
@@ -92,8 +89,7 @@ def CompareControls(comparer: Comparer):
     status = comparer.status.value
 
     def run():
-        spec = PairSpec(reps.value, months.value, n_workers.value, seed.value)
-        comparer.run(a.value, b.value, spec)
+        comparer.run(a.value, b.value, reps.value, months.value, n_workers.value, seed.value)
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
         with solara.Div(style={"width": "200px"}):
@@ -107,12 +103,15 @@ def CompareControls(comparer: Comparer):
         with solara.Div(style={"width": "170px"}):
             solara.InputInt(f"workers (max {MAX_COMPARE_WORKERS:,})", n_workers, dense=True)
         with solara.Div(style={"width": "110px"}):
-            solara.InputInt("first seed", seed, dense=True)
+            solara.InputInt("root seed", seed, dense=True)
         solara.Button("Run comparison", color="primary", on_click=run, disabled=status.busy)
-        solara.Button("Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy)
+        solara.Button(
+            "Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy
+        )
     solara.Text(
-        f"'{CUSTOM}' uses the Explore tab's levers and parameters. Replication r of both "
-        "scenarios uses seed first+r (common random numbers); bands: 10-90% of replications.",
+        f"'{CUSTOM}' uses the Explore tab's levers and parameters. Replication r has the "
+        "same seed in both scenarios (common random numbers, as `uptake compare`); "
+        "bands: 5-95% of replications.",
         style=CAPTION,
     )
     if status.busy:
@@ -130,20 +129,26 @@ def _fmt(x: float) -> str:
 def CompareResult(result: Comparison):
     """Charts of both scenarios and of their difference, and a summary table."""
     metric = solara.use_reactive("frac_covered_any")
-    a, b = result.arms
-    spec = result.spec
-    solara.Markdown(
-        f"**{a}** (A) vs **{b}** (B): {spec.reps} replications x {spec.months} months, "
-        f"{spec.n_workers:,} workers, seeds {spec.seeds()[0]}-{spec.seeds()[-1]} in both."
+    a, b = result.names
+    exp = result.experiment
+    Line(
+        "",
+        a,
+        " (A) vs ",
+        b,
+        f" (B): {exp.replications} replications x {exp.months} months, "
+        f"{exp.workers:,} workers, root seed {exp.root_seed} (same seeds in both).",
+        classes=["uptake-compare-title"],
     )
     with solara.Div(style={"width": "380px"}):
         solara.Select("Outcome", list(METRICS), metric)
     label = METRICS[metric.value]
 
     def draw() -> tuple[bytes, bytes]:
-        both = charts.compare_lines(bands(result.frame, metric.value), metric.value, label, result.start_year)
+        m = metric.value
+        both = charts.compare_lines(pairs.bands(result.outcomes, m), m, label, result.start_year)
         diff = charts.compare_difference(
-            difference(result.frame, metric.value), metric.value, f"{b} minus {a}", result.start_year
+            pairs.difference(result.outcomes, m, a), m, f"{b} minus {a}", result.start_year
         )
         return charts.png(both), charts.png(diff)
 
@@ -153,12 +158,13 @@ def CompareResult(result: Comparison):
             solara.Image(both, format="png")
         with solara.Div(classes=["uptake-chart", "chart-compare-diff"]):
             solara.Image(diff, format="png")
-    table = summary(result.frame)
+    table = solara.use_memo(lambda: pairs.summary(result.outcomes, a), [result])
     shown = table.copy()
     for column in shown.columns[1:]:
         shown[column] = shown[column].map(_fmt)
     solara.Text(
-        "Means over the last 12 months; difference = B - A paired by seed, with its 10-90% band.",
+        "Means over the last 12 months; difference = B - A paired by replication, "
+        "with the 5-95% band of the paired differences.",
         style=CAPTION,
     )
     with solara.Div(classes=["uptake-compare-summary"]):

@@ -21,9 +21,8 @@ from dashboards.settings import (
     param_tooltip,
 )
 from dashboards.state import Session
+from dashboards.ui import CAPTION
 from experiments.scenarios import PRESETS
-
-CAPTION = {"font-size": "0.8em", "color": "#555"}
 
 
 @solara.component
@@ -45,9 +44,7 @@ def PresetControls(session: Session):
             on_value=lambda v: session.set_param("n_workers", v),
         )
     with solara.Tooltip(param_tooltip("seed")):
-        solara.InputInt(
-            label="Seed", value=s.seed, on_value=lambda v: session.set_param("seed", v)
-        )
+        solara.InputInt(label="Seed", value=s.seed, on_value=lambda v: session.set_param("seed", v))
 
 
 @solara.component
@@ -58,7 +55,8 @@ def ParamInput(session: Session, name: str):
     with solara.Tooltip(param_tooltip(name)):
         solara.InputFloat(
             label=f"{name} ({row['unit']})",
-            value=float(value),
+            value=None if value is None else float(value),
+            optional=row["default"] is None,  # e.g. scale: blank = derived from the data
             on_value=lambda v: session.set_param(name, v),
             dense=True,
         )
@@ -90,17 +88,16 @@ def LeverControl(session: Session, lever: str):
     info = lever_info(lever)
     setting = session.settings.value.levers[lever]
     tip = f"{info['doc']} Paper: {info['paper']}. Strength unit: {info['unit']}."
-    with solara.Tooltip(tip):
-        with solara.Column(gap="0px", classes=[f"lever-{lever}"]):
-            solara.SliderFloat(
-                label=info["title"],
-                value=setting.strength,
-                min=0.0,
-                max=info["max"],
-                step=info["max"] / 100,
-                on_value=lambda v: session.set_lever(lever, strength=round(v, 6)),
-            )
-            solara.Text(f"strength: {setting.strength:g} ({info['unit']})", style=CAPTION)
+    with solara.Tooltip(tip), solara.Column(gap="0px", classes=[f"lever-{lever}"]):
+        solara.SliderFloat(
+            label=info["title"],
+            value=setting.strength,
+            min=0.0,
+            max=info["max"],
+            step=info["max"] / 100,
+            on_value=lambda v: session.set_lever(lever, strength=round(v, 6)),
+        )
+        solara.Text(f"strength: {setting.strength:g} ({info['unit']})", style=CAPTION)
     with solara.Row(gap="8px"):
         solara.InputInt(
             label="from month",

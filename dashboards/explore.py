@@ -7,9 +7,8 @@ import solara
 from dashboards import charts
 from dashboards.controls import Controls
 from dashboards.state import DEFAULT_PACE, DEFAULT_UNTIL, MAX_MONTHS, PACES, Session, Snapshot
+from dashboards.ui import CAPTION
 from model import SCHEMES
-
-CAPTION = {"font-size": "0.8em", "color": "#555"}
 
 
 @solara.component
@@ -19,7 +18,9 @@ def RunBar(session: Session):
     pace = solara.use_reactive(DEFAULT_PACE)
     status = session.status.value
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button("Step", icon_name="mdi-skip-next", on_click=session.step, disabled=status.busy)
+        solara.Button(
+            "Step", icon_name="mdi-skip-next", on_click=session.step, disabled=status.busy
+        )
         solara.Button(
             "Step a year",
             icon_name="mdi-skip-forward",
@@ -33,7 +34,9 @@ def RunBar(session: Session):
             on_click=lambda: session.play(until.value, pace.value),
             disabled=status.busy,
         )
-        solara.Button("Pause", icon_name="mdi-pause", on_click=session.pause, disabled=not status.busy)
+        solara.Button(
+            "Pause", icon_name="mdi-pause", on_click=session.pause, disabled=not status.busy
+        )
         solara.Button("Reset", icon_name="mdi-restore", on_click=session.reset)
         with solara.Div(style={"width": "170px"}):
             solara.InputInt(f"run until month (1-{MAX_MONTHS})", value=until, dense=True)

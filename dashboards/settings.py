@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from experiments import base_params
 from experiments.scenarios import PRESETS, get_preset
 from model import POLICIES, Params, Policy, make_policy
 from model.params import describe
@@ -104,6 +105,7 @@ class Settings:
     n_workers: int = DEFAULT_WORKERS
     params: dict[str, Any] = field(default_factory=dict)
     levers: dict[str, LeverSetting] = field(default_factory=_no_levers)
+    base: str = "model defaults"  # where the preset's base parameters came from
 
     def policies(self) -> tuple[Policy, ...]:
         """Policies of the levers in use, in the model's lever order."""
@@ -173,8 +175,17 @@ def _as_declared_type(name: str, value: Any) -> Any:
 
 
 def from_preset(name: str, seed: int = DEFAULT_SEED, n_workers: int = DEFAULT_WORKERS) -> Settings:
-    """Settings reproducing a named preset (``experiments.scenarios.PRESETS``)."""
+    """Settings reproducing a named preset (``experiments.scenarios.PRESETS``).
+
+    Parameters are layered as in :class:`experiments.plan.Experiment`: the scenario's
+    base parameter preset (the calibrated one when it exists), then its own overrides.
+    Seed and population come from the dashboard's own controls.
+    """
     scenario = get_preset(name)
+    values, source = base_params.resolve(scenario.base_params)
+    params = {**values, **scenario.params}
+    for key in OWN_CONTROLS:
+        params.pop(key, None)
     levers = _no_levers()
     for policy in scenario.policies:
         if levers[policy.lever].strength != 0:
@@ -183,4 +194,4 @@ def from_preset(name: str, seed: int = DEFAULT_SEED, n_workers: int = DEFAULT_WO
         if policy.lever in SUBSIDY_LEVERS:
             extra = {"cap": policy.cap, "budget": policy.budget}
         levers[policy.lever] = LeverSetting(policy.strength, policy.start, policy.end, **extra)
-    return Settings(name, seed, n_workers, dict(scenario.params), levers)
+    return Settings(name, seed, n_workers, params, levers, source)

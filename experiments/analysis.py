@@ -9,7 +9,8 @@ month, with ``scenario``, ``replication``, ``seed``) and return tidy frames.
   common random numbers cancel most noise): mean, 5%/95% quantiles of the paired
   differences and a 90% t-interval for the mean difference.
 * :func:`cost_effectiveness`: coverage points gained per 100 million yuan of extra
-  public cost (subsidy spending + enforcement cost), see :data:`COST_PER_INSPECTION_YUAN`.
+  public cost (subsidy spending + enforcement cost), see
+  :mod:`experiments.assumptions`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.assumptions import COST_PER_INSPECTION_YUAN
 from model.codes import SCHEMES
 from model.outcomes import OUTCOMES
 
@@ -42,13 +44,6 @@ SUMMARY_OUTCOMES = (
     "frac_declared",
 )
 
-#: Assumed public cost of one inspection, yuan (no source found; an assumption).
-#: Four staff-days (two inspectors, two days incl. preparation and follow-up) at the
-#: 2011 urban average wage (``local_average_wage`` = 3,483 yuan/month, about 160
-#: yuan per working day) times 1.5 for overheads: 4 x 160 x 1.5 ~ 1,000 yuan.
-#: Enforcement cost = extra inspections (real units) x this; change it with
-#: ``--cost-per-inspection``.
-COST_PER_INSPECTION_YUAN = 1_000.0
 #: Coverage outcomes scored by :func:`cost_effectiveness`.
 CE_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
 #: Months at the end of the horizon averaged for "final" coverage (less noisy than one).
@@ -58,7 +53,9 @@ FINAL_MONTHS = 12
 def unit(outcome: str) -> str:
     """The unit of an outcome column (``cum_``/``_real`` variants included)."""
     if outcome.endswith("_real"):
-        return "persons" if "inspections" not in outcome and "detections" not in outcome else "firms"
+        return (
+            "persons" if "inspections" not in outcome and "detections" not in outcome else "firms"
+        )
     base = outcome.removeprefix("cum_")
     for name in (base, f"new_{base}", base.removesuffix("_real")):
         if name in OUTCOMES:
@@ -179,9 +176,9 @@ def cost_effectiveness(
     costs = at_end.set_index(["scenario", "replication"])[money]
     joined = gains.join(costs, how="inner")
     joined["enforcement_cost_yuan"] = joined["cum_n_inspections_real"] * cost_per_inspection
-    joined["public_cost_yuan"] = joined["cum_subsidy_spending_yuan"] + joined[
-        "enforcement_cost_yuan"
-    ]
+    joined["public_cost_yuan"] = (
+        joined["cum_subsidy_spending_yuan"] + joined["enforcement_cost_yuan"]
+    )
     rows = []
     for name, g in joined.groupby("scenario", sort=False):
         cost = g["public_cost_yuan"]
@@ -203,9 +200,7 @@ def cost_effectiveness(
                     "extra_inspections": g["cum_n_inspections_real"].mean(),
                     "enforcement_cost_yuan": g["enforcement_cost_yuan"].mean(),
                     "public_cost_yuan": cost.mean(),
-                    "points_per_100m_yuan": gain.mean() / (cost.mean() / 1e8)
-                    if costly
-                    else np.nan,
+                    "points_per_100m_yuan": gain.mean() / (cost.mean() / 1e8) if costly else np.nan,
                     "points_per_100m_q05": per.quantile(0.05) if costly else np.nan,
                     "points_per_100m_q95": per.quantile(0.95) if costly else np.nan,
                     "extra_contribution_income_yuan": g["cum_contribution_income_yuan"].mean(),

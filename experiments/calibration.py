@@ -1,53 +1,56 @@
 """``uptake calibrate``: fit the free behavioural parameters to the national targets.
 
-Objective (documented in ``docs/calibration.md``): for free parameters theta mapped
-to x in [0, 1]^k by their calibration bounds,
+Which parameters are free and why (:data:`FREE_PARAMS`, :data:`NOT_FITTED`), the
+objective (:mod:`experiments.objective`) and the targets
+(:mod:`experiments.targets`, ``model/data/targets.csv``) are documented in
+``docs/calibration.md``. The run goes in stages of increasing size (default
+20,000 workers x 2 replications, then 50,000 x 4), each starting from the previous
+stage's best point, within one time budget; every evaluation is cached in
+``results/calibration/state.jsonl`` so that the same command resumes an interrupted
+run. The best point of the last stage becomes ``model/data/presets/calibrated.toml``
+with the command, seeds, date and the fit per target in its ``[meta]`` table.
 
-    J(x) = sum_k ((mean_r m_k(theta, seed_r) - d_k) / sigma_k)^2 + lambda * |x - x_prior|^2
-
-where d_k are the fitted targets (:data:`experiments.targets.FIT_SIGMA`: coverage of
-the five schemes 2011-2013, the contract share, the minimum-base share), m_k the
-model's yearly means, the mean runs over R replications whose seeds are fixed
-(common random numbers: every candidate sees the same random draws, so J is a
-deterministic function of theta), and the small ridge term (lambda = ``prior_weight``)
-only breaks ties along directions the targets do not identify.
-
-The optimiser is scipy's trust-region least squares on the residual vector (or
-Nelder-Mead on J), run in stages of increasing size (e.g. 20,000 workers x 2
-replications, then 50,000 x 4), each starting from the last one's best point. A
-time budget stops it cleanly; every evaluation is cached in a state file, so the
-same command resumes an interrupted run. The best point is written as the
-``calibrated`` preset with the command, seeds, date and fit per target in ``[meta]``.
+Run: ``uptake calibrate`` or ``python -m experiments.calibration`` (``--help``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import argparse
+import datetime as dt
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
-from scipy import optimize
+import pandas as pd
 
-from experiments.calibration_state import Budget, BudgetExhausted, Progress, StateFile
-from experiments.targets import FIT_SIGMA, MONTHS, Target, moments
-from model import UptakeModel
-from model.params import Params
-
-#: A simulator maps parameter overrides to model values: shape (replications, targets).
-Simulator = Callable[[dict[str, float]], np.ndarray]
-
-
-@dataclass(frozen=True)
-class FreeParam:
-    """A fitted parameter, its calibration bounds (inside the model's range) and why."""
-
-    name: str
-    lo: float
-    hi: float
-    reason: str
-
+from experiments.calibration_state import Budget, Progress, StateFile
+from experiments.errors import InputError
+from experiments.objective import (
+    METHODS,
+    CachedObjective,
+    FreeParam,
+    Objective,
+    default_point,
+    model_simulator,
+    optimise,
+    to_params,
+)
+from experiments.seeds import replication_seeds
+from experiments.targets import (
+    FIT_SIGMA,
+    ORDERING,
+    TARGETS_PATH,
+    YEARS,
+    Target,
+    fitted,
+    load_targets,
+    ordering_holds,
+)
+from model.presets import PRESET_DIR, load_preset, read_preset_file, write_preset
 
 FREE_PARAMS: tuple[FreeParam, ...] = (
     *(
@@ -74,183 +77,374 @@ NOT_FITTED = {
 
 @dataclass(frozen=True)
 class Stage:
-    """One optimisation stage: population size and replications per evaluation."""
+    """One optimisation stage: population size, replications per evaluation, optimiser."""
 
     n_workers: int
     replications: int
+    method: str = "least-squares"
 
     @property
     def label(self) -> str:
-        """``<n_workers>x<replications>``."""
-        return f"{self.n_workers}x{self.replications}"
+        """``<n_workers>x<replications>:<method>``, as written on the command line."""
+        return f"{self.n_workers}x{self.replications}:{self.method}"
 
     @classmethod
     def parse(cls, text: str) -> Stage:
-        """Read ``"20000x2"``; ``ValueError`` naming the text otherwise."""
+        """Read ``"20000x2"`` or ``"5000x1:differential-evolution"``; ``ValueError`` otherwise."""
+        size, _, method = text.partition(":")
         try:
-            n, r = (int(part) for part in text.lower().split("x"))
+            n, r = (int(part) for part in size.lower().split("x"))
         except ValueError:
-            raise ValueError(f"stage {text!r} must look like 20000x2 (workers x replications)")
+            raise ValueError(
+                f"stage {text!r} must look like 20000x2 or 20000x2:nelder-mead "
+                "(workers x replications[:method])"
+            ) from None
         if n < 1000 or r < 1:
             raise ValueError(f"stage {text!r}: need at least 1000 workers and 1 replication")
-        return cls(n, r)
+        method = method or "least-squares"
+        if method not in METHODS:
+            raise ValueError(f"stage {text!r}: method {method!r} unknown; allowed: {METHODS}")
+        return cls(n, r, method)
 
 
-def to_params(x: np.ndarray, free: Sequence[FreeParam]) -> dict[str, float]:
-    """Parameter values of a point ``x`` in [0, 1]^k."""
-    x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
-    return {p.name: float(p.lo + v * (p.hi - p.lo)) for p, v in zip(free, x, strict=True)}
+DEFAULT_STAGES = (Stage(20_000, 2), Stage(50_000, 4))
+
+#: Starting values, from a preliminary exploration by hand at 20,000 workers: they put
+#: every coverage series within a few points of its target, in the basin a local
+#: optimiser needs (from the model defaults maternity and injury start at 40-50% and the
+#: search stalls on the floor that detected firms create). ``full_base_propensity``
+#: starts below the scheme thresholds: at its default no offering firm uses the floor
+#: base anywhere nearby, a flat region without a gradient.
+START: dict[str, float] = {
+    "propensity_pension": -0.8,
+    "propensity_medical": -0.6,
+    "propensity_injury": -1.2,
+    "propensity_unemployment": -1.6,
+    "propensity_maternity": -3.0,
+    "enrol_propensity": 0.2,
+    "detection_power": 0.06,
+    "awareness_mean": 0.15,
+    "norm_trend_per_year": 0.1,
+    "full_base_propensity": -2.0,
+}
+DEFAULT_SEED = 2011
+DEFAULT_BUDGET_MINUTES = 25.0
+DEFAULT_STATE = Path("results") / "calibration" / "state.jsonl"
+DEFAULT_OUTPUT = PRESET_DIR / "calibrated.toml"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 
 
-def to_unit(values: dict[str, float], free: Sequence[FreeParam]) -> np.ndarray:
-    """The point in [0, 1]^k of parameter ``values`` (clipped to the bounds)."""
-    return np.array([np.clip((values[p.name] - p.lo) / (p.hi - p.lo), 0.0, 1.0) for p in free])
+def fingerprint(targets_path: Path = TARGETS_PATH) -> str:
+    """Short hash of the model's code and data and the targets: a changed model or
+    target file never reuses cached evaluations."""
+    import hashlib
 
-
-def default_point(free: Sequence[FreeParam], base: dict[str, float] | None = None) -> np.ndarray:
-    """The model defaults (or ``base`` overrides) as a point, clipped to the bounds."""
-    defaults = Params().to_dict()
-    return to_unit({**defaults, **(base or {})}, free)
-
-
-def model_simulator(
-    targets: Sequence[Target], seeds: Sequence[int], n_workers: int, fixed: dict | None = None
-) -> Simulator:
-    """A simulator running the real model for ``seeds`` (common random numbers)."""
-
-    def simulate(values: dict[str, float]) -> np.ndarray:
-        frames = []
-        for seed in seeds:
-            model = UptakeModel(**{**(fixed or {}), **values, "n_workers": n_workers, "seed": seed})
-            for _ in range(MONTHS):
-                model.step()
-            frames.append(model.results_frame())
-        return moments(frames, list(targets))
-
-    return simulate
+    digest = hashlib.sha256()
+    files = sorted(MODEL_DIR.rglob("*.py")) + sorted(MODEL_DIR.glob("data/*.csv"))
+    for path in [*files, Path(targets_path)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 @dataclass
-class Objective:
-    """Weighted distance of model values from targets (see the module docstring).
+class CalibrationResult:
+    """The outcome of :func:`calibrate`."""
 
-    Attributes:
-        targets: the fitted targets (each needs a sigma in ``sigma``).
-        free: the fitted parameters.
-        simulate: parameters -> model values per replication and target.
-        x_prior: point the ridge term pulls toward (the start, usually).
-        prior_weight: lambda of the ridge term (0 = none).
-        sigma: tolerance per target key, share units.
+    params: dict[str, float]
+    objective: float
+    stage: Stage
+    seeds: list[int]
+    status: list[str]
+    fit: pd.DataFrame
+    evaluations: int
+    seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def calibrate(
+    stages: tuple[Stage, ...] = DEFAULT_STAGES,
+    root_seed: int = DEFAULT_SEED,
+    budget_minutes: float = DEFAULT_BUDGET_MINUTES,
+    state_path: Path = DEFAULT_STATE,
+    fresh: bool = False,
+    start: dict[str, float] | None = None,
+    prior_weight: float = 0.3,
+    max_evals: int = 1500,
+    targets_path: Path = TARGETS_PATH,
+    free: tuple[FreeParam, ...] = FREE_PARAMS,
+    stream: TextIO | None = None,
+) -> CalibrationResult:
+    """Fit ``free`` to the fitted targets, stage by stage, within the time budget.
+
+    Args:
+        stages: population size, replications and optimiser of each stage, smallest first.
+        root_seed: root of the replication seeds (common random numbers).
+        budget_minutes: wall-clock budget for new evaluations; stage i stops at
+            (i + 1) / len(stages) of it, so time a stage does not use goes to the next.
+        state_path: JSON-lines cache of evaluations (resume by running again).
+        fresh: delete the cache first.
+        start: starting values (``None``: the model defaults; the CLI's default is
+            :data:`START`); the ridge term always pulls toward the model defaults.
+        prior_weight: lambda of the ridge term.
+        max_evals: new evaluations per stage at most.
+        targets_path: the targets CSV.
+        free: the parameters to fit.
+        stream: where progress lines go (standard error by default).
     """
-
-    targets: Sequence[Target]
-    free: Sequence[FreeParam]
-    simulate: Simulator
-    x_prior: np.ndarray
-    prior_weight: float = 0.3
-    sigma: dict[str, float] = dataclasses.field(default_factory=lambda: dict(FIT_SIGMA))
-
-    def model_values(self, x: np.ndarray) -> np.ndarray:
-        """Model values per replication and target at point ``x``."""
-        return np.asarray(self.simulate(to_params(x, self.free)), dtype=float)
-
-    def residuals_from(self, x: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Residual vector: standardised target gaps, then the ridge terms."""
-        data = np.array([t.value for t in self.targets])
-        scale = np.array([self.sigma[t.key] for t in self.targets])
-        gaps = (values.mean(axis=0) - data) / scale
-        ridge = np.sqrt(self.prior_weight) * (np.asarray(x, dtype=float) - self.x_prior)
-        return np.concatenate([gaps, ridge])
-
-    def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Residual vector at ``x`` (runs the simulator)."""
-        return self.residuals_from(x, self.model_values(x))
-
-    def __call__(self, x: np.ndarray) -> float:
-        """J(x): the sum of squared residuals."""
-        return float(np.sum(self.residuals(x) ** 2))
-
-
-class CachedObjective:
-    """An :class:`Objective` with a state-file cache, a time budget and progress lines."""
-
-    def __init__(
-        self,
-        objective: Objective,
-        stage: str,
-        state: StateFile,
-        budget: Budget,
-        deadline_share: float,
-        progress: Progress,
-    ) -> None:
-        """Wrap ``objective`` for one stage; new evaluations stop at the stage deadline."""
-        self.objective, self.stage, self.state = objective, stage, state
-        self.budget, self.deadline_share, self.progress = budget, deadline_share, progress
-
-    def evaluate(self, x: np.ndarray) -> dict:
-        """The record of point ``x``: cached, or simulated if the budget allows."""
-        x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
-        record = self.state.get(self.stage, x)
-        if record is not None:
-            self.progress.cached += 1
-            return record
-        if self.budget.left(self.deadline_share) <= 0:
-            raise BudgetExhausted(self.stage)
-        start = time.perf_counter()
-        values = self.objective.model_values(x)
-        residuals = self.objective.residuals_from(x, values)
-        record = {
-            "stage": self.stage,
-            "x": [float(v) for v in x],
-            "params": to_params(x, self.objective.free),
-            "objective": float(np.sum(residuals**2)),
-            "residuals": [float(v) for v in residuals],
-            "values": values.tolist(),
-            "seconds": time.perf_counter() - start,
-        }
-        self.state.add(record)
-        best = self.state.best(self.stage)
-        self.progress.line(self.stage, record["objective"], best["objective"], record["seconds"])
-        return record
-
-    def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Residual vector (for least squares)."""
-        return np.array(self.evaluate(x)["residuals"])
-
-    def __call__(self, x: np.ndarray) -> float:
-        """Objective value (for Nelder-Mead)."""
-        return float(self.evaluate(x)["objective"])
+    targets = fitted(load_targets(targets_path))
+    budget = Budget(budget_minutes * 60.0)
+    state = StateFile(state_path, fresh=fresh)
+    progress = Progress(budget, stream)
+    tag = fingerprint(Path(targets_path))
+    x_prior = default_point(free)
+    x = default_point(free, start)
+    statuses = []
+    for i, stage in enumerate(stages):
+        seeds = replication_seeds(root_seed, stage.replications)
+        objective = Objective(
+            targets, free, model_simulator(targets, seeds, stage.n_workers), x_prior, prior_weight
+        )
+        label = f"{stage.n_workers}x{stage.replications}-s{root_seed}-{tag}"
+        share = (i + 1) / len(stages)
+        fun = CachedObjective(objective, label, state, budget, share, progress)
+        statuses.append(f"{stage.label}: {optimise(fun, x, stage.method, max_evals)}")
+        best = state.best(label)
+        if best is None:  # budget gone before the stage began: evaluate its start anyway
+            fun.deadline_share = np.inf
+            best = fun.evaluate(x)
+        x = np.array(best["x"])
+    values = np.array(best["values"])
+    return CalibrationResult(
+        params=to_params(x, free),
+        objective=float(best["objective"]),
+        stage=stages[-1],
+        seeds=seeds,
+        status=statuses,
+        fit=fit_table(targets, values),
+        evaluations=progress.new + progress.cached,
+        seconds=budget.elapsed(),
+        extra={
+            "state": str(state_path),
+            "fingerprint": tag,
+            "prior_weight": prior_weight,
+            "new_evaluations": progress.new,
+        },
+    )
 
 
-def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) -> str:
-    """Run the optimiser from ``x0`` until convergence, ``max_evals`` or the budget.
+def fit_table(targets: list[Target], values: np.ndarray) -> pd.DataFrame:
+    """One row per target: data, model mean, min and max over replications, gap in pp."""
+    rows = []
+    for k, t in enumerate(targets):
+        col = values[:, k]
+        rows.append(
+            {
+                "target": t.label,
+                "key": t.key,
+                "year": t.year,
+                "data": t.value,
+                "model": float(col.mean()),
+                "model_min": float(col.min()),
+                "model_max": float(col.max()),
+                "gap_pp": 100 * float(col.mean() - t.value),
+                "sigma_pp": 100 * FIT_SIGMA[t.key],
+            }
+        )
+    return pd.DataFrame(rows)
 
-    Returns:
-        ``"converged"``, ``"max_evals"`` or ``"budget"``.
-    """
+
+def ordering_by_year(fit: pd.DataFrame) -> dict[int, bool]:
+    """Whether the model's mean coverage follows the published ordering, per year."""
+    out = {}
+    for year in YEARS:
+        rows = fit[(fit["year"] == year) & fit["key"].str.startswith("coverage_")]
+        coverage = {r.key.removeprefix("coverage_"): r.model for r in rows.itertuples()}
+        if set(coverage) >= set(ORDERING):
+            out[year] = ordering_holds(coverage)
+    return out
+
+
+def git_commit() -> str:
+    """The current commit (``+dirty`` if the tree has changes), or ``unknown``."""
     try:
-        if method == "least-squares":
-            result = optimize.least_squares(
-                fun.residuals,
-                x0,
-                bounds=(0.0, 1.0),
-                method="trf",
-                diff_step=0.02,
-                x_scale=1.0,
-                max_nfev=max_evals,
-                ftol=1e-4,
-                xtol=1e-4,
-            )
-            return "converged" if result.status > 0 else "max_evals"
-        if method == "nelder-mead":
-            result = optimize.minimize(
-                fun,
-                x0,
-                method="Nelder-Mead",
-                bounds=[(0.0, 1.0)] * len(x0),
-                options={"maxfev": max_evals, "xatol": 1e-3, "fatol": 1e-3, "adaptive": True},
-            )
-            return "converged" if result.success else "max_evals"
-    except BudgetExhausted:
-        return "budget"
-    raise ValueError(f"method={method!r} is not known; allowed: least-squares, nelder-mead")
+        root = MODEL_DIR.parent
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "model", "experiments"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_calibrated(result: CalibrationResult, path: Path, command: str, seed: int) -> Path:
+    """Write the fitted parameters and their provenance as a preset file."""
+    fit = result.fit
+    ordering = ordering_by_year(fit)
+    meta: dict[str, Any] = {
+        "command": command,
+        "seed": seed,
+        "seeds": result.seeds,
+        "n_workers": result.stage.n_workers,
+        "replications": result.stage.replications,
+        "months": 36,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": git_commit(),
+        "model_fingerprint": result.extra["fingerprint"],
+        "status": result.status,
+        "objective": result.objective,
+        "prior_weight": result.extra["prior_weight"],
+        "evaluations": result.evaluations,
+        "compute_minutes": round(result.seconds / 60.0, 2),
+        "free_parameters": list(result.params),
+        "not_fitted": list(NOT_FITTED),
+        "max_abs_coverage_gap_pp": float(
+            fit.loc[fit["key"].str.startswith("coverage_"), "gap_pp"].abs().max()
+        ),
+        "ordering_holds": {str(y): ok for y, ok in ordering.items()},
+        "fit": {
+            r.target: {
+                "data": r.data,
+                "model": r.model,
+                "model_min": r.model_min,
+                "model_max": r.model_max,
+                "gap_pp": r.gap_pp,
+                "sigma_pp": r.sigma_pp,
+            }
+            for r in fit.itertuples()
+        },
+    }
+    header = (
+        "Calibrated parameters of the Uptake model, written by `uptake calibrate`.\n"
+        "Do not edit by hand: rerun the command in [meta] (see docs/calibration.md).\n"
+        "Only the fitted parameters are listed; all others keep the model defaults."
+    )
+    return write_preset(path, result.params, meta, header)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``uptake calibrate``."""
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        default=[s.label for s in DEFAULT_STAGES],
+        metavar="WORKERSxREPS[:METHOD]",
+        help=f"stages, smallest first; METHOD one of {', '.join(METHODS)} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="root seed of the replication seeds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=DEFAULT_BUDGET_MINUTES,
+        help="time budget for new evaluations (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-evals",
+        type=int,
+        default=1500,
+        help="new evaluations per stage at most (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--prior-weight",
+        type=float,
+        default=0.3,
+        help="weight of the ridge term toward the defaults (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--start",
+        default="built-in",
+        help="starting values: 'built-in' (START), 'defaults' (model defaults), a preset "
+        "name (e.g. calibrated, to warm-start) or a preset .toml file (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        help="evaluation cache; rerun to resume (default: %(default)s)",
+    )
+    parser.add_argument("--fresh", action="store_true", help="delete the cache first")
+    parser.add_argument("--targets", type=Path, default=TARGETS_PATH, help="targets CSV")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="preset file to write (default: %(default)s)",
+    )
+
+
+def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
+    """Run ``uptake calibrate`` with parsed ``args``; print the fit; write the preset."""
+    try:  # bad input -> InputError: the CLI prints the message and exits with code 2
+        stages = tuple(Stage.parse(text) for text in args.stages)
+        if args.start == "built-in":
+            start = START
+        elif args.start == "defaults":
+            start = None
+        elif args.start.endswith(".toml"):
+            start = read_preset_file(args.start)[0]
+        else:
+            start = load_preset(args.start)
+        load_targets(args.targets)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    result = calibrate(
+        stages=stages,
+        root_seed=args.seed,
+        budget_minutes=args.budget_minutes,
+        state_path=args.state,
+        fresh=args.fresh,
+        start=start,
+        prior_weight=args.prior_weight,
+        max_evals=args.max_evals,
+        targets_path=args.targets,
+    )
+    words = ["uptake", "calibrate", *(argv if argv is not None else sys.argv[1:])]
+    if words[2:3] == ["calibrate"]:
+        words = words[:2] + words[3:]
+    command = shlex.join(words)
+    path = write_calibrated(result, args.output, command, args.seed)
+    result.fit.to_csv(Path(args.state).with_name("fit.csv"), index=False)
+    shown = result.fit[["target", "data", "model", "model_min", "model_max", "gap_pp"]]
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    print(
+        f"status {result.status}; objective {result.objective:.4f}; "
+        f"{result.evaluations} evaluations in {result.seconds / 60:.1f} min"
+    )
+    print(f"ordering holds: {ordering_by_year(result.fit)}")
+    print(f"wrote {path}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``calibrate`` to the ``uptake`` command line."""
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="fit the free parameters to the national targets",
+        description=__doc__.split("\n\n")[0],
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m experiments.calibration [options]``."""
+    parser = argparse.ArgumentParser(prog="uptake calibrate", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run(args, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

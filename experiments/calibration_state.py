@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import numpy as np
 
 
-class BudgetExhausted(Exception):
+class BudgetExhaustedError(Exception):
     """Raised inside the objective when the time budget is spent."""
 
 

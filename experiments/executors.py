@@ -13,6 +13,7 @@ alone writes the output folder (so a remote cluster needs no shared disk).
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -75,27 +76,34 @@ class ProcessExecutor:
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        # "spawn": safe with the threads of tqdm and Dask in this process; importing
+        # mesa (its batchrunner) sets it as the global default anyway.
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._pool
 
     def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
-        """Yield results as chunks finish; a dead worker fails only its in-flight chunks."""
+        """Yield results as chunks finish; a dead worker fails only the chunks in flight."""
         pool = self._pool or self._new_pool()
         queue = list(reversed(chunks))
         running: dict[Future, Chunk] = {}
         while queue or running:
-            while queue and len(running) < 2 * self.workers:
-                chunk = queue.pop()
-                running[pool.submit(execute_chunk, chunk)] = chunk
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
             broken = False
-            for future in done:
-                chunk = running.pop(future)
+            while queue and len(running) < 2 * self.workers and not broken:
                 try:
-                    yield future.result()
-                except BrokenProcessPool as exc:
+                    running[pool.submit(execute_chunk, queue[-1])] = queue[-1]
+                    queue.pop()
+                except BrokenProcessPool:  # broke since the last wait; chunk stays queued
                     broken = True
-                    yield _failed(chunk, f"worker process died: {exc!r}")
+            if not broken:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        yield _failed(chunk, f"worker process died: {exc!r}")
             if broken:
                 for chunk in running.values():
                     yield _failed(chunk, "worker process died (pool broken); rerun to retry")

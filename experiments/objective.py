@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from experiments.calibration_state import Budget, BudgetExhausted, Progress, StateFile
+from experiments.calibration_state import Budget, BudgetExhaustedError, Progress, StateFile
 from experiments.targets import FIT_SIGMA, MONTHS, Target, moments
 from model import UptakeModel
 from model.params import Params
@@ -141,7 +141,7 @@ class CachedObjective:
             self.progress.cached += 1
             return record
         if self.budget.left(self.deadline_share) <= 0:
-            raise BudgetExhausted(self.stage)
+            raise BudgetExhaustedError(self.stage)
         start = time.perf_counter()
         values = self.objective.model_values(x)
         residuals = self.objective.residuals_from(x, values)
@@ -168,12 +168,25 @@ class CachedObjective:
         return float(self.evaluate(x)["objective"])
 
 
+METHODS = ("least-squares", "nelder-mead", "differential-evolution")
+
+
 def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) -> str:
-    """Run the optimiser from ``x0`` until convergence, ``max_evals`` or the budget.
+    """Run one optimiser from ``x0`` until convergence, ``max_evals`` or the budget.
+
+    ``least-squares`` is scipy's trust-region reflective least squares on the residual
+    vector (finite-difference Jacobian with steps of 5% of each range, coarse enough to see
+    through the small steps a finite population makes), a local method;
+    ``nelder-mead`` is the adaptive simplex on J; ``differential-evolution`` is a global
+    search (Latin-hypercube start including ``x0``, population 8 per parameter, fixed
+    seed so that a rerun replays the same points), meant for a small first stage.
 
     Returns:
         ``"converged"``, ``"max_evals"`` or ``"budget"``.
     """
+    if method not in METHODS:
+        raise ValueError(f"method={method!r} is not known; allowed: {METHODS}")
+    k = len(x0)
     try:
         if method == "least-squares":
             result = optimize.least_squares(
@@ -181,7 +194,7 @@ def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) 
                 x0,
                 bounds=(0.0, 1.0),
                 method="trf",
-                diff_step=0.02,
+                diff_step=0.05,
                 x_scale=1.0,
                 max_nfev=max_evals,
                 ftol=1e-4,
@@ -193,10 +206,22 @@ def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) 
                 fun,
                 x0,
                 method="Nelder-Mead",
-                bounds=[(0.0, 1.0)] * len(x0),
+                bounds=[(0.0, 1.0)] * k,
                 options={"maxfev": max_evals, "xatol": 1e-3, "fatol": 1e-3, "adaptive": True},
             )
             return "converged" if result.success else "max_evals"
-    except BudgetExhausted:
+        popsize = 8
+        result = optimize.differential_evolution(
+            fun,
+            bounds=[(0.0, 1.0)] * k,
+            x0=x0,
+            popsize=popsize,
+            maxiter=max(1, max_evals // (popsize * k) - 1),
+            init="latinhypercube",
+            seed=0,
+            polish=False,
+            tol=1e-3,
+        )
+        return "converged" if result.success else "max_evals"
+    except BudgetExhaustedError:
         return "budget"
-    raise ValueError(f"method={method!r} is not known; allowed: least-squares, nelder-mead")

@@ -74,19 +74,32 @@ def analyse(
                 f"{folder}: {len(matrix) - len(y)} of {len(matrix)} design points have no "
                 f"finished run; {method} needs them all (rerun the sweep to finish them)"
             )
-        rows.extend(_indices(method, problem, matrix, y, outcome))
+        rows.extend(indices(method, problem, matrix, y, outcome))
     return pd.DataFrame(rows)
 
 
-def _indices(method: str, problem: dict, matrix: np.ndarray, y: pd.Series, outcome: str):
+def indices(
+    method: str, problem: dict, matrix: np.ndarray, y: pd.Series, outcome: str
+) -> list[dict[str, Any]]:
+    """Indices of one outcome from the design ``matrix`` and scores ``y`` (indexed by point).
+
+    Returns:
+        Rows ``outcome, factor, method, index, value, conf``.
+    """
     names = problem["names"]
     out: list[dict[str, Any]] = []
 
     def add(factor: str, index: str, value: float, conf: float) -> None:
         out.append(
-            {"outcome": outcome, "factor": factor, "method": method, "index": index,
-             "value": float(value), "conf": float(conf)}
-        )  # fmt: skip
+            {
+                "outcome": outcome,
+                "factor": factor,
+                "method": method,
+                "index": index,
+                "value": float(value),
+                "conf": float(conf),
+            }
+        )
 
     if method == "morris":
         from SALib.analyze import morris

@@ -13,6 +13,7 @@ A model moment is the mean over the 12 months of a calendar year of one column o
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,9 @@ def load_targets(path: str | Path = TARGETS_PATH) -> list[Target]:
     for row, fact in enumerate(facts.values(), start=2):
         where = f"{path}, row {row}"
         if fact.key not in KNOWN_KEYS:
-            raise ValueError(f"{where}: key={fact.key!r} is not a known target; allowed: {KNOWN_KEYS}")
+            raise ValueError(
+                f"{where}: key={fact.key!r} is not a known target; allowed: {KNOWN_KEYS}"
+            )
         if "share" in fact.unit and not 0.0 <= fact.value <= 1.0:
             raise ValueError(
                 f"{where}: value={fact.value!r} for {fact.key!r} is a share ({fact.unit}); "
@@ -101,7 +104,9 @@ def load_targets(path: str | Path = TARGETS_PATH) -> list[Target]:
             )
         if not fact.source.startswith(("http://", "https://")):
             raise ValueError(f"{where}: source={fact.source!r} must be a URL (http:// or https://)")
-        targets.append(Target(fact.key, fact.year, fact.value, fact.unit, fact.source, fact.note, row))
+        targets.append(
+            Target(fact.key, fact.year, fact.value, fact.unit, fact.source, fact.note, row)
+        )
     have = {(t.key, t.year) for t in targets}
     for key in FIT_SIGMA:
         if key.startswith("coverage_"):
@@ -140,3 +145,9 @@ def moments(frames: list[pd.DataFrame], targets: list[Target]) -> np.ndarray:
         means = yearly_means(frame)
         out[i] = [moment(means, t) for t in targets]
     return out
+
+
+def ordering_holds(coverage: dict[str, float]) -> bool:
+    """Whether coverage by scheme (name -> share) is in the published order (C5)."""
+    values = [coverage[s] for s in ORDERING]
+    return all(a > b for a, b in itertools.pairwise(values))

@@ -14,7 +14,6 @@ import numpy as np
 from model import sectors
 from model.codes import N_SCHEMES, Scheme
 from model.compliance import employer_rates
-from model.enrolment import has
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -38,19 +37,18 @@ def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
     any_now = w.covered != 0
     broke = (before != 0) & ~any_now
     pension_broke = (before & ~w.covered & np.uint8(1 << Scheme.PENSION)) != 0
-    w.n_breaks[broke] += 1
-    employed_uncovered = (w.employer >= 0) & ~any_now
-    w.months_uncovered[:] = np.where(
-        employed_uncovered, np.minimum(w.months_uncovered + 1, INT16_MAX), 0
-    )
+    n_breaks, spell = w.n_breaks, w.months_uncovered
+    n_breaks += broke
+    spell += spell < INT16_MAX  # one more month, saturating ...
+    spell *= (w.employer >= 0) & ~any_now  # ... for employed workers without cover, else 0
     return {"new_breaks": int(broke.sum()), "new_breaks_pension": int(pension_broke.sum())}
 
 
 def accrue_pension(w: AgentTable) -> None:
     """One more contribution month (and one point) for everyone whose pension is paid."""
-    paid = has(w.covered, Scheme.PENSION)
-    w.contrib_months[paid] = np.minimum(w.contrib_months[paid] + 1, INT16_MAX)
-    w.points[paid] = np.minimum(w.points[paid] + 1, INT16_MAX)
+    paid = (w.covered >> np.uint8(Scheme.PENSION)) & np.uint8(1)  # 1 where paid, else 0
+    for col in (w.contrib_months, w.points):
+        col += paid & (col < INT16_MAX)  # in place; saturates at the int16 maximum
 
 
 def rate_tables(p: Params, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
@@ -85,10 +83,13 @@ def money(
     employer_table, employee_table = rate_tables(p, levers)
     employer = employer_table[bits, w.industry[rows]] * base
     employee = employee_table[bits] * base
-    subsidy = levers.worker_subsidy_share * employee + levers.firm_subsidy_share * employer
-    if np.isfinite(levers.subsidy_cap):
-        subsidy = np.minimum(subsidy, levers.subsidy_cap)
-    subsidy = min(float(subsidy.sum()) * scale, max(subsidy_left, 0.0))
+    if levers.worker_subsidy_share or levers.firm_subsidy_share:
+        subsidy = levers.worker_subsidy_share * employee + levers.firm_subsidy_share * employer
+        if np.isfinite(levers.subsidy_cap):
+            subsidy = np.minimum(subsidy, levers.subsidy_cap)
+        subsidy = min(float(subsidy.sum()) * scale, max(subsidy_left, 0.0))
+    else:
+        subsidy = 0.0
     return {
         "contribution_income_yuan": float((employer.sum() + employee.sum()) * scale),
         "employer_contributions_yuan": float(employer.sum() * scale),

@@ -46,20 +46,28 @@ def aggrieved(
             :func:`model.labour_market.separate`).
     """
     employed = w.employer >= 0
-    p_injury = sectors.INDUSTRY_INJURY_RISK[w.industry] * p.injury_scale / 12.0
+    injury_risk = sectors.INDUSTRY_INJURY_RISK * p.injury_scale / 12.0  # per industry
     p_ill = p.illness_per_year / 12.0
-    fertile = w.female & (w.age >= 20) & (w.age < 36)
-    p_birth = np.where(fertile, p.births_per_year / 12.0, 0.0)
-    injured = employed & (u_shock < p_injury)
-    ill = employed & ~injured & (u_shock < p_injury + p_ill)
-    birth = employed & ~injured & ~ill & (u_shock < p_injury + p_ill + p_birth)
-    cov = w.covered
-    grievance = (
+    p_birth_max = p.births_per_year / 12.0
+    # Shocks are rare: only workers whose uniform is below the highest possible threshold
+    # can have one, so the thresholds are evaluated for those rows alone.
+    top = injury_risk.max() + p_ill + p_birth_max
+    r = np.flatnonzero(employed & (u_shock < top))
+    u = u_shock[r]
+    p_injury = injury_risk[w.industry[r]]
+    fertile = w.female[r] & (w.age[r] >= 20) & (w.age[r] < 36)
+    p_birth = np.where(fertile, p_birth_max, 0.0)
+    injured = u < p_injury
+    ill = ~injured & (u < p_injury + p_ill)
+    birth = ~injured & ~ill & (u < p_injury + p_ill + p_birth)
+    cov = w.covered[r]
+    shocked = (
         (injured & ~has(cov, Scheme.INJURY))
         | (ill & ~has(cov, Scheme.MEDICAL))
         | (birth & ~has(cov, Scheme.MATERNITY))
-        | (employed & arrears_firm[np.maximum(w.employer, 0)])
     )
+    grievance = employed & arrears_firm[np.maximum(w.employer, 0)]
+    grievance[r[shocked]] = True
     rows = np.flatnonzero(grievance)
     firm = w.employer[rows]
     dismissed = dismissed_firm >= 0

@@ -11,7 +11,7 @@ Job seekers find a job with probability 1 / months_out_of_work a month; a share
 ``share_moves_cross_region`` of hires are drawn anywhere in the country (by the
 regional shares of migrant employment), the rest in the seeker's region; the firm
 is drawn with probability proportional to its target size. Wages follow the nominal
-wage index every month (:func:`pay`), for new hires and stayers alike.
+wage index every month (:func:`raise_wages`), for new hires and stayers alike.
 """
 
 from __future__ import annotations
@@ -99,15 +99,13 @@ def choose_region(current: np.ndarray, share_cross: float, u: np.ndarray) -> np.
     return np.where(moving, dest, current).astype(np.int8)
 
 
-def pay(w: AgentTable, f: AgentTable, wage_index: float, mean_wage: float) -> None:
-    """Set every employed worker's wage for this month (yuan/month), 0 between jobs.
+def raise_wages(w: AgentTable, factor: float) -> None:
+    """Index every wage by this month's nominal wage growth ``factor`` (0 between jobs stays 0).
 
-    wage = mean_wage * wage_index * firm wage level * worker skill, so wages of job
-    stayers follow the wage index like the contribution floor does.
+    Hires are paid ``mean_wage * wage_index * firm wage level * skill`` (:func:`hire`);
+    indexing each month keeps job stayers on that formula, as the contribution floor is.
     """
-    employed = w.employer >= 0
-    level = f.wage_level[np.maximum(w.employer, 0)]
-    w.wage[:] = np.where(employed, mean_wage * wage_index * level * w.skill, 0.0)
+    np.multiply(w.wage, np.float32(factor), out=w.wage)
 
 
 def hire(

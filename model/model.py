@@ -169,7 +169,12 @@ class UptakeModel(mesa.Model):
 
         The internal clock ``t`` (agents' ``ti_`` columns, random-stream keys) counts
         from the start of the burn-in: calendar month m is ``t = burn_in_months + m``.
+        Workers' histories (contribution months, points, breaks, disputes) are put back
+        to their drawn start values afterwards: no time passes for them in the burn-in.
         """
+        w = self.workers
+        history = ("contrib_months", "points", "n_breaks", "n_disputes")
+        start = {name: getattr(w, name).copy() for name in history}
         for t in range(1, self.params.burn_in_months + 1):
             self._month = {}
             self._before = self.workers.covered.copy()
@@ -181,6 +186,8 @@ class UptakeModel(mesa.Model):
             self._shock_and_dispute(t)
             self._learn(t)
             self._accrue(t)
+        for name in history:
+            getattr(w, name)[:] = start[name]
         self._month = dict.fromkeys(self._month, 0)
         self._month.update({"new_retirements": 0, "new_retirements_vested": 0, "new_entrants": 0})
         t0 = self.params.burn_in_months
@@ -272,6 +279,7 @@ class UptakeModel(mesa.Model):
         u_find, u_region, u_firm, u_contract, u_rank, u_cash = (
             rng.random(w.n, dtype=np.float32) for _ in range(6)
         )
+        lm.raise_wages(w, self._wage_index(t) / self._wage_index(t - 1))
         seeking = (w.employer < 0) & (w.ti_separated != t)
         rows = np.flatnonzero(seeking & (u_find < 1.0 / p.months_out_of_work))
         region = lm.choose_region(w.region[rows], p.share_moves_cross_region, u_region[rows])
@@ -280,7 +288,6 @@ class UptakeModel(mesa.Model):
         lm.hire(
             w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract[rows], u_rank[rows], t
         )
-        lm.pay(w, f, self._wage_index(t), p.mean_wage)
         cashouts = accrual.cash_out(
             w, moved, self.levers.portability, p.cash_out_propensity, u_cash
         )
@@ -303,8 +310,8 @@ class UptakeModel(mesa.Model):
         w, f = self.workers, self.firms
         rng = self._stream("inspect", t)
         u_pick, u_detect, u_fine = (rng.random(f.n) for _ in range(3))
-        employed = w.employer >= 0
-        wage_bill = np.bincount(w.employer[employed], weights=w.wage[employed], minlength=f.n)
+        # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
+        wage_bill = np.bincount(np.maximum(w.employer, 0), weights=w.wage, minlength=f.n)
         result = enforcement.inspect(
             f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine
         )

@@ -307,6 +307,7 @@ class UnionChannels(Policy):
 class ContributionRateCut(Policy):
     """Cut of the employer pension rate (e.g. 20% -> 16% in May 2019: strength 0.04)."""
 
+    strength: float = 0.04  # the 2019 cut; the base class default (1.0) is out of range here
     lever: ClassVar[str] = "rate_cut"
     unit: ClassVar[str] = "cut in the employer pension rate, share of base (0-0.2)"
     max_strength: ClassVar[float] = 0.2

@@ -91,3 +91,15 @@ def test_start_population_matches_its_inputs():
         atol=0.02,
         err_msg="workers by region of work off the NBS shares",
     )
+
+
+def test_worker_histories_add_up_to_the_recorded_flows():
+    """Without retirements, per-worker counters equal the recorded totals (burn-in excluded)."""
+    model = build(seed=6, mean_age=25.0, retirement_age_women=70, retirement_age_men=70)
+    assert not model.workers.n_breaks.any(), "breaks from the unrecorded burn-in kept"
+    for _ in range(12):
+        model.step()
+    row, w = model.current, model.workers
+    assert row["cum_retirements"] == 0, "the test needs a population without retirements"
+    assert w.n_breaks.sum() == row["cum_breaks"], "worker break counts != cum_breaks"
+    assert w.n_disputes.sum() == row["cum_disputants"], "worker dispute counts != cum_disputants"

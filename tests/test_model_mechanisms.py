@@ -194,6 +194,7 @@ def test_a_retiree_vests_with_fifteen_years_of_contributions():
     from model.enrolment import VESTING_MONTHS, retirement_age
 
     model = build(seed=3, mean_age=52.0)
+    model.workers.contrib_months[::2] = VESTING_MONTHS + 5  # half the workers have 15 years
     vested_total = 0
     for _ in range(12):
         w = model.workers

@@ -1,0 +1,54 @@
+"""The Uptake dashboard: ``solara run dashboards/app.py`` (or ``make dashboard``).
+
+Every browser session renders its own :func:`Page`, which creates that session's
+:class:`~dashboards.state.Session` (model, runner, snapshots) and
+:class:`~dashboards.compare.Comparer`; nothing is shared between sessions. Charts are
+matplotlib images and Solara serves its front-end from ``solara-assets``, so the
+app works with no internet.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from dashboards.agents import LookInside
+from dashboards.compare import Compare, Comparer
+from dashboards.explore import Explore
+from dashboards.results import Results
+from dashboards.state import Session
+from dashboards.ui import Caption, Heading
+
+TITLE = "Uptake: social insurance of migrant workers"
+
+
+@solara.component
+def Page():
+    """The app: Explore, Compare, Look inside and Results tabs."""
+    session = solara.use_memo(Session, [])
+    comparer = solara.use_memo(lambda: Comparer(session), [session])
+
+    def stop_on_close():
+        def cleanup():
+            session.close()
+            comparer.close()
+
+        return cleanup
+
+    solara.use_effect(stop_on_close, [])
+    solara.Title(TITLE)
+    with solara.Column(style={"padding": "8px"}):
+        Heading(TITLE)
+        Caption(
+            "Agent-based model (Mesa) of coverage, breaks and disputes under policy reforms; "
+            "counts are real persons (agents x scale), money in yuan."
+        )
+        with solara.lab.Tabs(lazy=True):
+            with solara.lab.Tab("Explore", icon_name="mdi-chart-line"):
+                Explore(session)
+            with solara.lab.Tab("Compare", icon_name="mdi-compare"):
+                Compare(comparer)
+            with solara.lab.Tab("Look inside", icon_name="mdi-account-search"):
+                LookInside(session)
+            with solara.lab.Tab("Results", icon_name="mdi-download"):
+                Results(session, comparer)

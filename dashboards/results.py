@@ -1,0 +1,203 @@
+"""Results tab: download the current run (data and charts) and browse saved folders.
+
+Downloads are produced lazily (``solara.FileDownload`` with a callback), from the
+snapshot and the model at the moment the button is pressed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import solara
+
+from dashboards import charts, sweeps
+from dashboards.compare import Comparer
+from dashboards.state import Session, Snapshot
+from dashboards.ui import CAPTION, KeyValues, Line
+from experiments import analysis
+
+#: Where saved experiment folders are looked for (relative to the working directory).
+RESULTS_ROOT = Path("results")
+MAX_SCENARIOS_CHARTED = 10
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as UTF-8 CSV."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Parquet."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def json_bytes(data: Any) -> bytes:
+    """Strict JSON (infinite values written as the string "inf")."""
+
+    def safe(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if isinstance(value, dict):
+            return {str(k): safe(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [safe(v) for v in value]
+        return value
+
+    return json.dumps(safe(data), indent=1, allow_nan=False).encode("utf-8")
+
+
+def stem(snap: Snapshot) -> str:
+    """File-name stem of the current run, e.g. ``uptake_baseline_seed42_m12``."""
+    s = snap.settings
+    name = s.preset if s.is_preset() else f"{s.preset}-modified"
+    return f"uptake_{name}_seed{s.seed}_m{snap.month}"
+
+
+def groups_frame(snap: Snapshot) -> pd.DataFrame:
+    """Coverage by industry and by region, every month, in one long frame."""
+    parts = []
+    for by, table in snap.groups.items():
+        t = table.rename(columns={by: "group"})
+        t["group"] = t["group"].astype(str)
+        t.insert(1, "by", by)
+        parts.append(t)
+    return pd.concat(parts, ignore_index=True)
+
+
+@solara.component
+def RunDownloads(session: Session):
+    """Data (CSV, Parquet, JSON) and charts (PNG) of the Explore run."""
+    snap = session.snapshot.value
+    if snap is None:
+        solara.Info("No run yet: build one in the Explore tab.")
+        return
+    s = stem(snap)
+    Line("Current run: ", snap.settings.label(), f", month {snap.month} ({snap.date}).")
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-downloads"]):
+        solara.FileDownload(
+            lambda: csv_bytes(snap.results),
+            f"{s}_results.csv",
+            "Results (CSV)",
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            lambda: parquet_bytes(snap.results), f"{s}_results.parquet", "Results (Parquet)"
+        )
+        solara.FileDownload(
+            lambda: csv_bytes(groups_frame(snap)), f"{s}_by_group.csv", "By industry/region (CSV)"
+        )
+        solara.FileDownload(
+            lambda: parquet_bytes(session.frames()[0]), f"{s}_workers.parquet", "Workers (Parquet)"
+        )
+        solara.FileDownload(
+            lambda: parquet_bytes(session.frames()[1]), f"{s}_firms.parquet", "Firms (Parquet)"
+        )
+        solara.FileDownload(
+            lambda: json_bytes(session.manifest()), f"{s}_manifest.json", "Run manifest (JSON)"
+        )
+    solara.Text("Charts (PNG):", style=CAPTION)
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-chart-downloads"]):
+        for key, title in charts.EXPLORE_CHARTS.items():
+            solara.FileDownload(
+                lambda key=key: charts.png(charts.draw(key, snap)),
+                f"{s}_{key}.png",
+                title,
+                mime_type="image/png",
+            )
+
+
+@solara.component
+def ComparisonDownloads(comparer: Comparer):
+    """The last comparison's runs and summary."""
+    result = comparer.result.value
+    if result is None:
+        solara.Text("No comparison yet (Compare tab).", style=CAPTION)
+        return
+    a, b = result.names
+    s = f"uptake_compare_{a}_vs_{b}"
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        solara.FileDownload(
+            lambda: parquet_bytes(result.outcomes), f"{s}_runs.parquet", "Comparison runs (Parquet)"
+        )
+        solara.FileDownload(
+            lambda: csv_bytes(analysis.differences(result.outcomes, a)),
+            f"{s}_differences.csv",
+            "Paired differences (CSV)",
+        )
+
+
+@solara.component
+def SavedResults():
+    """Open a saved experiment folder: overview, final table, outcome chart, figures."""
+    found = solara.use_memo(lambda: [str(p) for p in sweeps.find_folders(RESULTS_ROOT)], [])
+    path = solara.use_reactive(found[0] if found else "")
+    opened = solara.use_reactive(None)
+    error = solara.use_reactive("")
+
+    def open_folder():
+        try:
+            opened.value = sweeps.load(path.value)
+            error.value = ""
+        except ValueError as exc:
+            opened.value = None
+            error.value = str(exc)
+
+    if found:
+        with solara.Div(style={"max-width": "600px"}):
+            solara.Select(f"Folders found under {RESULTS_ROOT}/", found, path)
+    with solara.Row(gap="8px", style={"align-items": "center"}):
+        with solara.Div(style={"width": "520px"}):
+            solara.InputText("Results folder (holds manifest.json)", path)
+        solara.Button("Open", on_click=open_folder, color="primary")
+    if error.value:
+        solara.Error(error.value, classes=["uptake-message"])
+    if opened.value is not None:
+        SweepView(opened.value)
+
+
+@solara.component
+def SweepView(sweep: sweeps.Sweep):
+    """One loaded folder."""
+    outcome = solara.use_reactive("frac_covered_any")
+    with solara.Div(classes=["uptake-sweep"]):
+        KeyValues(sweeps.overview(sweep))
+        solara.Text("Last 12 months, mean and 5-95% band over replications:", style=CAPTION)
+        solara.DataFrame(sweeps.final_table(sweep), items_per_page=14)
+        names = sweep.scenarios[:MAX_SCENARIOS_CHARTED]
+        if len(sweep.scenarios) > len(names):
+            solara.Text(f"Chart shows the first {len(names)} of {len(sweep.scenarios)} scenarios.")
+        options = [c for c in sweeps.TABLE_OUTCOMES if c in sweep.outcomes.columns]
+        with solara.Div(style={"width": "300px"}):
+            solara.Select("Outcome", options, outcome)
+
+        def draw() -> bytes:
+            rows = sweep.outcomes[sweep.outcomes["scenario"].isin(names)]
+            summary = analysis.summarise(rows, [outcome.value])
+            start = int(rows["year"].min())
+            return charts.png(charts.compare_lines(summary, outcome.value, outcome.value, start))
+
+        solara.Image(solara.use_memo(draw, [sweep, outcome.value]), format="png")
+        if sweep.figures:
+            solara.Text(f"Figures in the folder ({len(sweep.figures)}):", style=CAPTION)
+            with solara.ColumnsResponsive(default=12, large=6):
+                for figure in sweep.figures:
+                    with solara.Column(gap="2px"):
+                        solara.Text(str(figure.relative_to(sweep.folder)), style=CAPTION)
+                        solara.Image(figure.read_bytes(), format="png")
+
+
+@solara.component
+def Results(session: Session, comparer: Comparer):
+    """The Results tab."""
+    with solara.Card("Download the current run", margin=0):
+        RunDownloads(session)
+        ComparisonDownloads(comparer)
+    with solara.Card("Saved results", margin=0):
+        SavedResults()

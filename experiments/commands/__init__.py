@@ -1,0 +1,1 @@
+"""Subcommands of the ``uptake`` CLI, one module each (see :mod:`experiments.cli`)."""

@@ -1,0 +1,270 @@
+"""Which parameters matter: Morris screening of all parameters, then Sobol on the top ones.
+
+Built on the experiments tooling: the study writes two sweep files
+(:mod:`experiments.designs`), runs them with :func:`experiments.runner.run_experiment`
+(resumable output folders with manifests) and scores them with
+:func:`experiments.sensitivity.analyse` (SALib). Every run starts from the
+``calibrated`` preset (the model defaults if it is missing), runs 120 months
+(January 2011 - December 2020) and is scored by the mean of the last 12 months of:
+
+* ``frac_covered_pension`` and ``frac_covered_injury`` (coverage after 10 years),
+* ``new_breaks`` and ``new_disputes`` (breaks in coverage and dispute cases a month
+  in year 10, reported per 1,000 workers).
+
+Factor ranges (:func:`factor_ranges`): +-1 utility unit around the base value for
+utility-unit parameters, otherwise 0.5-1.5 times the base value (a share or rate at
+0 gets [0, 0.25] of its allowed range), clipped to the parameter's allowed range.
+Run controls and calendar dates are not varied (:data:`NOT_VARIED`).
+
+Run: ``python -m experiments.sensitivity_study`` (``--help``); see ``docs/sensitivity.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from experiments import base_params
+from experiments.designs import read_sweep, sweep_experiment
+from experiments.runner import run_experiment
+from experiments.sensitivity import analyse
+from model.params import Params
+
+OUTCOMES = ("frac_covered_pension", "frac_covered_injury", "new_breaks", "new_disputes")
+PER_1000 = ("new_breaks", "new_disputes")  # counts shown per 1,000 workers
+NOT_VARIED = (
+    "n_workers",
+    "seed",
+    "scale",
+    "start_year",
+    "burn_in_months",
+    "norm_trend_start_year",
+    "norm_trend_end_year",
+)
+DEFAULT_OUTPUT = Path("results") / "sensitivity"
+
+
+def factor_ranges(base: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Range of every varied parameter around its ``base`` value (see the module docstring)."""
+    ranges = {}
+    for f in dataclasses.fields(Params):
+        if f.name in NOT_VARIED:
+            continue
+        meta, value = f.metadata, float(base[f.name])
+        lo_ok = -np.inf if meta["lo"] is None else meta["lo"]
+        hi_ok = np.inf if meta["hi"] is None else meta["hi"]
+        if "utility" in meta["unit"]:
+            lo, hi = value - 1.0, value + 1.0
+        elif value == 0.0:
+            lo, hi = lo_ok, lo_ok + 0.25 * (hi_ok - lo_ok)
+        else:
+            lo, hi = sorted((0.5 * value, 1.5 * value))
+        lo, hi = max(lo, lo_ok), min(hi, hi_ok)
+        if str(f.type).startswith("int"):
+            lo, hi = float(np.floor(lo)), float(np.ceil(hi))
+        if hi > lo:
+            ranges[f.name] = (float(lo), float(hi))
+    return ranges
+
+
+def write_sweep(
+    path: Path,
+    method: str,
+    ranges: dict[str, tuple[float, float]],
+    samples: int,
+    workers: int,
+    months: int,
+    replications: int,
+    seed: int,
+    preset: str,
+) -> Path:
+    """Write a sweep file (TOML) for :func:`experiments.designs.read_sweep`."""
+    lines = [
+        f'name = "{path.stem}"',
+        f'design = "{method}"',
+        f"samples = {samples}",
+        "levels = 4",
+        f"replications = {replications}",
+        f"months = {months}",
+        f"workers = {workers}",
+        f"seed = {seed}",
+        'scenario = "baseline"',
+        f'base_params = "{preset}"',
+        "outcomes = " + json.dumps(list(OUTCOMES)),
+        "",
+        "[parameters]",
+        *(f"{name} = [{lo!r}, {hi!r}]" for name, (lo, hi) in ranges.items()),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_design(sweep: Path, folder: Path, executor: str, jobs: int | None) -> pd.DataFrame:
+    """Run (or resume) a sweep into ``folder`` and return its sensitivity indices."""
+    experiment = sweep_experiment(read_sweep(sweep))
+    run_experiment(experiment, folder, executor=executor, jobs=jobs, command=f"sweep {sweep}")
+    return analyse(str(folder), list(OUTCOMES))
+
+
+def top_factors(morris: pd.DataFrame, k: int) -> list[str]:
+    """The ``k`` factors with the largest mu* relative to each outcome's largest, any outcome."""
+    mu = morris[morris["index"] == "mu_star"].copy()
+    mu["relative"] = mu["value"] / mu.groupby("outcome")["value"].transform("max")
+    return mu.groupby("factor")["relative"].max().sort_values(ascending=False).index[:k].tolist()
+
+
+def _scale(outcome: str, workers: int) -> float:
+    return 1000.0 / workers if outcome in PER_1000 else 100.0
+
+
+def _label(outcome: str) -> str:
+    return f"{outcome} per 1,000 workers/month" if outcome in PER_1000 else f"{outcome} (pp)"
+
+
+def plot_morris(morris: pd.DataFrame, workers: int, path: Path, shown: int = 12) -> None:
+    """mu* with its confidence interval, the top ``shown`` factors per outcome."""
+    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(18, 5))
+    for ax, outcome in zip(axes, OUTCOMES, strict=True):
+        rows = morris[(morris["outcome"] == outcome) & (morris["index"] == "mu_star")]
+        rows = rows.sort_values("value", ascending=False).head(shown)[::-1]
+        s = _scale(outcome, workers)
+        ax.barh(rows["factor"], s * rows["value"], xerr=s * rows["conf"], color="#1f77b4")
+        ax.set_title(_label(outcome), fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xlabel("Morris mu* (mean |elementary effect| over the range)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_sobol(sobol: pd.DataFrame, path: Path) -> None:
+    """First-order (S1) and total (ST) Sobol indices with confidence intervals."""
+    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(18, 4.5), sharey=True)
+    for ax, outcome in zip(axes, OUTCOMES, strict=True):
+        rows = sobol[sobol["outcome"] == outcome]
+        factors = list(dict.fromkeys(rows["factor"]))
+        y = np.arange(len(factors))
+        for offset, index, colour in ((-0.2, "S1", "#9ecae1"), (0.2, "ST", "#08519c")):
+            part = rows[rows["index"] == index].set_index("factor").loc[factors]
+            ax.barh(y + offset, part["value"], 0.4, xerr=part["conf"], color=colour, label=index)
+        ax.set_yticks(y, factors, fontsize=8)
+        ax.set_title(outcome, fontsize=9)
+        ax.axvline(0, color="black", lw=0.6)
+    axes[0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def study(args: argparse.Namespace) -> dict[str, Any]:
+    """Morris over all parameters, then Sobol over the top ones; tables, plots, summary."""
+    out = Path(args.output)
+    values, source = base_params.resolve(None if args.preset == "calibrated" else args.preset)
+    base = {**Params().to_dict(), **values}
+    preset = "calibrated" if source.startswith("preset 'calibrated'") else "defaults"
+    ranges = factor_ranges(base)
+    morris_file = write_sweep(
+        out / "morris.toml",
+        "morris",
+        ranges,
+        args.trajectories,
+        args.workers,
+        args.months,
+        1,
+        args.seed,
+        preset,
+    )
+    morris = run_design(morris_file, out / "morris", args.executor, args.jobs)
+    top = top_factors(morris, args.top)
+    sobol_file = write_sweep(
+        out / "sobol.toml",
+        "sobol",
+        {k: ranges[k] for k in top},
+        args.sobol_n,
+        args.workers,
+        args.months,
+        1,
+        args.seed,
+        preset,
+    )
+    sobol = run_design(sobol_file, out / "sobol", args.executor, args.jobs)
+    morris.to_csv(out / "morris_indices.csv", index=False)
+    sobol.to_csv(out / "sobol_indices.csv", index=False)
+    pd.DataFrame(
+        [{"factor": k, "lo": lo, "hi": hi, "base": base[k]} for k, (lo, hi) in ranges.items()]
+    ).to_csv(out / "ranges.csv", index=False)
+    plot_morris(morris, args.workers, out / "morris.png")
+    plot_sobol(sobol, out / "sobol.png")
+    sizes = {
+        "base": source,
+        "workers": args.workers,
+        "months": args.months,
+        "morris_factors": len(ranges),
+        "morris_trajectories": args.trajectories,
+        "morris_runs": args.trajectories * (len(ranges) + 1),
+        "sobol_factors": top,
+        "sobol_base_n": args.sobol_n,
+        "sobol_runs": args.sobol_n * (len(top) + 2),
+        "replications_per_point": 1,
+        "seed": args.seed,
+    }
+    (out / "study.json").write_text(json.dumps(sizes, indent=2) + "\n", encoding="utf-8")
+    return {"morris": morris, "sobol": sobol, "sizes": sizes}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the sensitivity study."""
+    parser.add_argument("--preset", default="calibrated", help="base parameters (calibrated)")
+    parser.add_argument("--workers", type=int, default=3000, help="workers per run (3000)")
+    parser.add_argument("--months", type=int, default=120, help="months per run (120)")
+    parser.add_argument("--trajectories", type=int, default=6, help="Morris trajectories (6)")
+    parser.add_argument("--top", type=int, default=6, help="factors taken to Sobol (6)")
+    parser.add_argument("--sobol-n", type=int, default=64, help="Sobol base sample (64)")
+    parser.add_argument("--seed", type=int, default=1, help="root seed (1)")
+    parser.add_argument("--executor", default="serial", choices=("serial", "processes", "dask"))
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the study and print the headline indices."""
+    result = study(args)
+    mu = result["morris"][result["morris"]["index"] == "mu_star"]
+    for outcome in OUTCOMES:
+        rows = mu[mu["outcome"] == outcome].nlargest(5, "value")
+        print(f"{outcome}: top Morris mu*: " + ", ".join(rows["factor"]))
+    st = result["sobol"][result["sobol"]["index"] == "ST"]
+    print(st.pivot(index="factor", columns="outcome", values="value").round(3).to_string())
+    print(f"sizes: {result['sizes']}; outputs in {args.output}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sensitivity-study`` to the ``uptake`` command line."""
+    parser = subparsers.add_parser(
+        "sensitivity-study", help="Morris screening of all parameters, then Sobol on the top ones"
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m experiments.sensitivity_study [options]``."""
+    parser = argparse.ArgumentParser(prog="uptake sensitivity-study", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

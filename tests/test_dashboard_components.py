@@ -1,0 +1,164 @@
+"""Dashboard components rendered without a browser: click controls, check state and page."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import pytest
+import solara
+from dashboard_support import (
+    button,
+    by_class,
+    enter,
+    field,
+    images,
+    make_saved_folder,
+    small_session,
+    text_of,
+    wait_until,
+)
+
+from dashboards.agents import LookInside
+from dashboards.app import Page
+from dashboards.compare import Compare, Comparer
+from dashboards.explore import Explore
+from dashboards.results import SavedResults
+
+
+@pytest.fixture(scope="module")
+def saved_folder(tmp_path_factory):
+    """A small saved comparison folder written by the experiments runner."""
+    return make_saved_folder(tmp_path_factory.mktemp("saved") / "compare")
+
+
+def test_page_renders_all_tabs_and_a_model():
+    box, rc = solara.render(Page(), handle_error=False)
+    tabs = text_of(box)
+    for name in ("Explore", "Compare", "Look inside", "Results"):
+        assert name in tabs, f"tab {name!r} missing from the page"
+    assert "0 (2011-01)" in text_of(by_class(rc, "uptake-headline")), "month 0 not shown"
+    assert len(images(rc)) == 7, f"Explore should show 7 charts, found {len(images(rc))}"
+
+
+def test_each_page_render_has_its_own_session():
+    _box1, rc1 = solara.render(Page(), handle_error=False)
+    _box2, rc2 = solara.render(Page(), handle_error=False)
+    button(rc1, "Step").click()
+    wait_until(lambda: "1 (2011-01)" in text_of(by_class(rc1, "uptake-headline")), what="step")
+    assert "0 (2011-01)" in text_of(by_class(rc2, "uptake-headline")), (
+        "stepping one page moved the other page's model"
+    )
+
+
+def test_step_button_changes_numbers_and_charts():
+    session = small_session(seed=7)
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    charts_before = images(rc)
+    headline_before = text_of(by_class(rc, "uptake-headline"))
+    button(rc, "Step a year").click()
+    assert session.snapshot.value.month == 12, f"month {session.snapshot.value.month} after a year"
+    headline = text_of(by_class(rc, "uptake-headline"))
+    assert "12 (2011-12)" in headline, f"headline does not show month 12: {headline}"
+    assert headline != headline_before, "headline numbers did not change"
+    changed = sum(a != b for a, b in zip(charts_before, images(rc), strict=True))
+    assert changed == 7, f"only {changed} of 7 charts were redrawn after a step"
+
+
+def test_lever_slider_changes_the_running_model():
+    session = small_session()
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    field(rc, v.Slider, "Publicity").v_model = 2.5
+    assert session.settings.value.levers["publicity"].strength == 2.5, "slider did not set lever"
+    assert [p.lever for p in session.model.policies] == ["publicity"], session.model.policies
+    in_force = text_of(by_class(rc, "uptake-in-force"))
+    assert "publicity = 2.5" in in_force, f"levers-in-force line not updated: {in_force}"
+
+
+def test_invalid_seed_shows_a_message_not_a_traceback():
+    session = small_session()
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    enter(rc, "Seed", "-4")
+    message = text_of(by_class(rc, "uptake-message"))
+    assert "seed=-4 is out of range" in message, f"no clear message for a negative seed: {message}"
+    assert session.settings.value.seed == 5, "an invalid seed reached the settings"
+
+
+def test_preset_select_rebuilds_with_its_levers():
+    session = small_session()
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    field(rc, v.Select, "Preset scenario").v_model = "portability"
+    session.runner.wait()
+    wait_until(lambda: session.snapshot.value.in_force != (), what="portability to be in force")
+    assert session.snapshot.value.month == 0, "choosing a preset should restart at month 0"
+    assert [p.lever for p in session.model.policies] == ["portability"], session.model.policies
+
+
+def test_play_then_pause_buttons():
+    session = small_session()
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    field(rc, v.Select, "speed").v_model = "2 months/s"
+    button(rc, "Play").click()
+    wait_until(lambda: session.status.value.busy, what="play to start")
+    button(rc, "Pause").click()
+    assert not session.status.value.busy, "pause did not stop the run"
+    month = session.snapshot.value.month
+    assert month < 120, f"a 2 months/s play ran to month {month} before pause"
+
+
+def test_compare_shows_both_scenarios_and_difference():
+    session = small_session()
+    comparer = Comparer(session)
+    _box, rc = solara.render(Compare(comparer), handle_error=False)
+    enter(rc, "replications (1-20)", "2")
+    enter(rc, "months", "14")
+    enter(rc, "workers (max 50,000)", "1000")
+    field(rc, v.Select, "Scenario B (reform)").v_model = "worker-subsidy"
+    button(rc, "Run comparison").click()
+    comparer.job.wait()
+    wait_until(lambda: comparer.result.value is not None, what="the comparison result")
+    assert comparer.message.value == "", comparer.message.value
+    outcomes = comparer.result.value.outcomes
+    assert set(outcomes["scenario"]) == {"baseline", "worker-subsidy"}, set(outcomes["scenario"])
+    assert outcomes["month"].max() == 14, "runs should last the 14 months asked for"
+    assert outcomes["replication"].nunique() == 2, "two replications were asked for"
+    seeds = outcomes.groupby("replication")["seed"].nunique()
+    assert (seeds == 1).all(), "each replication must use one seed in both scenarios"
+    title = text_of(by_class(rc, "uptake-compare-title"))
+    assert "baseline" in title, f"baseline missing from the title: {title}"
+    assert "worker-subsidy" in title, f"reform missing from the title: {title}"
+    table = text_of(by_class(rc, "uptake-compare-summary"))
+    assert "subsidy spending" in table, "summary table missing"
+    assert len(images(rc)) == 2, "both-scenario and difference charts expected"
+
+
+def test_compare_rejects_same_scenario_twice_with_message():
+    comparer = Comparer(small_session())
+    assert not comparer.run("baseline", "baseline", 2, 12, 1000, 1), "duplicate accepted"
+    assert "must differ" in comparer.message.value, comparer.message.value
+    assert not comparer.run("baseline", "points", 99, 12, 1000, 1), "99 replications accepted"
+    assert "replications=99" in comparer.message.value, comparer.message.value
+
+
+def test_look_inside_filters_workers_by_reason():
+    session = small_session()
+    session.step(6)
+    box, rc = solara.render(LookInside(session), handle_error=False)
+    field(rc, v.Select, "Reason").v_model = "employer offers no scheme"
+    shown = session.frames()[0]
+    assert len(shown) == 2_000, "test premise: 2,000 workers"
+    caption = text_of(box)
+    assert "of 2,000 workers" in caption, "worker count caption missing"
+    count = int(caption.split(" of 2,000 workers")[0].split()[-1].replace(",", ""))
+    assert 0 < count < 2_000, f"the reason filter should keep some but not all workers: {count}"
+
+
+def test_saved_results_folder_opens_and_bad_path_is_a_message(saved_folder):
+    _box, rc = solara.render(SavedResults(), handle_error=False)
+    folder = "Results folder (holds manifest.json)"
+    enter(rc, folder, "/no/such/folder")
+    button(rc, "Open").click()
+    assert "is not a folder" in text_of(by_class(rc, "uptake-message")), "bad path not reported"
+    enter(rc, folder, str(saved_folder))
+    button(rc, "Open").click()
+    shown = text_of(by_class(rc, "uptake-sweep"))
+    assert "baseline, points" in shown, f"scenarios of the saved folder not listed: {shown[:300]}"
+    assert "done: 2" in shown, "run status counts not shown"

@@ -1,0 +1,162 @@
+"""Dashboard data helpers: who is uncovered and why, downloads, saved folders, charts."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from dashboard_support import make_saved_folder, small_session
+
+from dashboards import charts, pairs, sweeps
+from dashboards.agents_data import (
+    REASONS,
+    filter_rows,
+    firm_status,
+    firm_table,
+    reason_counts,
+    uncovered_reason,
+    worker_table,
+)
+from dashboards.results import csv_bytes, groups_frame, json_bytes, parquet_bytes, stem
+from model import SCHEMES
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    """A small session run for 14 months (shared, read-only)."""
+    s = small_session(seed=17)
+    s.step(14)
+    return s
+
+
+def test_reason_is_covered_exactly_when_a_scheme_is_paid(stepped):
+    workers, firms = stepped.frames()
+    reason = uncovered_reason(workers, firms)
+    assert set(reason) <= set(REASONS), f"unexpected reasons: {set(reason) - set(REASONS)}"
+    covered = workers["covered"].to_numpy() != 0
+    assert ((reason == "covered") == covered).all(), "reason 'covered' must match the cover bits"
+    between = workers["employer"].to_numpy() < 0
+    assert (reason[between] == "between jobs").all(), "workers without a job must say so"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_reason_per_scheme_matches_that_scheme(stepped, scheme):
+    workers, firms = stepped.frames()
+    reason = uncovered_reason(workers, firms, scheme)
+    bit = 1 << SCHEMES.index(scheme)
+    paid = (workers["covered"].to_numpy() & bit) != 0
+    assert ((reason == "covered") == paid).all(), f"'covered' must match the {scheme} bit"
+    assert "other" not in set(reason), f"some {scheme} gaps have no explanation"
+
+
+def test_unknown_scheme_is_rejected(stepped):
+    workers, firms = stepped.frames()
+    with pytest.raises(ValueError, match="scheme='dental'"):
+        uncovered_reason(workers, firms, "dental")
+
+
+def test_firm_status_agrees_with_the_model_share_of_full_compliance(stepped):
+    _, firms = stepped.frames()
+    status = firm_status(firms)
+    active = status != "no workers"
+    share = (status[active] == "full compliance").mean()
+    model_share = stepped.model.current["frac_firms_full_compliance"]
+    assert share == pytest.approx(model_share), f"table says {share}, model says {model_share}"
+
+
+def test_tables_filters_and_reason_counts(stepped):
+    workers, firms = stepped.frames()
+    table = worker_table(workers, firms)
+    assert len(table) == len(workers), "one row per worker"
+    counts = reason_counts(table)
+    assert counts["workers"].sum() == len(table), "reason counts must add up to all workers"
+    only = filter_rows(table, industry="construction", reason="(all)")
+    assert (only["industry"] == "construction").all(), "industry filter leaked other industries"
+    assert 0 < len(only) < len(table), "construction should be some but not all workers"
+    with pytest.raises(ValueError, match="no column 'colour'"):
+        filter_rows(table, colour="red")
+    assert len(firm_table(firms)) == len(firms), "one row per firm"
+
+
+def test_downloads_round_trip(stepped):
+    snap = stepped.snapshot.value
+    from_csv = pd.read_csv(io.BytesIO(csv_bytes(snap.results)))
+    assert len(from_csv) == 15, f"CSV should hold months 0-14, got {len(from_csv)} rows"
+    assert np.allclose(from_csv["frac_covered_any"], snap.results["frac_covered_any"]), "CSV drift"
+    from_parquet = pd.read_parquet(io.BytesIO(parquet_bytes(snap.results)))
+    assert from_parquet.equals(snap.results), "Parquet download must equal the results frame"
+    groups = groups_frame(snap)
+    assert set(groups["by"]) == {"industry", "region"}, set(groups["by"])
+    # the test session shortens the burn-in, so the baseline counts as modified
+    assert stem(snap) == "uptake_baseline-modified_seed17_m14", stem(snap)
+
+
+def test_manifest_is_strict_json_with_infinite_caps():
+    s = small_session()
+    s.set_lever("worker_subsidy", strength=0.5)
+    text = json_bytes(s.manifest()).decode()
+    data = json.loads(text)  # strict: no bare Infinity
+    assert "Infinity" not in text, "infinite cap/budget must be written as a string"
+    policy = data["policies"][0]
+    assert policy["lever"] == "worker_subsidy", policy
+    assert policy["cap"] == "inf", f"cap should read 'inf', got {policy['cap']!r}"
+    assert data["seed"] == 5, f"manifest seed {data['seed']}"
+    assert math.isclose(data["parameters"]["burn_in_months"], 12), "parameters not recorded"
+
+
+def test_every_explore_chart_draws_and_unknown_is_rejected(stepped):
+    snap = stepped.snapshot.value
+    for key in charts.EXPLORE_CHARTS:
+        data = charts.png(charts.draw(key, snap, "medical"))
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", f"chart {key} is not a PNG"
+    with pytest.raises(ValueError, match="unknown chart 'pie'"):
+        charts.draw("pie", snap)
+
+
+def test_comparison_summary_is_the_paired_difference():
+    s = small_session()
+    exp = pairs.experiment("baseline", "worker-subsidy", s.settings.value, 2, 14, 800, 3)
+    outcomes = pairs.run(exp)
+    table = pairs.summary(outcomes, "baseline").set_index("outcome")
+    label = pairs.METRICS["frac_covered_any"]
+    last = outcomes[outcomes["month"] >= 3]  # months 3-14: the last 12
+    means = last.groupby(["scenario", "replication"])["frac_covered_any"].mean()
+    want = (means["worker-subsidy"] - means["baseline"]).mean()
+    assert table.loc[label, "difference"] == pytest.approx(want), "summary difference is wrong"
+    assert table.loc[label, "band 5%"] <= table.loc[label, "band 95%"], "band upside down"
+    spend = table.loc[pairs.METRICS["subsidy_spending_yuan"], "worker-subsidy"]
+    assert spend > 0, "a worker subsidy from month 13 must spend money by month 14"
+
+
+def test_comparison_stops_when_asked():
+    s = small_session()
+    exp = pairs.experiment("baseline", "points", s.settings.value, 3, 12, 500, 3)
+    assert pairs.run(exp, stopped=lambda: True) is None, "a stopped comparison returned data"
+
+
+def test_saved_folder_loads_with_overview_and_table(tmp_path):
+    folder = make_saved_folder(tmp_path / "saved")
+    sweep = sweeps.load(folder)
+    assert sweep.scenarios == ["baseline", "points"], sweep.scenarios
+    rows = dict(sweeps.overview(sweep))
+    assert rows["Kind"] == "compare", rows
+    assert rows["Runs"].startswith("done: 2"), rows["Runs"]
+    table = sweeps.final_table(sweep)
+    assert set(table["scenario"]) == {"baseline", "points"}, "final table misses a scenario"
+    assert sweeps.find_folders(tmp_path) == [folder], "the saved folder should be found"
+
+
+def test_saved_folder_problems_are_messages(tmp_path):
+    with pytest.raises(ValueError, match="is not a folder"):
+        sweeps.load(tmp_path / "missing")
+    with pytest.raises(ValueError, match=r"has no manifest\.json"):
+        sweeps.load(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        sweeps.load(tmp_path)
+    with pytest.raises(ValueError, match="Enter the path"):
+        sweeps.load("  ")

@@ -1,0 +1,104 @@
+"""Interrupted experiments resume with exactly the expected rows; writes are atomic."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from experiments_support import expected_rows, experiment
+
+from experiments.designs import read_sweep, sweep_experiment
+from experiments.errors import InputError
+from experiments.runner import run_experiment
+from experiments.storage import ResultStore
+
+UPTAKE = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
+
+
+def _check_complete(folder: Path, exp) -> pd.DataFrame:
+    frame = ResultStore(folder).load()
+    assert len(frame) == expected_rows(exp), f"{len(frame)} rows, want {expected_rows(exp)}"
+    assert not frame.duplicated(["run_id", "month"]).any(), "no duplicated rows"
+    assert set(frame["run_id"]) == {s.run_id for s in exp.specs()}, "every run present"
+    return frame.sort_values(["run_id", "month"], ignore_index=True)
+
+
+def test_keyboard_interrupt_after_k_runs_then_resume(tmp_path):
+    exp = experiment(("baseline", "enforcement"), replications=3)
+    seen = []
+
+    def interrupt_after_two(result):
+        seen.append(result.run_id)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(exp, tmp_path / "a", progress=False, on_result=interrupt_after_two)
+    store = ResultStore(tmp_path / "a")
+    assert store.finished_ids() == set(seen), "exactly the runs finished before Ctrl-C are kept"
+    statuses = [e["status"] for e in store.read_manifest()["runs"].values()]
+    assert (statuses.count("done"), statuses.count("pending")) == (2, 4), statuses
+    resumed = run_experiment(exp, tmp_path / "a", progress=False)
+    assert (resumed.skipped, resumed.done) == (2, 4), (resumed.skipped, resumed.done)
+    whole = run_experiment(exp, tmp_path / "b", progress=False)
+    assert whole.ok, whole.failures
+    pd.testing.assert_frame_equal(
+        _check_complete(tmp_path / "a", exp), _check_complete(tmp_path / "b", exp)
+    )
+
+
+def test_deleted_parts_are_rerun_and_nothing_else(tmp_path):
+    exp = experiment(("baseline", "publicity"), replications=2)
+    run_experiment(exp, tmp_path, progress=False)
+    store = ResultStore(tmp_path)
+    for run_id in ("publicity__r000", "baseline__r001"):
+        store.part("runs", run_id).unlink()
+    (tmp_path / "runs" / ".tmp-stale.parquet.x").write_bytes(b"half a file")
+    again = run_experiment(exp, tmp_path, progress=False)
+    assert (again.skipped, again.done) == (2, 2), (again.skipped, again.done)
+    assert not list((tmp_path / "runs").glob(".tmp-*")), "stale temporary files removed"
+    _check_complete(tmp_path, exp)
+
+
+def test_changed_settings_in_the_same_folder_are_refused(tmp_path):
+    run_experiment(experiment(("baseline",), replications=1), tmp_path, progress=False)
+    changed = experiment(("baseline",), replications=1, overrides={"burn_in_months": 8})
+    with pytest.raises(InputError, match=r"baseline__r000.*params"):
+        run_experiment(changed, tmp_path, progress=False)
+    more = run_experiment(experiment(("baseline",), replications=2), tmp_path, progress=False)
+    assert (more.skipped, more.done) == (1, 1), "extra replications extend the folder"
+
+
+def test_killed_sweep_process_resumes_with_exact_rows(tmp_path):
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        'design = "lhs"\nsamples = 12\nreplications = 1\nmonths = 14\nworkers = 400\n'
+        "seed = 5\n[params]\nburn_in_months = 6\n[parameters]\nturnover_per_year = [0.1, 0.5]\n"
+    )
+    out = tmp_path / "out"
+    args = [*UPTAKE, "sweep", str(sweep), "--out", str(out), "--no-progress", "-x", "processes",
+            "-j", "2", "--chunk-size", "1"]  # fmt: skip
+    proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("runs/*.parquet"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole session: driver and worker processes
+    proc.wait()
+    killed_with = len(list(out.glob("runs/*.parquet")))
+    assert 3 <= killed_with < 12, f"kill should land mid-sweep; had {killed_with} parts"
+    exp = sweep_experiment(read_sweep(sweep))  # what the same command runs, in-process
+    again = run_experiment(exp, out, progress=False)
+    assert again.ok, again.failures
+    assert again.skipped == killed_with, "runs finished before the kill are kept"
+    frame = ResultStore(out).load()
+    assert len(frame) == 12 * 15, f"{len(frame)} rows; want 12 points x 15 months"
+    assert not frame.duplicated(["run_id", "month"]).any(), "no duplicated rows after resume"
+    manifest = ResultStore(out).read_manifest()
+    assert all(e["status"] == "done" for e in manifest["runs"].values()), "all runs done"
