@@ -9,5 +9,6 @@ Modules, one job each:
 - :mod:`dashboards.pairs`: paired replications of two scenarios (common random numbers).
 - :mod:`dashboards.agents_data` / :mod:`dashboards.sweeps`: tables of agents, saved sweeps.
 - :mod:`dashboards.controls`, :mod:`dashboards.explore`, :mod:`dashboards.compare`,
-  :mod:`dashboards.agents`, :mod:`dashboards.results`: the tabs.
+  :mod:`dashboards.agents`, :mod:`dashboards.results`: the tabs; :mod:`dashboards.ui`: text.
+- :mod:`dashboards.screenshot`: regenerates ``docs/dashboard.png`` in chromium.
 """

@@ -11,6 +11,7 @@ from dashboards.agents_data import (
     filter_rows,
     firm_table,
     reason_counts,
+    status_counts,
     worker_table,
 )
 from dashboards.state import Session
@@ -74,9 +75,16 @@ def Firms(session: Session, version: int):
         _select("Region", REGIONS, region)
         _select("Compliance", FIRM_STATUS, status)
     shown = filter_rows(table, industry=industry.value, region=region.value, status=status.value)
-    solara.Text(f"{len(shown):,} of {len(table):,} firms.", style=CAPTION)
-    with solara.Div(classes=["uptake-firms"]):
-        solara.DataFrame(shown, items_per_page=15, scrollable=True)
+    solara.Text(
+        f"{len(shown):,} of {len(table):,} firms. Gaps: schemes not paid, share of the "
+        "headcount declared, contributions on the floor base instead of true wages.",
+        style=CAPTION,
+    )
+    with solara.Columns([1, 3]):
+        with solara.Div(classes=["uptake-status"]):
+            solara.DataFrame(status_counts(shown), items_per_page=len(FIRM_STATUS))
+        with solara.Div(classes=["uptake-firms"]):
+            solara.DataFrame(shown, items_per_page=15, scrollable=True)
 
 
 @solara.component

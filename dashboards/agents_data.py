@@ -112,6 +112,24 @@ def firm_status(firms: pd.DataFrame) -> np.ndarray:
     )
 
 
+def firm_gaps(firms: pd.DataFrame) -> np.ndarray:
+    """What each firm leaves out: unpaid schemes, undeclared headcount, floor wage base."""
+    offers = firms["offers"].to_numpy()
+    missing = _schemes(ALL_BITS & ~offers)
+    declared = firms["declared_share"].to_numpy().astype(float)
+    out = []
+    for gap, share, full, paying in zip(
+        missing, declared, firms["full_base"].to_numpy(), offers != 0, strict=True
+    ):
+        parts = [f"no {gap}"] if gap else []
+        if paying and share < 1.0:
+            parts.append(f"declares {share:.0%} of staff")
+        if paying and not full:
+            parts.append("pays on the floor base")
+        out.append("; ".join(parts))
+    return np.array(out, dtype=object)
+
+
 def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
     """Firms: size, what they pay for, how much of the headcount they declare, inspections."""
     return pd.DataFrame(
@@ -121,6 +139,7 @@ def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
             "region": firms["region"].astype(str),
             "headcount": firms["headcount"],
             "status": firm_status(firms),
+            "gaps": firm_gaps(firms),
             "schemes offered": _schemes(firms["offers"].to_numpy()),
             "declared share": firms["declared_share"].astype(float).round(2),
             "true wage base": firms["full_base"],
@@ -149,11 +168,20 @@ def filter_rows(table: pd.DataFrame, **equal: str) -> pd.DataFrame:
 
 def reason_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Workers per reason, with shares, in the fixed reason order."""
-    counts = table["reason"].value_counts().reindex(list(REASONS), fill_value=0)
+    return _counts(table, "reason", REASONS, "workers")
+
+
+def status_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Firms per compliance status, with shares."""
+    return _counts(table, "status", FIRM_STATUS, "firms")
+
+
+def _counts(table: pd.DataFrame, column: str, order, noun: str) -> pd.DataFrame:
+    counts = table[column].value_counts().reindex(list(order), fill_value=0)
     return pd.DataFrame(
         {
-            "reason": counts.index,
-            "workers": counts.to_numpy(),
+            column: counts.index,
+            noun: counts.to_numpy(),
             "share": (counts / max(len(table), 1)).round(3).to_numpy(),
         }
     )

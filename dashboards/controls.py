@@ -36,7 +36,7 @@ def PresetControls(session: Session):
         on_value=session.choose_preset,
     )
     description = PRESETS[s.preset].description if s.preset in PRESETS else ""
-    solara.Text(f"{s.label()}: {description}", style=CAPTION)
+    solara.Text(f"{s.label()}: {description} Base parameters: {s.base}.", style=CAPTION)
     with solara.Tooltip(param_tooltip("n_workers")):
         solara.InputInt(
             label="Population (worker agents)",
@@ -78,8 +78,8 @@ def ParamEditor(session: Session):
         on_click=lambda: session.set_param(chosen.value, None),
     )
     if overrides:
-        changed = ", ".join(f"{k} = {v:g}" for k, v in overrides.items())
-        solara.Text(f"Changed: {changed}", style=CAPTION)
+        changed = ", ".join(f"{k} = {v:.4g}" for k, v in overrides.items())
+        solara.Text(f"Differs from the model defaults: {changed}", style=CAPTION)
 
 
 @solara.component
@@ -88,14 +88,22 @@ def LeverControl(session: Session, lever: str):
     info = lever_info(lever)
     setting = session.settings.value.levers[lever]
     tip = f"{info['doc']} Paper: {info['paper']}. Strength unit: {info['unit']}."
+    step = info["max"] / 1000
+
+    def on_strength(value: float) -> None:
+        # The slider snaps to its step and echoes the snapped value back (e.g. a preset's
+        # 0.777 as 0.78): only a move of at least half a step is a user's change.
+        if abs(value - setting.strength) >= step / 2:
+            session.set_lever(lever, strength=round(value, 6))
+
     with solara.Tooltip(tip), solara.Column(gap="0px", classes=[f"lever-{lever}"]):
         solara.SliderFloat(
             label=info["title"],
             value=setting.strength,
             min=0.0,
             max=info["max"],
-            step=info["max"] / 100,
-            on_value=lambda v: session.set_lever(lever, strength=round(v, 6)),
+            step=step,
+            on_value=on_strength,
         )
         solara.Text(f"strength: {setting.strength:g} ({info['unit']})", style=CAPTION)
     with solara.Row(gap="8px"):

@@ -44,7 +44,7 @@ def RunBar(session: Session):
             solara.Select("speed", values=list(PACES), value=pace, dense=True)
     if status.busy:
         solara.ProgressLinear(True if status.progress is None else 100 * status.progress)
-        solara.Text(f"Working: {status.label}", style=CAPTION)
+        solara.Text(f"Working: {status.label}", style=CAPTION, classes=["uptake-progress"])
     if session.message.value:
         solara.Error(session.message.value, classes=["uptake-message"])
 
@@ -62,6 +62,8 @@ def _count(x: float) -> str:
 
 
 def _yuan(x: float) -> str:
+    if abs(x) >= 1e9:
+        return f"{x / 1e9:,.2f} bn yuan"
     return f"{x / 1e6:,.1f} M yuan"
 
 

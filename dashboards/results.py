@@ -169,7 +169,10 @@ def SweepView(sweep: sweeps.Sweep):
     with solara.Div(classes=["uptake-sweep"]):
         KeyValues(sweeps.overview(sweep))
         solara.Text("Last 12 months, mean and 5-95% band over replications:", style=CAPTION)
-        solara.DataFrame(sweeps.final_table(sweep), items_per_page=14)
+        table = sweeps.final_table(sweep)
+        for column in ("mean", "q05", "q95"):
+            table[column] = table[column].map(lambda x: f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}")
+        solara.DataFrame(table, items_per_page=14)
         names = sweep.scenarios[:MAX_SCENARIOS_CHARTED]
         if len(sweep.scenarios) > len(names):
             solara.Text(f"Chart shows the first {len(names)} of {len(sweep.scenarios)} scenarios.")

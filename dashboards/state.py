@@ -33,6 +33,7 @@ PACES = {"2 months/s": 0.5, "10 months/s": 0.1, "as fast as possible": 0.0}
 DEFAULT_PACE = "10 months/s"
 DEFAULT_UNTIL = 120
 MAX_MONTHS = 600
+BUILDING = "building the model"
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +59,7 @@ def describe_policies(model: UptakeModel) -> tuple[str, ...]:
     out = []
     for p in model.policies:
         end = f" to month {p.end}" if p.end is not None else ""
-        out.append(f"{p.lever} = {p.strength:g} ({type(p).unit}) from month {p.start}{end}")
+        out.append(f"{p.lever} = {p.strength:g} from month {p.start}{end}")
     return tuple(out)
 
 
@@ -141,13 +142,19 @@ class Session:
     def reset(self, wait: bool = False) -> bool:
         """Rebuild the model at month 0 from the current settings (in the background)."""
         self.runner.stop(wait=True)
-        started = self.runner.start("building the model", lambda job: self._build())
+        started = self.runner.start(BUILDING, lambda job: self._build())
         if wait:
             self.runner.wait()
         return started
 
+    def _settle(self) -> None:
+        """Let a model build that is under way finish (builds take about a second)."""
+        if self.runner.busy and self.status.value.label == BUILDING:
+            self.runner.wait(60)
+
     def step(self, months: int = 1) -> bool:
         """Advance ``months`` months now (the page waits: keep it short)."""
+        self._settle()
         if self.runner.busy:
             self.message.value = "A run is in progress: pause it before stepping."
             return False
@@ -164,6 +171,7 @@ class Session:
         self, until: int = DEFAULT_UNTIL, pace: str = DEFAULT_PACE, wait: bool = False
     ) -> bool:
         """Run in the background until month ``until``, publishing as it goes."""
+        self._settle()
         if self.model is None:
             self.message.value = "No model: fix the settings and press Reset."
             return False

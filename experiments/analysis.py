@@ -44,6 +44,9 @@ SUMMARY_OUTCOMES = (
     "frac_declared",
 )
 
+#: Levers whose public cost the model counts (subsidy spending, inspections). The cost
+#: of every other lever (campaigns, data systems, city services...) is not modelled.
+COSTED_LEVERS = frozenset({"enforcement", "worker_subsidy", "firm_subsidy"})
 #: Coverage outcomes scored by :func:`cost_effectiveness`.
 CE_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
 #: Months at the end of the horizon averaged for "final" coverage (less noisy than one).
@@ -156,14 +159,17 @@ def cost_effectiveness(
     baseline: str,
     cost_per_inspection: float = COST_PER_INSPECTION_YUAN,
     coverage: tuple[str, ...] = CE_OUTCOMES,
+    levers: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Coverage points gained per 100 million yuan of extra public cost, per reform.
 
     Gain: paired difference in coverage (percentage points of employed migrant
     workers), averaged over the last 12 months. Cost: extra cumulative subsidy
     spending plus extra cumulative inspections (real) x ``cost_per_inspection``, to
-    the last month. Reforms with no extra cost get NaN (not infinitely efficient):
-    their costs (e.g. publicity, portability) are not modelled.
+    the last month. Reforms with no extra cost get NaN (not infinitely efficient).
+    ``levers`` (scenario -> lever names) fills ``costs_not_modelled``: levers of the
+    reform outside :data:`COSTED_LEVERS`, whose own cost is missing from the ratio
+    (it is then an upper bound on the true cost-effectiveness).
 
     Returns:
         One row per reform and coverage outcome.
@@ -187,7 +193,8 @@ def cost_effectiveness(
             n = len(g)
             half = stats.t.ppf(0.95, n - 1) * gain.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
             per = gain / (cost / 1e8)
-            costly = cost.mean() > 0 and (cost > 0).all()
+            costly = cost.mean() > 0
+            every = costly and bool((cost > 0).all())  # per-replication ratios need cost > 0
             rows.append(
                 {
                     "scenario": name,
@@ -201,8 +208,11 @@ def cost_effectiveness(
                     "enforcement_cost_yuan": g["enforcement_cost_yuan"].mean(),
                     "public_cost_yuan": cost.mean(),
                     "points_per_100m_yuan": gain.mean() / (cost.mean() / 1e8) if costly else np.nan,
-                    "points_per_100m_q05": per.quantile(0.05) if costly else np.nan,
-                    "points_per_100m_q95": per.quantile(0.95) if costly else np.nan,
+                    "points_per_100m_q05": per.quantile(0.05) if every else np.nan,
+                    "points_per_100m_q95": per.quantile(0.95) if every else np.nan,
+                    "costs_not_modelled": ", ".join(
+                        sorted(set((levers or {}).get(name, [])) - COSTED_LEVERS)
+                    ),
                     "extra_contribution_income_yuan": g["cum_contribution_income_yuan"].mean(),
                     "cost_per_inspection_yuan": cost_per_inspection,
                     "months": last,

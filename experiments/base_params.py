@@ -58,4 +58,16 @@ def resolve(name: str | None) -> tuple[dict[str, Any], str]:
         raise InputError(f"base_params={name!r}: {exc}") from exc
     for key in _EXPERIMENT_KEYS:
         values.pop(key, None)
-    return values, f"preset {name!r}"
+    return values, f"preset {name!r}" + _meta_text(name)
+
+
+def _meta_text(name: str) -> str:
+    """Where a preset came from (its ``[meta]`` command and date), for the manifest."""
+    try:
+        from model.presets import load_preset_meta
+
+        meta = load_preset_meta(name)
+    except (ImportError, ValueError, OSError):
+        return ""
+    parts = [str(meta[k]) for k in ("command", "date") if meta.get(k)]
+    return f" ({'; '.join(parts)})" if parts else ""

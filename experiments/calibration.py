@@ -4,7 +4,7 @@ Which parameters are free and why (:data:`FREE_PARAMS`, :data:`NOT_FITTED`), the
 objective (:mod:`experiments.objective`) and the targets
 (:mod:`experiments.targets`, ``model/data/targets.csv``) are documented in
 ``docs/calibration.md``. The run goes in stages of increasing size (default
-20,000 workers x 2 replications, then 50,000 x 4), each starting from the previous
+20,000 workers x 2 replications, then 50,000 x 8), each starting from the previous
 stage's best point, within one time budget; every evaluation is cached in
 ``results/calibration/state.jsonl`` so that the same command resumes an interrupted
 run. The best point of the last stage becomes ``model/data/presets/calibrated.toml``
@@ -107,7 +107,7 @@ class Stage:
         return cls(n, r, method)
 
 
-DEFAULT_STAGES = (Stage(20_000, 2), Stage(50_000, 4))
+DEFAULT_STAGES = (Stage(20_000, 2), Stage(50_000, 8))
 
 #: Starting values, from a preliminary exploration by hand at 20,000 workers: they put
 #: every coverage series within a few points of its target, in the basin a local
@@ -128,7 +128,7 @@ START: dict[str, float] = {
     "full_base_propensity": -2.0,
 }
 DEFAULT_SEED = 2011
-DEFAULT_BUDGET_MINUTES = 25.0
+DEFAULT_BUDGET_MINUTES = 30.0
 DEFAULT_STATE = Path("results") / "calibration" / "state.jsonl"
 DEFAULT_OUTPUT = PRESET_DIR / "calibrated.toml"
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"

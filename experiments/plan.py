@@ -126,3 +126,52 @@ class Experiment:
             "scenarios": scenarios,
             "design": self.design,
         }
+
+
+def run_scenario(
+    scenario: Scenario | str,
+    seed: int,
+    months: int,
+    workers: int | None = None,
+    params: dict[str, Any] | None = None,
+    replication: int = 0,
+):
+    """One run as a function of (scenario, seed, months, workers, params), in this process.
+
+    Args:
+        scenario: a :class:`Scenario`, a preset name or a scenario file path.
+        seed: the model seed (use :func:`experiments.seeds.replication_seeds` for
+            common random numbers across scenarios).
+        months: months to simulate.
+        workers: worker agents (None: the preset/model default).
+        params: parameter overrides on top of the scenario's.
+        replication: written on every row.
+
+    Returns:
+        ``(outcomes, breakdowns)``: the tidy monthly outcomes and the yearly coverage
+        by industry and region, every row labelled with scenario, replication, seed
+        and run id.
+
+    Raises:
+        InputError: bad scenario or parameters. RuntimeError: the run failed.
+    """
+    from experiments.runs import execute
+    from experiments.scenario_files import load_scenario
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    exp = Experiment("run", (scenario,), 1, months, 0, workers=workers, overrides=params or {})
+    values, _ = exp.scenario_params(scenario)
+    spec = RunSpec(
+        f"{scenario.name}__r{replication:03d}",
+        scenario.name,
+        replication,
+        int(seed),
+        months,
+        values,
+        scenario.policies,
+    )
+    result = execute(spec)
+    if result.status != "done":
+        raise RuntimeError(f"run {spec.run_id} failed:\n{result.error}")
+    return result.outcomes, result.breakdowns

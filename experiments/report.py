@@ -130,6 +130,7 @@ def _ce_table(t: FolderTables) -> pd.DataFrame:
     out["extra subsidy (M yuan)"] = ce["extra_subsidy_yuan"] / 1e6
     out["enforcement cost (M yuan)"] = ce["enforcement_cost_yuan"] / 1e6
     out["points per 100M yuan"] = ce["points_per_100m_yuan"]
+    out["costs not modelled"] = ce["costs_not_modelled"]
     return out
 
 

@@ -95,10 +95,17 @@ def analyse_folder(
     if baseline is not None and baseline not in names:
         raise InputError(f"--baseline {baseline!r} has no finished runs; have {sorted(names)}")
     if tables.baseline is not None and tables.kind != "sweep":
+        levers = {
+            s["name"]: [p.get("lever", "") for p in s.get("policies", [])]
+            for s in experiment.get("scenarios", [])
+        }
         tables.differences = analysis.differences(frame, tables.baseline, wanted)
         tables.cost_effectiveness = analysis.cost_effectiveness(
-            frame, tables.baseline, cost_per_inspection
+            frame, tables.baseline, cost_per_inspection, levers=levers
         )
+    order = {name: i for i, name in enumerate(experiment.get("scenario_names", []))}
+    for name in ("summary", "breakdowns", "differences", "cost_effectiveness"):
+        setattr(tables, name, _in_order(getattr(tables, name), order))
     if experiment.get("design"):
         from experiments.sensitivity import analyse
 
@@ -113,6 +120,14 @@ def analyse_folder(
             + (" ..." if len(failed) > 10 else "")
         )
     return tables
+
+
+def _in_order(table: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """Rows in the experiment's scenario order (baseline first), stable within a scenario."""
+    if table.empty or "scenario" not in table.columns or not order:
+        return table
+    rank = table["scenario"].map(order).fillna(len(order))
+    return table.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
 
 
 def export(tables: FolderTables, out: str | Path | None = None, excel: bool = True) -> list[Path]:

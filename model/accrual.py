@@ -78,7 +78,7 @@ def money(
     emp = w.employer[rows]
     floor = p.base_floor_share * p.local_average_wage * wage_index
     true_base = np.clip(w.wage[rows], floor, 3.0 * p.local_average_wage * wage_index)
-    base = np.where(f.full_base[emp], true_base, floor)
+    base = np.where(np.take(f.full_base, emp), true_base, floor)
     bits = w.covered[rows]
     employer_table, employee_table = rate_tables(p, levers)
     employer = employer_table[bits, w.industry[rows]] * base

@@ -66,7 +66,7 @@ def aggrieved(
         | (ill & ~has(cov, Scheme.MEDICAL))
         | (birth & ~has(cov, Scheme.MATERNITY))
     )
-    grievance = employed & arrears_firm[np.maximum(w.employer, 0)]
+    grievance = employed & np.take(arrears_firm, np.maximum(w.employer, 0))
     grievance[r[shocked]] = True
     rows = np.flatnonzero(grievance)
     firm = w.employer[rows]

@@ -100,7 +100,7 @@ def choose(
     """Opt-out decisions of newly hired workers and of about 1/12 of the others."""
     employed = w.employer >= 0
     emp = np.maximum(w.employer, 0)
-    offered = (f.offers[emp] & CONTRIBUTORY_BITS) != 0
+    offered = (np.take(f.offers, emp) & CONTRIBUTORY_BITS) != 0
     deciding = employed & offered & ((w.ti_hired == month) | (u_review < 1.0 / 12.0))
     rows = np.flatnonzero(deciding)
     base_ratio = np.maximum(1.0, floor / np.maximum(w.wage[rows], 1.0))
@@ -118,8 +118,8 @@ def coverage(w: AgentTable, f: AgentTable) -> tuple[np.ndarray, dict[str, int]]:
     """
     emp = np.maximum(w.employer, 0)
     employed = w.employer >= 0
-    offers = f.offers[emp]
-    declared = employed & (w.declare_rank < f.declared_share[emp])
+    offers = np.take(f.offers, emp)
+    declared = employed & (w.declare_rank < np.take(f.declared_share, emp))
     offered = employed & ((offers & CONTRIBUTORY_BITS) != 0)
     bits = offers * declared
     counts = {

@@ -33,15 +33,38 @@ def monthly(rate_per_year: float) -> float:
 def separation_probability(
     w: AgentTable, union: np.ndarray, p, turnover_per_year: float
 ) -> np.ndarray:
-    """Monthly separation probability of every worker (0 for those without a job)."""
+    """Monthly separation probability of every worker (0 for those without a job).
+
+    The hazard takes one of 7 x 2 x 2 x 2 values (industry, insured, contract, union),
+    so it is computed once per combination (:func:`hazard_table`) and looked up.
+    """
     employed = w.employer >= 0
-    insured = w.covered != 0
-    prob = (monthly(turnover_per_year) * sectors.INDUSTRY_TURNOVER[w.industry]).astype(np.float32)
-    prob *= 1.0 - p.insured_attachment * insured
-    prob *= 1.0 - p.contract_attachment * w.contract
-    prob *= 1.0 - p.union_attachment * (union[np.maximum(w.employer, 0)] & employed)
-    prob[~employed] = 0.0
-    return prob
+    unionised = np.take(union, np.maximum(w.employer, 0))
+    code = w.industry.astype(np.uint8) << np.uint8(4)
+    code |= (w.covered != 0).view(np.uint8) << np.uint8(3)
+    code |= w.contract.view(np.uint8) << np.uint8(2)
+    code |= unionised.view(np.uint8) << np.uint8(1)
+    code |= employed.view(np.uint8)
+    return np.take(hazard_table(p, turnover_per_year).ravel(), code)
+
+
+def hazard_table(p, turnover_per_year: float) -> np.ndarray:
+    """Separation hazard by (industry, insured, contract, union, employed), float32.
+
+    Each cut is applied in turn as a float64 product rounded to float32, the same
+    arithmetic as multiplying a float32 hazard array in place; the hazard of a worker
+    without a job is 0.
+    """
+    hazard = (monthly(turnover_per_year) * sectors.INDUSTRY_TURNOVER).astype(np.float32)
+    table = np.broadcast_to(hazard[:, None, None, None], (hazard.size, 2, 2, 2))
+    flag = np.array([0.0, 1.0])
+    for axis, cut in enumerate(
+        (p.insured_attachment, p.contract_attachment, p.union_attachment), start=1
+    ):
+        shape = [1, 1, 1, 1]
+        shape[axis] = 2
+        table = (table * (1.0 - cut * flag).reshape(shape)).astype(np.float32)
+    return np.stack([np.zeros_like(table), table], axis=-1)
 
 
 def separate(

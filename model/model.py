@@ -351,7 +351,7 @@ class UptakeModel(mesa.Model):
         w, f, p, lev = self.workers, self.firms, self.params, self.levers
         compliance.learn_risk(f, p, self._inspected)
         decay = p.awareness_decay_per_year / 12.0
-        peers = self._firm_had_dispute[np.maximum(w.employer, 0)] & (w.employer >= 0)
+        peers = np.take(self._firm_had_dispute, np.maximum(w.employer, 0)) & (w.employer >= 0)
         gain = lev.worker_publicity + p.awareness_from_disputes * peers
         w.awareness[:] = np.clip(w.awareness * (1 - decay) + gain * (1 - w.awareness), 0, 1)
         w.trust[:] += (1.0 / 24.0) * (lev.portability - w.trust)

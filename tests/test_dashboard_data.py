@@ -15,6 +15,7 @@ from dashboards import charts, pairs, sweeps
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
+    firm_gaps,
     firm_status,
     firm_table,
     reason_counts,
@@ -66,6 +67,12 @@ def test_firm_status_agrees_with_the_model_share_of_full_compliance(stepped):
     share = (status[active] == "full compliance").mean()
     model_share = stepped.model.current["frac_firms_full_compliance"]
     assert share == pytest.approx(model_share), f"table says {share}, model says {model_share}"
+    gaps = firm_gaps(firms)
+    assert (gaps[status == "full compliance"] == "").all(), "fully compliant firms have no gaps"
+    none = gaps[status == "no scheme"]
+    assert all(g.startswith("no pension, medical") for g in none), "payers of nothing: all missing"
+    partial = gaps[status == "partial"]
+    assert all(g for g in partial), "every partially compliant firm must name a gap"
 
 
 def test_tables_filters_and_reason_counts(stepped):

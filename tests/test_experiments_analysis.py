@@ -11,22 +11,32 @@ from experiments import analysis
 MONTHS = 24
 
 
-def frame(scenario: str, seeds: list[int], pension: list[float], subsidy_per_month=0.0,
-          inspections_per_month=0.0) -> pd.DataFrame:  # fmt: skip
+def frame(
+    scenario: str,
+    seeds: list[int],
+    pension: list[float],
+    subsidy_per_month=0.0,
+    inspections_per_month=0.0,
+) -> pd.DataFrame:
     """A results frame: constant pension coverage per replication, flat monthly flows."""
     rows = []
     for r, (seed, level) in enumerate(zip(seeds, pension, strict=True)):
         for m in range(MONTHS + 1):
             rows.append(
                 {
-                    "scenario": scenario, "replication": r, "seed": seed,
-                    "run_id": f"{scenario}__r{r:03d}", "month": m, "year": 2011 + max(m - 1, 0) // 12,
-                    "frac_covered_pension": level, "frac_covered_any": level + 0.3,
+                    "scenario": scenario,
+                    "replication": r,
+                    "seed": seed,
+                    "run_id": f"{scenario}__r{r:03d}",
+                    "month": m,
+                    "year": 2011 + max(m - 1, 0) // 12,
+                    "frac_covered_pension": level,
+                    "frac_covered_any": level + 0.3,
                     "cum_subsidy_spending_yuan": subsidy_per_month * m,
                     "cum_n_inspections_real": inspections_per_month * m,
                     "cum_contribution_income_yuan": 0.0,
                 }
-            )  # fmt: skip
+            )
     return pd.DataFrame(rows)
 
 
@@ -67,8 +77,13 @@ def test_cost_effectiveness_counts_subsidy_and_inspections():
     seeds = [1, 2, 3]
     base = frame("baseline", seeds, [0.1, 0.2, 0.3])
     # +2 points; subsidy 1e8 yuan in total; 50,000 extra inspections x 1,000 yuan = 5e7 yuan
-    reform = frame("reform", seeds, [0.12, 0.22, 0.32], subsidy_per_month=1e8 / MONTHS,
-                   inspections_per_month=50_000 / MONTHS)  # fmt: skip
+    reform = frame(
+        "reform",
+        seeds,
+        [0.12, 0.22, 0.32],
+        subsidy_per_month=1e8 / MONTHS,
+        inspections_per_month=50_000 / MONTHS,
+    )
     free = frame("free", seeds, [0.11, 0.21, 0.31])
     ce = analysis.cost_effectiveness(pd.concat([base, reform, free]), "baseline", 1_000.0)
     row = ce[(ce["scenario"] == "reform") & (ce["outcome"] == "frac_covered_pension")].iloc[0]

@@ -60,19 +60,28 @@ def test_morris_and_sobol_sizes(tmp_path):
     ("design", "factors", "needles"),
     [
         ("sobol", TWO, ["samples=6", "power of 2"]),
-        ("lhs", "[parameters]\nturnover_per_yer = [0.1, 0.5]\n",
-         ["parameters.turnover_per_yer", "unknown parameter", "turnover_per_year"]),
-        ("lhs", "[parameters]\nturnover_per_year = [0.1, 9.0]\n",
-         ["parameters.turnover_per_year", "range [0.1, 9.0]", "allowed"]),
+        (
+            "lhs",
+            "[parameters]\nturnover_per_yer = [0.1, 0.5]\n",
+            ["parameters.turnover_per_yer", "unknown parameter", "turnover_per_year"],
+        ),
+        (
+            "lhs",
+            "[parameters]\nturnover_per_year = [0.1, 9.0]\n",
+            ["parameters.turnover_per_year", "range [0.1, 9.0]", "allowed"],
+        ),
         ("lhs", "[parameters]\nturnover_per_year = [0.5, 0.1]\n", ["needs lo < hi"]),
         ("lhs", "[levers]\npublicity = [0.0, 9.0]\n", ["levers.publicity", "[0, 5.0]"]),
         ("lhs", "[levers]\npublcity = [0.0, 1.0]\n", ["levers.publcity", "unknown lever"]),
-        ("lhs", "[parameters]\nturnover_per_year = {values = [0.1, 0.2]}\n",
-         ["'values' is for factorial designs"]),
+        (
+            "lhs",
+            "[parameters]\nturnover_per_year = {values = [0.1, 0.2]}\n",
+            ["'values' is for factorial designs"],
+        ),
         ("grid", TWO, ["design='grid'", "factorial", "sobol"]),
         ("lhs", "", ["no factors"]),
     ],
-)  # fmt: skip
+)
 def test_bad_sweep_files_name_the_file_and_key(tmp_path, design, factors, needles):
     extra = "samples = 6\n" if design == "sobol" else ""
     path = sweep_file(tmp_path, design, factors, extra)

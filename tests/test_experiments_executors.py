@@ -77,13 +77,12 @@ def test_a_killed_worker_process_fails_its_runs_and_a_rerun_completes(tmp_path, 
     monkeypatch.setenv(KILL_MARKER, str(marker))  # spawned workers inherit the environment
     killer = Scenario("killer", "", (WorkerKillerPolicy(1.0, start=2),))
     exp = experiment(("baseline",), replications=3, extra=(killer,))
-    first = run_experiment(exp, tmp_path / "out", "processes", jobs=2, chunk_size=1,
-                           progress=False)  # fmt: skip
+    first = run_experiment(exp, tmp_path / "out", "processes", jobs=2, chunk_size=1, progress=False)
     assert first.failed >= 1, "the killed worker's run must be recorded as failed"
     errors = " ".join(first.failures.values())
     assert "worker process died" in errors, errors[:300]
     assert first.done + first.failed == 6, (first.done, first.failed)
-    again = run_experiment(exp, tmp_path / "out", "processes", jobs=2, progress=False)
+    again = run_experiment(exp, tmp_path / "out", "serial", progress=False)
     assert again.ok, again.failures
     assert again.skipped == first.done, "finished runs are not run twice"
     frame = ResultStore(tmp_path / "out").load()

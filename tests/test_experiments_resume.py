@@ -82,10 +82,23 @@ def test_killed_sweep_process_resumes_with_exact_rows(tmp_path):
         "seed = 5\n[params]\nburn_in_months = 6\n[parameters]\nturnover_per_year = [0.1, 0.5]\n"
     )
     out = tmp_path / "out"
-    args = [*UPTAKE, "sweep", str(sweep), "--out", str(out), "--no-progress", "-x", "processes",
-            "-j", "2", "--chunk-size", "1"]  # fmt: skip
-    proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
+    args = [
+        *UPTAKE,
+        "sweep",
+        str(sweep),
+        "--out",
+        str(out),
+        "--no-progress",
+        "-x",
+        "processes",
+        "-j",
+        "2",
+        "--chunk-size",
+        "1",
+    ]
+    proc = subprocess.Popen(
+        args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     while time.time() < deadline and len(list(out.glob("runs/*.parquet"))) < 3:
         time.sleep(0.05)
@@ -102,3 +115,35 @@ def test_killed_sweep_process_resumes_with_exact_rows(tmp_path):
     assert not frame.duplicated(["run_id", "month"]).any(), "no duplicated rows after resume"
     manifest = ResultStore(out).read_manifest()
     assert all(e["status"] == "done" for e in manifest["runs"].values()), "all runs done"
+
+
+def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
+    out = tmp_path / "out"
+    args = [
+        *UPTAKE,
+        "run",
+        "baseline",
+        "-r",
+        "40",
+        "-m",
+        "14",
+        "-w",
+        "400",
+        "-p",
+        "burn_in_months=6",
+        "--no-progress",
+        "-o",
+        str(out),
+    ]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("runs/*.parquet"))) < 2:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, f"exit code {proc.returncode}; stderr: {err[-500:]}"
+    assert "Rerun the same command to resume" in err, err[-500:]
+    manifest = ResultStore(out).read_manifest()
+    done = {k for k, v in manifest["runs"].items() if v["status"] == "done"}
+    assert done == ResultStore(out).finished_ids(), "the manifest matches the parts on disk"
+    assert 2 <= len(done) < 40, f"interrupted mid-way: {len(done)} done"

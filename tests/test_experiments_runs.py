@@ -7,6 +7,7 @@ import pytest
 from experiments_support import MONTHS, experiment
 
 from experiments.errors import InputError
+from experiments.plan import run_scenario
 from experiments.runs import ID_COLUMNS, execute
 from experiments.scenarios import Scenario
 from experiments.seeds import replication_seeds
@@ -71,3 +72,35 @@ def test_zero_strength_reform_reproduces_the_baseline_exactly():
     base, same = (execute(s).outcomes for s in specs)
     numbers = base.columns.drop(list(ID_COLUMNS))
     pd.testing.assert_frame_equal(base[numbers], same[numbers])
+
+
+def test_run_scenario_api_matches_the_experiment_runs():
+    exp = experiment(("publicity",), replications=1)
+    spec = exp.specs()[0]
+    outcomes, breakdowns = run_scenario(
+        "publicity", spec.seed, MONTHS, workers=exp.workers, params=exp.overrides
+    )
+    pd.testing.assert_frame_equal(outcomes, execute(spec).outcomes)
+    assert len(breakdowns) > 0, "breakdowns come back too"
+
+
+def test_parameter_presets_resolve_with_recorded_source(tmp_path, monkeypatch):
+    import model.presets
+    from experiments import base_params
+
+    assert base_params.resolve("defaults") == ({}, "model defaults"), "explicit defaults"
+    monkeypatch.setattr(base_params, "default_preset_path", lambda: tmp_path / "none.toml")
+    values, source = base_params.resolve(None)
+    assert values == {}, values
+    assert "no calibrated preset" in source, f"the fallback is recorded: {source}"
+    (tmp_path / "calibrated.toml").write_text("turnover_per_year = 0.33\n", encoding="utf-8")
+    monkeypatch.setattr(model.presets, "PRESET_DIR", tmp_path)
+    monkeypatch.setattr(base_params, "default_preset_path", lambda: tmp_path / "calibrated.toml")
+    values, source = base_params.resolve(None)
+    assert values == {"turnover_per_year": 0.33}, values
+    assert source == "preset 'calibrated'", source
+    described = experiment(("baseline",), replications=1).describe()["scenarios"][0]
+    assert described["params_source"] == "preset 'calibrated'", described["params_source"]
+    assert described["resolved_params"]["turnover_per_year"] == 0.33, "preset values applied"
+    with pytest.raises(InputError, match="base_params='nope'"):
+        base_params.resolve("nope")

@@ -37,9 +37,17 @@ def write(tmp_path, name: str, text: str):
 
 def test_presets_cover_every_recommendation_and_the_package():
     expected = {
-        "enforcement", "data-sharing", "key-firm-focus", "credit-rating", "worker-subsidy",
-        "firm-subsidy", "portability", "points", "publicity", "unions",
-    }  # fmt: skip
+        "enforcement",
+        "data-sharing",
+        "key-firm-focus",
+        "credit-rating",
+        "worker-subsidy",
+        "firm-subsidy",
+        "portability",
+        "points",
+        "publicity",
+        "unions",
+    }
     assert expected <= set(RECOMMENDATIONS), f"missing: {expected - set(RECOMMENDATIONS)}"
     assert not PRESETS["baseline"].policies, "baseline has no reform"
     package = {p.lever for p in PRESETS["paper-package"].policies}
@@ -67,15 +75,23 @@ def test_yaml_and_extends(tmp_path):
 @pytest.mark.parametrize(
     ("text", "needles"),
     [
-        ('[[reforms]]\nlever = "enforcment"\nstrength = 1\nstart = 13\n',
-         ["reforms[0]", "enforcment", "allowed", "enforcement"]),
-        ('[[reforms]]\nlever = "enforcement"\nstrength = 99\nstart = 13\n',
-         ["reforms[0]", "strength=99", "[0, 20.0]"]),
-        ('[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 0\n',
-         ["reforms[0], start=0", "whole month >= 1"]),
+        (
+            '[[reforms]]\nlever = "enforcment"\nstrength = 1\nstart = 13\n',
+            ["reforms[0]", "enforcment", "allowed", "enforcement"],
+        ),
+        (
+            '[[reforms]]\nlever = "enforcement"\nstrength = 99\nstart = 13\n',
+            ["reforms[0]", "strength=99", "[0, 20.0]"],
+        ),
+        (
+            '[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 0\n',
+            ["reforms[0], start=0", "whole month >= 1"],
+        ),
         ('[[reforms]]\nlever = "publicity"\nstrength = 1\n', ["reforms[0]", "missing ['start']"]),
-        ('[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 13\ncap = 5\n',
-         ["cap=5", "only worker_subsidy and firm_subsidy"]),
+        (
+            '[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 13\ncap = 5\n',
+            ["cap=5", "only worker_subsidy and firm_subsidy"],
+        ),
         ('colour = "red"\n', ["unknown key(s) ['colour']", "allowed"]),
         ("[params]\nturnover_per_yeer = 0.3\n", ["params", "turnover_per_yeer", "did you mean"]),
         ("[params]\nturnover_per_year = 7\n", ["turnover_per_year=7", "out of range"]),
@@ -84,7 +100,7 @@ def test_yaml_and_extends(tmp_path):
         ('name = "bad name!"\n', ["scenario name 'bad name!'", "letters, digits"]),
         ("reforms = [\n", ["not valid TOML"]),
     ],
-)  # fmt: skip
+)
 def test_bad_toml_files_name_the_file_key_and_allowed_values(tmp_path, text, needles):
     path = write(tmp_path, "bad.toml", text)
     with pytest.raises(InputError) as err:

@@ -65,12 +65,15 @@ def test_valid_parameters_keep_every_invariant(params, policies):
         check_agents(model)
         check_month(model, before)
     check_frame(model)
-    budget = min((getattr(p, "budget", math.inf) for p in policies), default=math.inf)
-    spent = model.current["cum_subsidy_spending_yuan"]
+    # Subsidy budgets: checkable when every paying subsidy policy is in force throughout.
+    paying = [p for p in policies if hasattr(p, "budget") and p.strength > 0]
+    throughout = all(p.start == 1 and p.end is None for p in paying)
     no_status_quo_subsidy = (
         params.get("worker_subsidy_share", 0) == 0 == params.get("firm_subsidy_share", 0)
     )
-    if math.isfinite(budget) and no_status_quo_subsidy:
+    if paying and throughout and no_status_quo_subsidy:
+        budget = min(p.budget for p in paying)
+        spent = model.current["cum_subsidy_spending_yuan"]
         assert spent <= budget * (1 + 1e-9), f"spent {spent} over the budget {budget}"
 
 

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     code = common.report_outcome(summary, args.command)
     frame = ResultStore(out).load()
     if not frame.empty:
-        _print_results(frame, scenarios[0].name if compare else None, args)
+        _print_results(frame, scenarios, compare, args)
     if args.report and not frame.empty:
         from experiments.report import write_report
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     return code
 
 
-def _print_results(frame: pd.DataFrame, baseline: str | None, args) -> None:
+def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) -> None:
     import pandas as pd
 
     from experiments import analysis
@@ -100,8 +100,9 @@ def _print_results(frame: pd.DataFrame, baseline: str | None, args) -> None:
         .groupby("scenario")
         .agg(["mean", lambda s: s.quantile(0.05), lambda s: s.quantile(0.95)])
     )
+    order = [s.name for s in scenarios if s.name in table.index]
     rows = []
-    for name, r in table.iterrows():
+    for name, r in table.loc[order].iterrows():
         row = {"scenario": name}
         for c in cols:
             m, lo, hi = (100 * r[c].iloc[k] for k in range(3))
@@ -112,11 +113,16 @@ def _print_results(frame: pd.DataFrame, baseline: str | None, args) -> None:
         "[5%, 95% across replications]:"
     )
     print(pd.DataFrame(rows).to_string(index=False))
-    if baseline is None or frame["scenario"].nunique() < 2:
+    if not compare or frame["scenario"].nunique() < 2:
         return
-    ce = analysis.cost_effectiveness(frame, baseline, args.cost_per_inspection)
+    baseline = scenarios[0].name
+    levers = {s.name: [p.lever for p in s.policies] for s in scenarios}
+    ce = analysis.cost_effectiveness(frame, baseline, args.cost_per_inspection, levers=levers)
     rows = []
-    for name, g in ce.groupby("scenario", sort=False):
+    ce = ce.set_index("scenario").loc[
+        [s.name for s in scenarios[1:] if s.name in set(ce["scenario"])]
+    ]
+    for name, g in ce.reset_index().groupby("scenario", sort=False):
         row = {"reform": name}
         for _, r in g.iterrows():
             label = r["outcome"].removeprefix("frac_covered_")
@@ -125,7 +131,10 @@ def _print_results(frame: pd.DataFrame, baseline: str | None, args) -> None:
             )
         row["public cost, M yuan"] = f"{g['public_cost_yuan'].iloc[0] / 1e6:,.1f}"
         per = g["points_per_100m_yuan"].iloc[0]
-        row["pension points per 100M yuan"] = "no modelled cost" if pd.isna(per) else f"{per:.3f}"
+        partial = " (partial cost)" if g["costs_not_modelled"].iloc[0] else ""
+        row["pension points per 100M yuan"] = (
+            "no extra modelled cost" if pd.isna(per) else f"{per:.4f}{partial}"
+        )
         rows.append(row)
     print(f"\nReform minus {baseline}, paired by seed (last 12 months):")
     print(pd.DataFrame(rows).to_string(index=False))

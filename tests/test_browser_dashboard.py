@@ -1,0 +1,285 @@
+"""The dashboard in a real browser: ``solara run`` on a free local port, driven by Playwright.
+
+Uses Debian's chromium (``/usr/bin/chromium``; never ``playwright install``). Every
+test opens its own browser context, hence its own dashboard session.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``solara run dashboards/app.py`` as ``make dashboard`` starts it, on a free port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "solara.log"
+    solara = Path(sys.executable).parent / "solara"
+    command = [str(solara), "run", "dashboards/app.py", "--production", "--no-open"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"solara exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"solara did not answer within 90 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+    text = log.read_text()
+    assert "Traceback" not in text, f"the server logged a traceback:\n{text[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Debian's chromium, headless."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} missing: install Debian's chromium (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Recorder:
+    """Requests, failures, error responses and console errors of one page."""
+
+    def __init__(self, page) -> None:
+        """Start listening on ``page``."""
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.bad_status: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on(
+            "response",
+            lambda r: self.bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "console",
+            lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
+        )
+
+    def foreign_hosts(self) -> set[str]:
+        """Hosts other than this machine that the page asked for."""
+        hosts = {
+            urlparse(u).hostname
+            for u in self.requests
+            if urlparse(u).scheme in ("http", "https", "ws", "wss")
+        }
+        return hosts - LOCAL_HOSTS
+
+
+@pytest.fixture
+def app_page(chromium_browser, server):
+    """A fresh browser context (a new dashboard session) with the app loaded."""
+    context = chromium_browser.new_context(
+        viewport={"width": 1500, "height": 1000}, accept_downloads=True
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.recorder = Recorder(pg)
+    pg.goto(server)
+    pg.locator(".uptake-headline").wait_for()
+    pg.locator(".chart-coverage img").wait_for()
+    yield pg
+    context.close()
+
+
+def headline(page) -> str:
+    """The headline numbers as text."""
+    return page.locator(".uptake-headline").inner_text()
+
+
+def chart_src(page, key: str) -> str:
+    """The image source of an Explore chart (changes when the chart is redrawn)."""
+    return page.locator(f".chart-{key} img").get_attribute("src")
+
+
+def test_loads_offline_with_no_failed_or_foreign_requests(app_page):
+    page = app_page
+    rec = page.recorder
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".uptake-chart img").count() == 7, "the seven Explore charts are missing"
+    assert re.search(r"Month\s+0 \(2011-01\)", headline(page)), headline(page)
+    assert rec.requests, "no requests recorded: the recorder is not working"
+    assert rec.failed == [], f"failed requests: {rec.failed}"
+    assert rec.bad_status == [], f"error responses: {rec.bad_status}"
+    assert rec.foreign_hosts() == set(), f"requests left this machine: {rec.foreign_hosts()}"
+    assert rec.console_errors == [], f"console errors: {rec.console_errors}"
+
+
+def test_lever_and_step_change_charts_and_numbers(app_page):
+    page = app_page
+    before_numbers = headline(page)
+    before_coverage = chart_src(page, "coverage")
+    before_enforcement = chart_src(page, "enforcement")
+    slider = page.locator(".lever-enforcement .v-slider")
+    box = slider.bounding_box()
+    slider.click(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
+    in_force = page.locator(".uptake-in-force")
+    in_force.filter(has_text="enforcement =").wait_for()
+    page.get_by_role("button", name="Step a year").click()
+    page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
+    page.wait_for_function(
+        "src => document.querySelector('.chart-coverage img').src !== src", arg=before_coverage
+    )
+    assert headline(page) != before_numbers, "headline numbers did not change after a year"
+    assert chart_src(page, "coverage") != before_coverage, "coverage chart not redrawn"
+    assert chart_src(page, "enforcement") != before_enforcement, "enforcement chart not redrawn"
+    strength = float(re.search(r"enforcement = ([\d.]+)", in_force.inner_text()).group(1))
+    assert 5 <= strength <= 15, f"a click mid-slider should give about 10 (max 20): {strength}"
+    assert page.recorder.failed == [], f"failed requests: {page.recorder.failed}"
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    page.get_by_label(label).click(force=True)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def month_shown(page) -> int:
+    """The month in the headline."""
+    return int(re.search(r"Month\s+(\d+) \(", headline(page)).group(1))
+
+
+def test_play_runs_in_background_and_pause_stops_it(app_page):
+    page = app_page
+    choose(page, "speed", "2 months/s")
+    page.get_by_role("button", name="Play").click()
+    page.locator(".uptake-progress").filter(has_text="month").wait_for()
+    page.get_by_role("tab", name="Look inside").click()  # the page answers during the run
+    page.get_by_text("of the Explore run").wait_for()
+    page.get_by_role("tab", name="Explore").click()
+    page.get_by_role("button", name="Pause").click()
+    page.locator(".uptake-progress").wait_for(state="detached")
+    paused = month_shown(page)
+    assert 0 < paused < 120, f"pause should stop part-way through 120 months, at {paused}"
+    page.wait_for_timeout(1500)
+    assert month_shown(page) == paused, "the run went on after pause"
+
+
+def test_invalid_input_is_a_message_not_a_traceback(app_page):
+    page = app_page
+    seed = page.get_by_label("Seed")
+    seed.fill("-3")
+    seed.press("Enter")
+    message = page.locator(".uptake-message")
+    message.wait_for()
+    assert "seed=-3 is out of range" in message.inner_text(), message.inner_text()
+    assert "Traceback" not in page.locator("body").inner_text(), "a traceback reached the page"
+
+
+def test_comparison_shows_both_scenarios(app_page):
+    page = app_page
+    page.get_by_role("tab", name="Compare").click()
+    for label, value in (
+        ("replications (1-20)", "2"),
+        ("months", "24"),
+        ("workers (max 50,000)", "1000"),
+    ):
+        box = page.get_by_label(label)
+        box.fill(value)
+        box.press("Enter")
+    page.get_by_role("button", name="Run comparison").click()
+    title = page.locator(".uptake-compare-title")
+    title.wait_for(timeout=90_000)
+    text = title.inner_text()
+    assert "baseline" in text, f"baseline missing: {text}"
+    assert "paper-package" in text, f"reform missing: {text}"
+    assert "2 replications x 24 months" in text, f"settings not applied: {text}"
+    assert page.locator(".chart-compare-both img").count() == 1, "chart of both scenarios missing"
+    assert page.locator(".chart-compare-diff img").count() == 1, "difference chart missing"
+    table = page.locator(".uptake-compare-summary").inner_text()
+    assert "paper-package" in table, "summary table lacks the reform column"
+    assert "coverage, any scheme" in table, "summary table lacks the coverage row"
+
+
+def test_downloads_produce_files(app_page, tmp_path):
+    page = app_page
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator(".uptake-headline").filter(has_text="1 (2011-01)").wait_for()
+    page.get_by_role("tab", name="Results").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Results (CSV)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "uptake_baseline_seed42_m1_results.csv", path.name
+    frame = pd.read_csv(path)
+    assert list(frame["month"]) == [0, 1], f"CSV should hold months 0-1: {list(frame['month'])}"
+    assert "frac_covered_any" in frame.columns, "coverage column missing from the CSV"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Coverage by scheme").click()
+    png = Path(info.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "the chart download is not a PNG"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Results (Parquet)").click()
+    parquet = pd.read_parquet(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert len(parquet) == 2, f"Parquet should hold 2 months, got {len(parquet)}"
+
+
+def test_two_browser_sessions_do_not_share_a_model(chromium_browser, server, app_page):
+    page = app_page
+    page.get_by_role("button", name="Step a year").click()
+    page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
+    other = chromium_browser.new_context().new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    other.goto(server)
+    other.locator(".uptake-headline").wait_for()
+    assert re.search(r"Month\s+0 \(2011-01\)", headline(other)), (
+        f"a new session did not start at month 0: {headline(other)}"
+    )
+    other.context.close()
