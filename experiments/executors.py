@@ -12,6 +12,7 @@ alone writes the output folder (so a remote cluster needs no shared disk).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -42,6 +43,26 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: Worker processes use one thread in numerical libraries (as Dask's nanny sets), so
+#: that N workers use N cores; spawned children inherit these from the environment.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _single_threaded_children():
+    """Set :data:`SINGLE_THREAD_ENV` while child processes are spawned, then restore."""
+    saved = {k: os.environ.get(k) for k in SINGLE_THREAD_ENV}
+    os.environ.update(SINGLE_THREAD_ENV)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _failed(chunk: Chunk, reason: str) -> list[RunResult]:
@@ -91,7 +112,8 @@ class ProcessExecutor:
             broken = False
             while queue and len(running) < 2 * self.workers and not broken:
                 try:
-                    running[pool.submit(execute_chunk, queue[-1])] = queue[-1]
+                    with _single_threaded_children():  # workers are spawned on submit
+                        running[pool.submit(execute_chunk, queue[-1])] = queue[-1]
                     queue.pop()
                 except BrokenProcessPool:  # broke since the last wait; chunk stays queued
                     broken = True
