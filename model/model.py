@@ -14,6 +14,7 @@ import pandas as pd
 from model import accrual, compliance, demography, disputes, enforcement, enrolment, trend
 from model import labour_market as lm
 from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES, Scheme
+from model.collector import OutcomeCollector
 from model.levers import Levers
 from model.outcomes import COUNTS, FLOWS, OUTCOMES, Recorder, all_columns, cum_name
 from model.params import Params
@@ -95,9 +96,7 @@ class UptakeModel(mesa.Model):
         self.current: dict[str, float] = {}
         self._start(rng)
         self._burn_in()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in all_columns()}
-        )
+        self.datacollector = OutcomeCollector(all_columns())
         self._record(0)
 
     # --- construction ---------------------------------------------------------------
@@ -505,13 +504,6 @@ class UptakeModel(mesa.Model):
                 n_emp, 1
             )
         return pd.DataFrame(table)
-
-
-def _reporter(name: str):
-    def report(model: UptakeModel) -> float:
-        return model.current[name]
-
-    return report
 
 
 def _without_subsidy(levers: Levers) -> Levers:
