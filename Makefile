@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_sweep.py
 
 dashboard: $(STAMP)
-	$(VENV)/bin/solara run dashboards/app.py --production --host 127.0.0.1 --port 8765
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run dashboards/app.py \
+	  --production --no-check-version --host 127.0.0.1 --port 8765
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

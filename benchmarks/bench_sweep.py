@@ -12,7 +12,9 @@ writing Parquet parts and the manifest as a real sweep does, and prints a table:
 
 The Dask cluster is started before timing (its start-up is printed separately);
 the process pool's start-up is part of its time. The machine's load average is
-printed: other work on the same cores lowers every number.
+printed, and so is a reference: the speed-up of a trivially parallel NumPy task on
+``--jobs`` processes, which is what the cores can give at that moment. Other work
+on the same cores lowers every number; compare the executors with that reference.
 
 Usage::
 
@@ -58,6 +60,33 @@ def measure(exp: Experiment, executor: str, jobs: int, scheduler: str | None, ch
     return wall, summary
 
 
+def _numpy_task(_: int) -> float:
+    """A fixed CPU-bound NumPy task; returns its seconds."""
+    import numpy as np
+
+    x = np.random.default_rng(0).random(200_000)
+    start = time.perf_counter()
+    for _ in range(300):
+        x = np.sort(x * 1.0001)
+    return time.perf_counter() - start
+
+
+def reference_speedup(jobs: int) -> float:
+    """Speed-up of ``2 x jobs`` independent NumPy tasks on ``jobs`` processes vs one."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    for i in range(2):
+        _numpy_task(i)
+    one = (time.perf_counter() - start) / 2
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        pool.map(_numpy_task, range(jobs))  # start-up and warm-up
+        start = time.perf_counter()
+        pool.map(_numpy_task, range(2 * jobs))
+        parallel = time.perf_counter() - start
+    return 2 * jobs * one / parallel
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.jobs} jobs; cores usable {len(os.sched_getaffinity(0))}; "
         f"load average before {os.getloadavg()[0]:.2f}"
     )
+    before = reference_speedup(args.jobs)
     rows = []
     for name in names:
         cluster = None
@@ -105,7 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {name}: {wall:.1f} s", flush=True)
     serial = next((r["wall_s"] for r in rows if r["executor"] == "serial"), None)
+    after = reference_speedup(args.jobs)
     print(f"\nload average after {os.getloadavg()[0]:.2f}")
+    print(
+        f"reference: a trivially parallel NumPy task ran {before:.2f}x (before) and "
+        f"{after:.2f}x (after) faster on {args.jobs} processes than on one: about the most "
+        "any executor could get on this machine at the time"
+    )
     header = f"{'executor':<10} {'wall s':>8} {'runs/min':>9} {'compute s/run':>14} "
     header += f"{'overhead s/run':>15} {'vs serial':>10}"
     print(header)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import solara
 import solara.lab
+import solara.server.settings
 
 from dashboards.agents import LookInside
 from dashboards.compare import Compare, Comparer
@@ -20,6 +21,10 @@ from dashboards.state import Session
 from dashboards.ui import Caption, Heading
 
 TITLE = "Uptake: social insurance of migrant workers"
+
+# No phone-home from the server on closed networks (``make dashboard`` also sets
+# SOLARA_TELEMETRY_MIXPANEL_ENABLE=False and --no-check-version before start-up).
+solara.server.settings.telemetry.mixpanel_enable = False
 
 
 @solara.component
@@ -43,7 +48,8 @@ def Page():
             "Agent-based model (Mesa) of coverage, breaks and disputes under policy reforms; "
             "counts are real persons (agents x scale), money in yuan."
         )
-        with solara.lab.Tabs(lazy=True):
+        # Not lazy: switching tabs must not rebuild a tab (and its charts) during a run.
+        with solara.lab.Tabs():
             with solara.lab.Tab("Explore", icon_name="mdi-chart-line"):
                 Explore(session)
             with solara.lab.Tab("Compare", icon_name="mdi-compare"):

@@ -165,6 +165,28 @@ EXPLORE_CHARTS: dict[str, str] = {
 }
 
 
+class PngCache:
+    """PNG bytes of the Explore charts for the latest data (one per session).
+
+    A chart is drawn once per data version and scheme, however many components
+    (the Explore grid, the PNG downloads) ask for it.
+    """
+
+    def __init__(self) -> None:
+        """Empty cache."""
+        self._version = -1
+        self._images: dict[tuple[str, str], bytes] = {}
+
+    def get(self, snap, key: str, scheme: str = "pension") -> bytes:
+        """The chart ``key`` of ``snap`` as PNG bytes."""
+        if snap.data_version != self._version:
+            self._version, self._images = snap.data_version, {}
+        images = self._images
+        if (key, scheme) not in images:
+            images[(key, scheme)] = png(draw(key, snap, scheme))
+        return images[(key, scheme)]
+
+
 def draw(key: str, snap, scheme: str = "pension") -> Figure:
     """The Explore chart ``key``; ``scheme`` applies to the by-group charts."""
     if key == "by_industry":

@@ -99,24 +99,24 @@ def Headline(snap: Snapshot):
 
 
 @solara.component
-def Chart(snap: Snapshot, key: str, scheme: str = "pension"):
+def Chart(session: Session, snap: Snapshot, key: str, scheme: str = "pension"):
     """One Explore chart, redrawn only when the run's data or the scheme change."""
     image = solara.use_memo(
-        lambda: charts.png(charts.draw(key, snap, scheme)), [snap.data_version, key, scheme]
+        lambda: session.charts.get(snap, key, scheme), [snap.data_version, key, scheme]
     )
     with solara.Div(classes=["uptake-chart", f"chart-{key}"]):
         solara.Image(image, format="png")
 
 
 @solara.component
-def Charts(snap: Snapshot):
+def Charts(session: Session, snap: Snapshot):
     """All Explore charts, two per row."""
     scheme = solara.use_reactive("pension")
     with solara.Div(style={"width": "260px"}):
         solara.Select("Scheme in the by-industry and by-region charts", list(SCHEMES), scheme)
     with solara.ColumnsResponsive(default=12, large=6):
         for key in charts.EXPLORE_CHARTS:
-            Chart(snap, key, scheme.value)
+            Chart(session, snap, key, scheme.value)
 
 
 @solara.component
@@ -134,7 +134,7 @@ def Explore(session: Session):
             Headline(snap)
             in_force = "; ".join(snap.in_force) or "none (status quo)"
             solara.Text(f"Levers in force: {in_force}", style=CAPTION, classes=["uptake-in-force"])
-            Charts(snap)
+            Charts(session, snap)
             with solara.Details("Run log"):
                 for line in snap.log:
                     solara.Text(line, style=CAPTION)

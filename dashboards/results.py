@@ -106,7 +106,7 @@ def RunDownloads(session: Session):
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-chart-downloads"]):
         for key, title in charts.EXPLORE_CHARTS.items():
             solara.FileDownload(
-                lambda key=key: charts.png(charts.draw(key, snap)),
+                lambda key=key: session.charts.get(snap, key),
                 f"{s}_{key}.png",
                 title,
                 mime_type="image/png",

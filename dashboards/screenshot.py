@@ -8,6 +8,7 @@ Usage (needs Debian's chromium and the dev extra's Playwright)::
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -51,10 +52,18 @@ def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
 
     port = _free_port()
     solara = Path(sys.executable).parent / "solara"
-    command = [str(solara), "run", "dashboards/app.py", "--production", "--no-open"]
+    command = [
+        str(solara),
+        "run",
+        "dashboards/app.py",
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO,
+        env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

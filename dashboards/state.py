@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import solara
 
+from dashboards.charts import PngCache
 from dashboards.jobs import Job, Status
 from dashboards.settings import Settings, from_preset
 from model import UptakeModel
@@ -78,6 +79,7 @@ class Session:
         self.status = solara.Reactive(Status())
         self.message = solara.Reactive("")
         self.runner = Job(self.status, self.message)
+        self.charts = PngCache()
         self.model: UptakeModel | None = None
         self._lock = threading.RLock()
         self._groups: dict[str, list[pd.DataFrame]] = {g: [] for g in GROUPS}

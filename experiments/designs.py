@@ -279,6 +279,10 @@ def sweep_experiment(spec: SweepSpec, **options: Any) -> Experiment:
     varied = {f.name for f in spec.factors if f.kind == "param"}
     if varied & set(overrides):
         raise InputError(f"--param {sorted(varied & set(overrides))}: varied by the sweep")
+    if "n_workers" in varied and run.get("workers") is not None:
+        raise InputError(
+            f"{spec.path}: n_workers is varied by the sweep; drop `workers` (or --workers)"
+        )
     matrix = sample(spec, seed)
     scenarios, points = [], []
     for i, row in enumerate(matrix):

@@ -104,6 +104,10 @@ def _scenarios(t: FolderTables) -> str:
     return _table(pd.DataFrame(rows))
 
 
+#: Most scenario rows shown in a report table (sweeps can have thousands of points).
+MAX_ROWS = 40
+
+
 def _final_table(t: FolderTables) -> pd.DataFrame:
     s = t.summary
     last = s[s["month"] == s["month"].max()]
@@ -138,13 +142,16 @@ def render(t: FolderTables) -> str:
     """The report as one HTML string."""
     parts = [f"<h1>Uptake experiment report: {html.escape(t.folder.name)}</h1>", _header(t)]
     parts += ["<h2>Scenarios</h2>", _scenarios(t)]
+    final = _final_table(t)
+    more = f"First {MAX_ROWS} of {len(final)} scenarios; all are in summary.csv."
     parts += [
         "<h2>Coverage at the last month</h2>",
         _p(
             "Mean across replications with the 5%-95% range, % of employed migrant "
             "workers whose employer pays the scheme."
         ),
-        _table(_final_table(t)),
+        _table(final.head(MAX_ROWS)),
+        _p(more) if len(final) > MAX_ROWS else "",
     ]
     parts += ["<h2>Coverage by scheme over time</h2>", _img(plots.coverage_figure(t.summary))]
     parts += [

@@ -98,7 +98,7 @@ def run_experiment(
     manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
     size = chunk_size or auto_chunk_size(len(todo), pool.workers)
     bar = _progress_bar(len(todo), summary.skipped, progress)
-    last_write = 0.0
+    last_write, interval = 0.0, MANIFEST_EVERY
     aborted = False
     try:
         for results in pool.results(chunked(todo, size)):
@@ -108,10 +108,13 @@ def run_experiment(
                 bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
                 if on_result is not None:
                     on_result(result)
-            if time.perf_counter() - last_write > MANIFEST_EVERY:
+            if time.perf_counter() - last_write > interval:
+                t0 = time.perf_counter()
                 manifest["updated"] = mf.now()
                 store.write_manifest(manifest)
                 last_write = time.perf_counter()
+                # a big sweep's manifest takes long to write: keep that under ~10% of time
+                interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
     except BaseException:
         aborted = True
         raise

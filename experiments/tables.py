@@ -99,10 +99,13 @@ def analyse_folder(
             s["name"]: [p.get("lever", "") for p in s.get("policies", [])]
             for s in experiment.get("scenarios", [])
         }
-        tables.differences = analysis.differences(frame, tables.baseline, wanted)
-        tables.cost_effectiveness = analysis.cost_effectiveness(
-            frame, tables.baseline, cost_per_inspection, levers=levers
-        )
+        try:
+            tables.differences = analysis.differences(frame, tables.baseline, wanted)
+            tables.cost_effectiveness = analysis.cost_effectiveness(
+                frame, tables.baseline, cost_per_inspection, levers=levers
+            )
+        except ValueError as exc:  # e.g. every baseline run failed: report the rest
+            tables.notes.append(f"No differences from {tables.baseline!r}: {exc}")
     order = {name: i for i, name in enumerate(experiment.get("scenario_names", []))}
     for name in ("summary", "breakdowns", "differences", "cost_effectiveness"):
         setattr(tables, name, _in_order(getattr(tables, name), order))

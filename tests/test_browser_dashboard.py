@@ -49,10 +49,18 @@ def server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "solara.log"
     solara = Path(sys.executable).parent / "solara"
-    command = [str(solara), "run", "dashboards/app.py", "--production", "--no-open"]
+    command = [
+        str(solara),
+        "run",
+        "dashboards/app.py",
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     try:

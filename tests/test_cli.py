@@ -36,6 +36,10 @@ def test_every_command_module_registers_a_handler():
             handler = subparser.get_default("handler")
             assert callable(handler), f"{name}: `{command}` must set_defaults(handler=...)"
     assert common.EXECUTORS == EXECUTORS, "the CLI offers exactly the executors that exist"
+    from experiments.commands import sensitivity as command
+    from experiments.sensitivity import STATISTICS
+
+    assert command.STATISTICS == STATISTICS, "the CLI offers exactly the statistics that exist"
 
 
 def test_scenarios_lists_presets_and_levers_with_units(capsys):
