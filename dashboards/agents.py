@@ -88,12 +88,20 @@ def Firms(session: Session, version: int):
 
 
 @solara.component
-def LookInside(session: Session):
-    """The Look-inside tab (tables follow the Explore run's current month)."""
+def LookInside(session: Session, active: bool = True):
+    """The Look-inside tab (tables follow the Explore run's current month).
+
+    Args:
+        session: the browser session.
+        active: whether the tab is shown; hidden, it skips building the tables.
+    """
     snap = session.snapshot.value
     which = solara.use_reactive("Workers")
     if snap is None:
         solara.Info("No model yet: build one in the Explore tab.")
+        return
+    if not active:
+        solara.Text("(tables are built when this tab is open)")
         return
     Line("Agents at month ", snap.month, f" ({snap.date}) of the Explore run.")
     solara.ToggleButtonsSingle(value=which, values=["Workers", "Firms"])

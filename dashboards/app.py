@@ -21,6 +21,7 @@ from dashboards.state import Session
 from dashboards.ui import Caption, Heading
 
 TITLE = "Uptake: social insurance of migrant workers"
+LOOK_INSIDE = 2  # tab index
 
 # No phone-home from the server on closed networks (``make dashboard`` also sets
 # SOLARA_TELEMETRY_MIXPANEL_ENABLE=False and --no-check-version before start-up).
@@ -32,6 +33,7 @@ def Page():
     """The app: Explore, Compare, Look inside and Results tabs."""
     session = solara.use_memo(Session, [])
     comparer = solara.use_memo(lambda: Comparer(session), [session])
+    tab = solara.use_reactive(0)
 
     def stop_on_close():
         def cleanup():
@@ -49,12 +51,12 @@ def Page():
             "counts are real persons (agents x scale), money in yuan."
         )
         # Not lazy: switching tabs must not rebuild a tab (and its charts) during a run.
-        with solara.lab.Tabs():
+        with solara.lab.Tabs(value=tab):
             with solara.lab.Tab("Explore", icon_name="mdi-chart-line"):
                 Explore(session)
             with solara.lab.Tab("Compare", icon_name="mdi-compare"):
                 Compare(comparer)
             with solara.lab.Tab("Look inside", icon_name="mdi-account-search"):
-                LookInside(session)
+                LookInside(session, active=tab.value == LOOK_INSIDE)
             with solara.lab.Tab("Results", icon_name="mdi-download"):
                 Results(session, comparer)

@@ -36,7 +36,7 @@ def PresetControls(session: Session):
         on_value=session.choose_preset,
     )
     description = PRESETS[s.preset].description if s.preset in PRESETS else ""
-    solara.Text(f"{s.label()}: {description} Base parameters: {s.base}.", style=CAPTION)
+    solara.Text(f"{s.label()}: {description}. Base parameters: {s.base}.", style=CAPTION)
     with solara.Tooltip(param_tooltip("n_workers")):
         solara.InputInt(
             label="Population (worker agents)",

@@ -112,6 +112,8 @@ def Chart(session: Session, snap: Snapshot, key: str, scheme: str = "pension"):
 def Charts(session: Session, snap: Snapshot):
     """All Explore charts, two per row."""
     scheme = solara.use_reactive("pension")
+    # Effects run after the charts below are drawn: lets a running play publish again.
+    solara.use_effect(lambda: session.mark_shown(snap.data_version), [snap.data_version])
     with solara.Div(style={"width": "260px"}):
         solara.Select("Scheme in the by-industry and by-region charts", list(SCHEMES), scheme)
     with solara.ColumnsResponsive(default=12, large=6):

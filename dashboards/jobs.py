@@ -62,7 +62,7 @@ class Job:
                 return False
             self._stop.clear()
             self.message.value = ""
-            self.status.value = Status(True, label, 0.0)
+            self.status.value = Status(True, label, None)  # indeterminate until a report
             self._thread = threading.Thread(target=self._run, args=(label, work), daemon=True)
             self._thread.start()
             return True

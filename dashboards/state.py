@@ -81,11 +81,14 @@ class Session:
         self.runner = Job(self.status, self.message)
         self.charts = PngCache()
         self.model: UptakeModel | None = None
+        self._in_model = self.settings.value  # the settings the model runs with
         self._lock = threading.RLock()
         self._groups: dict[str, list[pd.DataFrame]] = {g: [] for g in GROUPS}
         self._log: list[str] = []
         self._version = 0
         self._data_version = 0
+        self._published = 0  # data version of the last published snapshot
+        self._shown = 0  # data version the page last drew
         if build:
             try:
                 self._build()
@@ -100,6 +103,7 @@ class Session:
         model = UptakeModel(settings.policies(), **settings.model_kwargs())
         with self._lock:
             self.model = model
+            self._in_model = settings
             self._data_version += 1
             self._groups = {g: [] for g in GROUPS}
             self._record_groups()
@@ -134,10 +138,11 @@ class Session:
                 current=dict(m.current),
                 start_year=m.params.start_year,
                 scale=m.scale,
-                settings=self.settings.value,
+                settings=self._in_model,
                 in_force=describe_policies(m),
                 log=tuple(self._log),
             )
+        self._published = snap.data_version
         self.snapshot.value = snap
         return snap
 
@@ -199,17 +204,28 @@ class Session:
         return started
 
     def _play(self, job: Job, first: int, until: int, delay: float) -> None:
+        """Step to ``until``; publish only once the page has drawn the last snapshot.
+
+        Drawing seven charts can take longer than a month of simulation, so without
+        this back-pressure a fast run would queue redraws and the page would lag
+        ever further behind (and stop answering clicks).
+        """
         last = time.monotonic()
         while self.model.month < until and not job.stopping:
             self._step_locked()
             month = self.model.month
-            if time.monotonic() - last >= PUBLISH_SECONDS or month >= until:
-                self._publish()
+            if time.monotonic() - last >= PUBLISH_SECONDS:
                 job.report((month - first) / (until - first), f"month {month} of {until}")
+                if self._shown >= self._published:
+                    self._publish()
                 last = time.monotonic()
             if delay and job.sleep(delay):
                 break
         self._publish()
+
+    def mark_shown(self, data_version: int) -> None:
+        """The page has drawn the snapshot with ``data_version`` (see :meth:`_play`)."""
+        self._shown = max(self._shown, data_version)
 
     def pause(self) -> None:
         """Stop a running play (or build) and wait for it to finish its month."""
@@ -255,6 +271,7 @@ class Session:
             return True
         with self._lock:
             self.model.policies = new.policies()
+            self._in_model = dataclasses.replace(self._in_model, levers=new.levers)
             setting = new.levers[lever]
             self._log.append(
                 f"month {self.model.month}: {lever} set to strength {setting.strength:g} "

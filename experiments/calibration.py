@@ -16,9 +16,7 @@ Run: ``uptake calibrate`` or ``python -m experiments.calibration`` (``--help``).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import shlex
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from experiments.calibration_output import fit_table, ordering_by_year, write_calibrated
 from experiments.calibration_state import Budget, Progress, StateFile
 from experiments.errors import InputError
 from experiments.objective import (
@@ -41,16 +40,11 @@ from experiments.objective import (
 )
 from experiments.seeds import replication_seeds
 from experiments.targets import (
-    FIT_SIGMA,
-    ORDERING,
     TARGETS_PATH,
-    YEARS,
-    Target,
     fitted,
     load_targets,
-    ordering_holds,
 )
-from model.presets import PRESET_DIR, load_preset, read_preset_file, write_preset
+from model.presets import PRESET_DIR, load_preset, read_preset_file
 
 FREE_PARAMS: tuple[FreeParam, ...] = (
     *(
@@ -65,14 +59,6 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
     FreeParam("share_formal_firms", 0.2, 0.8, "contract share (C6)"),
     FreeParam("full_base_propensity", -6.0, 3.0, "firms on the minimum base (C13)"),
 )
-
-#: Behavioural parameters marked free in ``model/params.py`` that are not fitted, and why.
-NOT_FITTED = {
-    "cost_sensitivity": "firms' response to cost and penalties; its level effect is absorbed "
-    "by the propensities and the targets hold no variation in cost or enforcement",
-    "present_bias": "enters only through the opt-out rate, which enrol_propensity sets",
-    "pension_value_ratio": "enters only through the opt-out rate, which enrol_propensity sets",
-}
 
 
 @dataclass(frozen=True)
@@ -231,102 +217,6 @@ def calibrate(
             "new_evaluations": progress.new,
         },
     )
-
-
-def fit_table(targets: list[Target], values: np.ndarray) -> pd.DataFrame:
-    """One row per target: data, model mean, min and max over replications, gap in pp."""
-    rows = []
-    for k, t in enumerate(targets):
-        col = values[:, k]
-        rows.append(
-            {
-                "target": t.label,
-                "key": t.key,
-                "year": t.year,
-                "data": t.value,
-                "model": float(col.mean()),
-                "model_min": float(col.min()),
-                "model_max": float(col.max()),
-                "gap_pp": 100 * float(col.mean() - t.value),
-                "sigma_pp": 100 * FIT_SIGMA[t.key],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def ordering_by_year(fit: pd.DataFrame) -> dict[int, bool]:
-    """Whether the model's mean coverage follows the published ordering, per year."""
-    out = {}
-    for year in YEARS:
-        rows = fit[(fit["year"] == year) & fit["key"].str.startswith("coverage_")]
-        coverage = {r.key.removeprefix("coverage_"): r.model for r in rows.itertuples()}
-        if set(coverage) >= set(ORDERING):
-            out[year] = ordering_holds(coverage)
-    return out
-
-
-def git_commit() -> str:
-    """The current commit (``+dirty`` if the tree has changes), or ``unknown``."""
-    try:
-        root = MODEL_DIR.parent
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "model", "experiments"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return commit + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def write_calibrated(result: CalibrationResult, path: Path, command: str, seed: int) -> Path:
-    """Write the fitted parameters and their provenance as a preset file."""
-    fit = result.fit
-    ordering = ordering_by_year(fit)
-    meta: dict[str, Any] = {
-        "command": command,
-        "seed": seed,
-        "seeds": result.seeds,
-        "n_workers": result.stage.n_workers,
-        "replications": result.stage.replications,
-        "months": 36,
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "git_commit": git_commit(),
-        "model_fingerprint": result.extra["fingerprint"],
-        "status": result.status,
-        "objective": result.objective,
-        "prior_weight": result.extra["prior_weight"],
-        "evaluations": result.evaluations,
-        "compute_minutes": round(result.seconds / 60.0, 2),
-        "free_parameters": list(result.params),
-        "not_fitted": list(NOT_FITTED),
-        "max_abs_coverage_gap_pp": float(
-            fit.loc[fit["key"].str.startswith("coverage_"), "gap_pp"].abs().max()
-        ),
-        "ordering_holds": {str(y): ok for y, ok in ordering.items()},
-        "fit": {
-            r.target: {
-                "data": r.data,
-                "model": r.model,
-                "model_min": r.model_min,
-                "model_max": r.model_max,
-                "gap_pp": r.gap_pp,
-                "sigma_pp": r.sigma_pp,
-            }
-            for r in fit.itertuples()
-        },
-    }
-    header = (
-        "Calibrated parameters of the Uptake model, written by `uptake calibrate`.\n"
-        "Do not edit by hand: rerun the command in [meta] (see docs/calibration.md).\n"
-        "Only the fitted parameters are listed; all others keep the model defaults."
-    )
-    return write_preset(path, result.params, meta, header)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,8 +12,9 @@ Built on the experiments tooling: the study writes two sweep files
   in year 10, reported per 1,000 workers).
 
 Factor ranges (:func:`factor_ranges`): +-1 utility unit around the base value for
-utility-unit parameters, otherwise 0.5-1.5 times the base value (a share or rate at
-0 gets [0, 0.25] of its allowed range), clipped to the parameter's allowed range.
+parameters in utility units (propensities), otherwise 0.5-1.5 times the base value
+(a parameter at 0 gets a quarter of its allowed positive range, split evenly around
+0 if negative values are allowed), clipped to the parameter's allowed range.
 Run controls and calendar dates are not varied (:data:`NOT_VARIED`).
 
 Run: ``python -m experiments.sensitivity_study`` (``--help``); see ``docs/sensitivity.md``.
@@ -63,10 +64,11 @@ def factor_ranges(base: dict[str, Any]) -> dict[str, tuple[float, float]]:
         meta, value = f.metadata, float(base[f.name])
         lo_ok = -np.inf if meta["lo"] is None else meta["lo"]
         hi_ok = np.inf if meta["hi"] is None else meta["hi"]
-        if "utility" in meta["unit"]:
+        if meta["unit"] == "utility units":
             lo, hi = value - 1.0, value + 1.0
-        elif value == 0.0:
-            lo, hi = lo_ok, lo_ok + 0.25 * (hi_ok - lo_ok)
+        elif value == 0.0:  # a quarter of the allowed range on the positive side
+            q = 0.25 * (hi_ok - max(lo_ok, 0.0)) / (2.0 if lo_ok < 0 else 1.0)
+            lo, hi = -q, q
         else:
             lo, hi = sorted((0.5 * value, 1.5 * value))
         lo, hi = max(lo, lo_ok), min(hi, hi_ok)

@@ -22,6 +22,7 @@ from dashboards.app import Page
 from dashboards.compare import Compare, Comparer
 from dashboards.explore import Explore
 from dashboards.results import SavedResults
+from dashboards.settings import LEVERS, lever_info
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,17 @@ def test_page_renders_all_tabs_and_a_model():
         assert name in tabs, f"tab {name!r} missing from the page"
     assert "0 (2011-01)" in text_of(by_class(rc, "uptake-headline")), "month 0 not shown"
     assert len(images(rc)) == 7, f"Explore should show 7 charts, found {len(images(rc))}"
+
+
+def test_every_lever_has_a_control_with_unit_and_tooltip():
+    _box, rc = solara.render(Explore(small_session()), handle_error=False)
+    sliders = {w.label for w in rc.find(v.Slider).widgets}
+    tips = " ".join(text_of(t) for t in rc.find(v.Tooltip).widgets)
+    for lever in LEVERS:
+        info = lever_info(lever)
+        assert info["title"] in sliders, f"no slider for lever {lever}"
+        assert info["paper"] in tips, f"no tooltip with the paper reference of {lever}"
+        assert f"({info['unit']})" in text_of(by_class(rc, f"lever-{lever}")), f"{lever}: no unit"
 
 
 def test_each_page_render_has_its_own_session():

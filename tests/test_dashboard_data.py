@@ -23,6 +23,9 @@ from dashboards.agents_data import (
     worker_table,
 )
 from dashboards.results import csv_bytes, groups_frame, json_bytes, parquet_bytes, stem
+from dashboards.settings import from_preset
+from dashboards.state import Session
+from experiments import base_params
 from model import SCHEMES
 
 
@@ -167,3 +170,18 @@ def test_saved_folder_problems_are_messages(tmp_path):
         sweeps.load(tmp_path)
     with pytest.raises(ValueError, match="Enter the path"):
         sweeps.load("  ")
+
+
+def test_custom_scenario_uses_the_explore_levers_and_parameters():
+    s = Session(from_preset("baseline", seed=4, n_workers=1_000))
+    assert s.set_lever("publicity", strength=2.0, start=3), s.message.value
+    custom = pairs.scenario_for("custom", s.settings.value)
+    assert [p.lever for p in custom.policies] == ["publicity"], custom.policies
+    base, _ = base_params.resolve(None)
+    assert custom.params == base, "custom must carry the Explore parameters (here: the base)"
+    exp = pairs.experiment("baseline", "custom", s.settings.value, 1, 6, 500, 4)
+    outcomes = pairs.run(exp)
+    late = outcomes[outcomes["month"] == 6].set_index("scenario")["mean_awareness"]
+    assert late["custom"] > late["baseline"], "publicity from month 3 should raise awareness"
+    with pytest.raises(ValueError, match="unknown scenario 'nope'"):
+        pairs.scenario_for("nope", s.settings.value)

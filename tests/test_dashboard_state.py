@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from dashboard_support import SMALL, small_session, small_settings
+from dashboard_support import SMALL, small_session, small_settings, wait_until
 
 from dashboards.jobs import Job, Status
 from dashboards.settings import LEVERS, MAX_WORKERS, PARAMS, from_preset, lever_info
@@ -180,3 +180,22 @@ def test_job_turns_errors_into_messages():
     job.wait()
     assert message.value == "Unexpected error in testing: RuntimeError: boom", message.value
     assert not status.value.busy, "a failed job must leave the status idle"
+
+
+def test_play_publishes_only_after_the_page_drew_the_last_snapshot():
+    s = session()
+    assert s.play(until=400, pace="10 months/s"), s.message.value
+    wait_until(lambda: (s.status.value.progress or 0) > 0, what="progress to be reported")
+    assert s.snapshot.value.month == 0, "no page drew month 0, so nothing newer may be published"
+    s.mark_shown(s.snapshot.value.data_version)
+    wait_until(lambda: s.snapshot.value.month > 0, what="a snapshot after the page caught up")
+    s.pause()
+    assert s.snapshot.value.month == s.model.month, "pause must publish the month reached"
+
+
+def test_close_stops_a_running_play():
+    s = session()
+    assert s.play(until=400, pace="2 months/s"), s.message.value
+    s.close()
+    s.runner.wait(10)
+    assert not s.runner.busy, "closing the page must stop its background run"
