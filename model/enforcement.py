@@ -7,12 +7,14 @@ capacity ``inspection_rate_per_year`` with weights
     weight = (1 - risk_targeting) + risk_targeting * risk / mean(risk)
     risk   = 1 + 3 * repeat_suspect + 5 * (complaints > 0)   (assumption)
 
-where ``repeat_suspect`` marks firms found violating before whose forced-compliance
-period (``honest_months``) is over: firms still inside it are known to comply.
-
 times ``key_firm_weight`` for key firms and ``dispatch_weight`` for labour-dispatch
-agencies. A complaint (a dispute last month) adds an inspection with probability
-``complaint_inspection``, inside or outside supervision. An inspection of an
+agencies, where ``repeat_suspect`` marks firms found violating before whose
+forced-compliance period (``honest_months``) is over (firms inside it are known to
+comply). A complaint (a dispute last month) adds an inspection with probability
+``complaint_inspection``, inside or outside supervision, within a separate capacity
+of ``complaint_capacity_share`` times the proactive one (2006: 399k complaints
+handled beside 1.413m proactive inspections, facts.md 3.2); when more complaints
+arrive, each one's chance is scaled down to fit. An inspection of an
 evading firm finds it with probability ``detection_power``; the firm pays the
 missing contributions for up to ``lookback_months`` with a late fee of 0.05% a day
 (Social Insurance Law art. 86), a fine of ``fine_multiple`` times the arrears with
@@ -30,7 +32,9 @@ from model.population import ALL_SCHEMES
 from model.table import AgentTable
 
 
-def inspection_probability(f: AgentTable, levers: Levers, t: int, honest_months: int) -> np.ndarray:
+def inspection_probability(
+    f: AgentTable, levers: Levers, t: int, honest_months: int, complaint_capacity_share: float
+) -> np.ndarray:
     """Chance each firm is inspected this month (internal clock ``t``)."""
     supervised = f.unsupervised_rank >= levers.share_unsupervised_firms
     complained = f.complaints > 0
@@ -43,7 +47,15 @@ def inspection_probability(f: AgentTable, levers: Levers, t: int, honest_months:
     total = weight.sum()
     expected = levers.inspection_rate_per_year / 12.0 * supervised.sum()
     prob = np.clip(expected * weight / total, 0.0, 1.0) if total > 0 else np.zeros(f.n)
-    return 1.0 - (1.0 - prob) * (1.0 - levers.complaint_inspection * complained)
+    # Complaint-driven inspections have their own, limited capacity (2006: 399k complaints
+    # handled beside 1.413m proactive inspections): when more complaints would be followed
+    # up than that, each complaint's chance is scaled down.
+    n_complained = int(np.count_nonzero(complained))
+    follow_up = levers.complaint_inspection
+    if n_complained:
+        capacity = complaint_capacity_share * expected
+        follow_up = min(follow_up, capacity / n_complained)
+    return 1.0 - (1.0 - prob) * (1.0 - follow_up * complained)
 
 
 def evading(f: AgentTable) -> np.ndarray:
@@ -82,7 +94,9 @@ def inspect(
         wage_bill: each firm's real wage bill this month, yuan (agent units).
         u_pick, u_detect, u_fine: one uniform per firm from the inspect stream.
     """
-    inspected = u_pick < inspection_probability(f, levers, month, p.honest_months)
+    inspected = u_pick < inspection_probability(
+        f, levers, month, p.honest_months, p.complaint_capacity_share
+    )
     detected = inspected & evading(f) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)
     last = np.where(f.ti_inspected[rows] >= 0, f.ti_inspected[rows], month - p.lookback_months)

@@ -246,6 +246,14 @@ class Params:
     complaint_inspection: float = param(
         0.5, "share", 0, 1, A, "chance a dispute triggers an inspection next month"
     )
+    complaint_capacity_share: float = param(
+        round(fact("complaints_handled") / fact("proactive_inspections"), 3),
+        "complaint inspections per proactive inspection",
+        0,
+        100,
+        source("complaints_handled") + " (derived: 399k complaints / 1.413m proactive, 2006)",
+        "most complaint-driven inspections a month, as a multiple of the proactive capacity",
+    )
     # --- contributions ------------------------------------------------------------------
     employer_rate_pension: float = sourced(
         "employer_rate_pension", "share of base", 0, 0.5, "employer pension rate"
