@@ -16,7 +16,6 @@ Run: ``uptake validate`` or ``python -m experiments.validation`` (``--help``).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -300,6 +299,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-_ = json

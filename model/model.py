@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,10 +12,10 @@ import pandas as pd
 
 from model import accrual, compliance, demography, disputes, enforcement, enrolment, trend
 from model import labour_market as lm
-from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES, Scheme
+from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES
 from model.collector import OutcomeCollector
 from model.levers import Levers
-from model.outcomes import COUNTS, FLOWS, OUTCOMES, Recorder, all_columns, cum_name
+from model.outcomes import COUNTS, FLOWS, Recorder, all_columns, cum_name
 from model.params import Params
 from model.policies import Policy, levers_for_month
 from model.population import new_firms, new_workers
@@ -538,6 +537,3 @@ def _decode(record: dict[str, Any], worker: bool, i: int) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-_ = (OUTCOMES, Scheme, math)
