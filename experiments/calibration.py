@@ -97,8 +97,8 @@ DEFAULT_STAGES = (Stage(20_000, 2), Stage(50_000, 8))
 
 #: Starting values, from a preliminary exploration by hand at 20,000 workers: they put
 #: every coverage series within a few points of its target, in the basin a local
-#: optimiser needs (from the model defaults maternity and injury start at 40-50% and the
-#: search stalls on the floor that detected firms create). ``full_base_propensity``
+#: optimiser needs (from the model defaults, maternity above 20% and pension about 8%,
+#: the search ends in a worse local optimum with no norm trend). ``full_base_propensity``
 #: starts below the scheme thresholds: at its default no offering firm uses the floor
 #: base anywhere nearby, a flat region without a gradient.
 START: dict[str, float] = {
