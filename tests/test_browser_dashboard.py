@@ -9,38 +9,18 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
+from dashboards.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start, stop, wait_until_up
+
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 60_000
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,42 +28,17 @@ def server(tmp_path_factory):
     """``solara run dashboards/app.py`` as ``make dashboard`` starts it, on a free port."""
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "solara.log"
-    solara = Path(sys.executable).parent / "solara"
-    command = [
-        str(solara),
-        "run",
-        "dashboards/app.py",
-        "--production",
-        "--no-open",
-        "--no-check-version",
-    ]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
-        env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = start(port, out)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"solara exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"solara did not answer within 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+        try:
+            wait_until_up(url, process)
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}:\n{log.read_text()[-3000:]}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
     text = log.read_text()
     assert "Traceback" not in text, f"the server logged a traceback:\n{text[-3000:]}"
 
