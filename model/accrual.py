@@ -83,15 +83,20 @@ def money(
     employer_table, employee_table = rate_tables(p, levers)
     employer = employer_table[bits, w.industry[rows]] * base
     employee = employee_table[bits] * base
+    subsidy = firm_part = 0.0
     if levers.worker_subsidy_share or levers.firm_subsidy_share:
-        subsidy = levers.worker_subsidy_share * employee + levers.firm_subsidy_share * employer
-        if np.isfinite(levers.subsidy_cap):
-            subsidy = np.minimum(subsidy, levers.subsidy_cap)
-        subsidy = min(float(subsidy.sum()) * scale, max(subsidy_left, 0.0))
-    else:
-        subsidy = 0.0
+        to_firm = levers.firm_subsidy_share * employer
+        wanted = levers.worker_subsidy_share * employee + to_firm
+        paid = np.minimum(wanted, levers.subsidy_cap) if np.isfinite(levers.subsidy_cap) else wanted
+        total = float(paid.sum()) * scale
+        subsidy = min(total, max(subsidy_left, 0.0))
+        if total > 0:
+            # The firm's part of each worker's (capped) subsidy, scaled down with the budget.
+            share = np.divide(to_firm, wanted, out=np.zeros_like(wanted), where=wanted > 0)
+            firm_part = float((paid * share).sum()) * scale * subsidy / total
     return {
         "contribution_income_yuan": float((employer.sum() + employee.sum()) * scale),
         "employer_contributions_yuan": float(employer.sum() * scale),
         "subsidy_spending_yuan": subsidy,
+        "firm_subsidy_yuan": firm_part,
     }

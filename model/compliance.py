@@ -8,9 +8,9 @@ penalty, both as shares of its wage bill:
     p_month   = perceived_risk / 12 * detection_power
     caught    = 1 - (1 - p_month)^lookback_months          (an evaded month is caught)
     penalty_s = caught * rate_s * base_ratio * (1 + late fee) * (1 + share_fined * fine)
-                + p_month * reputation_cost
     gain_s    = (cost_s - penalty_s) / margin
-    offer_s   = norm + publicity + propensity_s - cost_sensitivity * gain_s > 0
+    reputation = p_month * reputation_cost / margin        (once, whatever is evaded)
+    offer_s   = norm + publicity + propensity_s - cost_sensitivity * (gain_s - reputation) > 0
 
 The declared share of headcount and the choice of the true wage (not the floor) as
 the base follow the same logic. Perceived risk moves toward the firm's own and its
@@ -72,8 +72,13 @@ def decide(
     month: int,
     u_review: np.ndarray,
     review_all: bool = False,
+    wage_index: float = 1.0,
 ) -> int:
-    """Revise the offers, declared share and base of firms under review. Returns their count."""
+    """Revise the offers, declared share and base of firms under review. Returns their count.
+
+    ``wage_index`` is this month's nominal wage level relative to the start year; it
+    turns a subsidy cap (yuan per worker a month) into a share of the contribution.
+    """
     honest = (f.ti_detected >= 0) & (month - f.ti_detected < p.honest_months)
     p_review = 1.0 - np.exp(-p.firm_review_per_year / 12.0)
     review = np.flatnonzero(((u_review < p_review) | review_all) & ~honest)
@@ -84,25 +89,28 @@ def decide(
     base_ratio = np.maximum(1.0, ratio)
     subsidy = levers.firm_subsidy_share
     if np.isfinite(levers.subsidy_cap) and subsidy > 0:
-        per_worker = rates.sum(axis=1) * base_ratio * p.mean_wage * f.wage_level[review]
+        per_worker = (
+            rates.sum(axis=1) * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
+        )
         subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(per_worker, 1e-9))[:, None]
     cost = rates * base_ratio[:, None] * (1.0 - subsidy)
     caught, p_month = expected_penalty_factor(p, levers, f.perceived_risk[review])
     penalty_factor = (1.0 + p.late_fee_per_day * 30.0 * p.lookback_months / 2.0) * (
         1.0 + levers.share_fined * levers.fine_multiple
     )
-    penalty = (
-        caught[:, None] * rates * base_ratio[:, None] * penalty_factor
-        + (p_month * levers.reputation_cost)[:, None]
-    )
+    penalty = caught[:, None] * rates * base_ratio[:, None] * penalty_factor
     gain = (cost - penalty) / f.margin[review, None]
+    # A published violator loses reputation once, whatever it evades (credit rating).
+    reputation = p_month * levers.reputation_cost / f.margin[review]
     union = f.union_rank[review] < levers.share_union_firms
     norm = f.norm[review] + levers.firm_publicity + UNION_NORM * union
     propensity = np.array([getattr(p, name) for name in PROPENSITY])
-    utility = norm[:, None] + propensity[None, :] - p.cost_sensitivity * gain
+    utility = (
+        norm[:, None] + propensity[None, :] - p.cost_sensitivity * (gain - reputation[:, None])
+    )
     offered = utility > 0
     f.offers[review] = (offered * BITS).sum(axis=1).astype(np.uint8)
-    offered_gain = (gain * offered).sum(axis=1)
+    offered_gain = (gain * offered).sum(axis=1) - reputation * offered.any(axis=1)
     declare = norm + p.declare_propensity - p.cost_sensitivity * offered_gain
     f.declared_share[review] = np.where(offered.any(axis=1), 1.0 / (1.0 + np.exp(-declare)), 0.0)
     base_gain = (

@@ -16,14 +16,21 @@ from model.population import fill_new_entrant_traits
 from model.table import AgentTable
 
 
-def age_and_replace(w: AgentTable, p: Params, rng: np.random.Generator) -> dict[str, int]:
-    """Age everyone a month; replace retirees by entrants. Returns counts."""
+def age_and_replace(
+    w: AgentTable, p: Params, rng: np.random.Generator, portability: float
+) -> dict[str, int]:
+    """Age everyone a month; replace retirees by entrants. Returns counts.
+
+    The number of draws is the number of retirees, which depends on ages and sexes
+    alone (no policy changes them), so reforms and baseline still share numbers.
+    ``portability`` is the lever in force, entrants' starting trust.
+    """
     w.age[:] += np.float32(1.0 / 12.0)
     retiring = np.flatnonzero(w.age >= retirement_age(p, w.female))
     vested = int((w.contrib_months[retiring] >= VESTING_MONTHS).sum())
     k = retiring.size
     if k:
         w.female[retiring] = rng.random(k) < p.share_female
-        fill_new_entrant_traits(w, retiring, p, rng)
+        fill_new_entrant_traits(w, retiring, p, rng, portability)
         w.age[retiring] = rng.uniform(16.0, 22.0, k).astype(np.float32)
     return {"new_retirements": int(k), "new_retirements_vested": vested, "new_entrants": int(k)}

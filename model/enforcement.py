@@ -100,6 +100,9 @@ def inspect(
     detected = inspected & evading(f) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)
     last = np.where(f.ti_inspected[rows] >= 0, f.ti_inspected[rows], month - p.lookback_months)
+    # Months of forced compliance after an earlier detection were not evaded.
+    forced_until = np.where(f.ti_detected[rows] >= 0, f.ti_detected[rows] + p.honest_months, -1)
+    last = np.maximum(last, forced_until)
     months_back = np.minimum(p.lookback_months, np.maximum(month - last, 1))
     back_pay = wage_bill[rows] * missing_rate(f, p, levers, rows) * months_back
     late_fee = back_pay * p.late_fee_per_day * 30.0 * months_back / 2.0

@@ -113,14 +113,14 @@ def coverage(w: AgentTable, f: AgentTable) -> tuple[np.ndarray, dict[str, int]]:
 
     Returns:
         The bitmask per worker, and counts: ``n_declared`` (declared by an employer
-        offering some scheme), ``n_offered`` (employer offers a contributory scheme)
-        and ``n_opted_out`` (of those, opted out).
+        offering some scheme), ``n_offered`` (declared by an employer offering a
+        contributory scheme) and ``n_opted_out`` (of those, opted out).
     """
     emp = np.maximum(w.employer, 0)
     employed = w.employer >= 0
     offers = np.take(f.offers, emp)
     declared = employed & (w.declare_rank < np.take(f.declared_share, emp))
-    offered = employed & ((offers & CONTRIBUTORY_BITS) != 0)
+    offered = declared & ((offers & CONTRIBUTORY_BITS) != 0)
     bits = offers * declared
     counts = {
         "n_declared": int(np.count_nonzero(bits)),

@@ -130,7 +130,9 @@ class UptakeModel(mesa.Model):
             month=0,
         )
         f.headcount[:] = np.bincount(firm, minlength=f.n)
-        compliance.decide(f, p, self.levers, 0, rng.random(f.n), review_all=True)
+        compliance.decide(
+            f, p, self.levers, 0, rng.random(f.n), review_all=True, wage_index=self._wage_index(0)
+        )
         enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0))
         w.covered[:], self._enrolment_counts = enrolment.coverage(w, f)
         self._before = w.covered.copy()
@@ -201,6 +203,7 @@ class UptakeModel(mesa.Model):
             )
         )
         self._month["subsidy_spending_yuan"] = 0.0
+        self._month["firm_subsidy_yuan"] = 0.0
 
     # --- time -----------------------------------------------------------------------
     @property
@@ -254,7 +257,7 @@ class UptakeModel(mesa.Model):
 
     def _age_and_replace(self, t: int) -> None:
         counts = demography.age_and_replace(
-            self.workers, self.params, self._stream("age_and_replace", t)
+            self.workers, self.params, self._stream("age_and_replace", t), self.levers.portability
         )
         # Coverage at the start of the month, taken after retirees' rows became entrants
         # (with no cover), so that a retirement is not counted as a break in coverage.
@@ -302,7 +305,9 @@ class UptakeModel(mesa.Model):
 
     def _decide_compliance(self, t: int) -> None:
         u = self._stream("decide_compliance", t).random(self.firms.n)
-        compliance.decide(self.firms, self.params, self.levers, t, u)
+        compliance.decide(
+            self.firms, self.params, self.levers, t, u, wage_index=self._wage_index(t)
+        )
 
     def _inspect(self, t: int) -> None:
         w, f = self.workers, self.firms
@@ -368,6 +373,7 @@ class UptakeModel(mesa.Model):
         values.update(self._stocks())
         values["firm_cost_yuan"] = (
             values["employer_contributions_yuan"]
+            - values["firm_subsidy_yuan"]
             + values["back_payments_yuan"]
             + values["late_fees_yuan"]
             + values["fines_yuan"]

@@ -86,9 +86,17 @@ def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
 
 
 def fill_new_entrant_traits(
-    w: AgentTable, rows: np.ndarray, p: Params, rng: np.random.Generator
+    w: AgentTable,
+    rows: np.ndarray,
+    p: Params,
+    rng: np.random.Generator,
+    portability: float | None = None,
 ) -> None:
-    """Draw the traits of workers in ``rows`` as fresh entrants (age is set by the caller)."""
+    """Draw the traits of workers in ``rows`` as fresh entrants (age is set by the caller).
+
+    Entrants' trust that pension rights follow them starts at ``portability``, the
+    portability in force (default: the parameter, i.e. the status quo).
+    """
     k = rows.size
     w.education[rows] = rng.choice(len(sectors.EDUCATION_SHARE), size=k, p=sectors.EDUCATION_SHARE)
     w.origin[rows] = rng.choice(len(Region), size=k, p=sectors.ORIGIN_SHARE)
@@ -98,7 +106,7 @@ def fill_new_entrant_traits(
     w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
     w.present_bias[rows] = np.clip(rng.normal(p.present_bias, p.present_bias_sd, k), 0, 1)
     w.taste[rows] = rng.normal(0.0, p.taste_sd, k)
-    w.trust[rows] = p.portability
+    w.trust[rows] = p.portability if portability is None else portability
     w.employer[rows] = -1
     w.wage[rows] = 0.0
     w.contract[rows] = False

@@ -198,8 +198,12 @@ def check_frame(model: UptakeModel) -> None:
     ).all(), "more breaks than workers covered the month before"
     parts = ["employer_contributions_yuan", "back_payments_yuan", "late_fees_yuan"]
     parts += ["fines_yuan", "compensation_yuan"]
+    expected_cost = df[parts].sum(axis=1) - df["firm_subsidy_yuan"]
     np.testing.assert_allclose(
-        df["firm_cost_yuan"], df[parts].sum(axis=1), rtol=1e-9, err_msg="firm cost != its parts"
+        df["firm_cost_yuan"], expected_cost, rtol=1e-9, err_msg="firm cost != its parts"
+    )
+    assert (df["firm_subsidy_yuan"] <= df["subsidy_spending_yuan"] * (1 + 1e-12)).all(), (
+        "the firm's part of the subsidy exceeds all subsidy spending"
     )
     assert (df["employer_contributions_yuan"] <= df["contribution_income_yuan"]).all(), (
         "employer part exceeds total contributions"
