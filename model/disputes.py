@@ -24,7 +24,7 @@ import numpy as np
 from model import sectors
 from model.codes import Scheme
 from model.enrolment import has
-from model.labour_market import monthly
+from model.labour_market import Separations, monthly
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -35,15 +35,17 @@ def aggrieved(
     p: Params,
     u_shock: np.ndarray,
     arrears_firm: np.ndarray,
-    leavers: np.ndarray,
-    dismissed_firm: np.ndarray,
-    left_bits: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Rows of aggrieved workers, the firm each one has a grievance against, and shock counts.
+    left: Separations,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """Aggrieved workers and what their cases rest on.
 
     Args:
-        leavers, dismissed_firm, left_bits: this month's separations (see
-            :func:`model.labour_market.separate`).
+        left: this month's separations (:func:`model.labour_market.separate`); a
+            dismissed worker's contract and wage are those of the job she lost.
+
+    Returns:
+        Rows of aggrieved workers, the firm each one has a grievance against, whether
+        she had a written contract there, her wage there (yuan/month), shock counts.
     """
     employed = w.employer >= 0
     injury_risk = sectors.INDUSTRY_INJURY_RISK * p.injury_scale / 12.0  # per industry
@@ -69,18 +71,19 @@ def aggrieved(
     grievance = employed & np.take(arrears_firm, np.maximum(w.employer, 0))
     grievance[r[shocked]] = True
     rows = np.flatnonzero(grievance)
-    firm = w.employer[rows]
-    dismissed = dismissed_firm >= 0
-    unprotected = dismissed & ~has(left_bits, Scheme.UNEMPLOYMENT)
-    rows = np.concatenate([rows, leavers[unprotected]])
-    firm = np.concatenate([firm, dismissed_firm[unprotected]])
+    dismissed = left.dismissed_firm >= 0
+    unprotected = dismissed & ~has(left.bits, Scheme.UNEMPLOYMENT)
+    firm = np.concatenate([w.employer[rows], left.dismissed_firm[unprotected]])
+    contract = np.concatenate([w.contract[rows], left.contract[unprotected]])
+    wage = np.concatenate([w.wage[rows], left.wage[unprotected]])
+    rows = np.concatenate([rows, left.rows[unprotected]])
     counts = {
         "new_injuries": int(injured.sum()),
         "new_illnesses": int(ill.sum()),
         "new_births": int(birth.sum()),
         "new_dismissals": int(dismissed.sum()),
     }
-    return rows, firm, counts
+    return rows, firm, contract, wage, counts
 
 
 def file_disputes(
@@ -90,14 +93,19 @@ def file_disputes(
     levers: Levers,
     rows: np.ndarray,
     firm: np.ndarray,
+    contract: np.ndarray,
+    wage: np.ndarray,
     u_file: np.ndarray,
 ) -> dict[str, object]:
-    """Decide who files, group collective cases, settle outcomes. Returns totals."""
+    """Decide who files, group collective cases, settle outcomes. Returns totals.
+
+    ``rows``, ``firm``, ``contract`` and ``wage`` are as returned by :func:`aggrieved`.
+    """
     union = f.union_rank[firm] < levers.share_union_firms
     p_file = np.clip(
         p.dispute_propensity
         * (1 + p.awareness_dispute_gain * w.awareness[rows])
-        * (1 + p.contract_dispute_gain * w.contract[rows])
+        * (1 + p.contract_dispute_gain * contract)
         * (1 + p.union_dispute_gain * union),
         0.0,
         1.0,
@@ -111,8 +119,7 @@ def file_disputes(
     collective = per_firm >= p.collective_threshold
     n_collective = int(collective.sum())
     n_individual = int((~collective[at]).sum())
-    wage = np.where(w.wage[filers] > 0, w.wage[filers], p.mean_wage)
-    compensation = float((won * wage * p.compensation_months).sum())
+    compensation = float((won * wage[files] * p.compensation_months).sum())
     w.n_disputes[filers] += 1
     still_there = won & (w.employer[filers] == at)
     w.declare_rank[filers[still_there]] = 0.0

@@ -103,7 +103,11 @@ def choose(
     offered = (np.take(f.offers, emp) & CONTRIBUTORY_BITS) != 0
     deciding = employed & offered & ((w.ti_hired == month) | (u_review < 1.0 / 12.0))
     rows = np.flatnonzero(deciding)
-    base_ratio = np.maximum(1.0, floor / np.maximum(w.wage[rows], 1.0))
+    # The base over the wage: the floor at a firm that pays on the floor, else the wage
+    # raised to the floor.
+    floor_over_wage = floor / np.maximum(w.wage[rows], 1.0)
+    full_base = np.take(f.full_base, w.employer[rows])
+    base_ratio = np.where(full_base, np.maximum(1.0, floor_over_wage), floor_over_wage)
     w.opted_out[rows] = enrolment_utility(w, rows, p, levers, base_ratio) < 0
     return int(rows.size)
 

@@ -16,6 +16,8 @@ wage index every month (:func:`raise_wages`), for new hires and stayers alike.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from model import sectors
@@ -67,25 +69,36 @@ def hazard_table(p, turnover_per_year: float) -> np.ndarray:
     return np.stack([np.zeros_like(table), table], axis=-1)
 
 
+class Separations(NamedTuple):
+    """This month's separations, with what the leavers had in their last month."""
+
+    rows: np.ndarray  # workers who left
+    dismissed_firm: np.ndarray  # firm that dismissed each leaver, -1 if she quit
+    bits: np.ndarray  # coverage bits in the last month of the job
+    contract: np.ndarray  # had a written contract
+    wage: np.ndarray  # last wage, yuan/month
+
+
 def separate(
     w: AgentTable, prob: np.ndarray, share_dismissal: float, u: np.ndarray, month: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """End jobs where ``u < prob``; dismissals are the lowest ``share_dismissal`` of those.
-
-    Returns:
-        Rows that separated, the firm each dismissed worker left (-1 if voluntary),
-        and the coverage bits each leaver had in her last month.
-    """
+) -> Separations:
+    """End jobs where ``u < prob``; dismissals are the lowest ``share_dismissal`` of those."""
     leaving = np.flatnonzero(u < prob)
     dismissed_firm = np.where(
         u[leaving] < prob[leaving] * share_dismissal, w.employer[leaving], -1
     ).astype(np.int32)
-    left_bits = w.covered[leaving].copy()
+    left = Separations(
+        leaving,
+        dismissed_firm,
+        w.covered[leaving].copy(),
+        w.contract[leaving].copy(),
+        w.wage[leaving].copy(),
+    )
     w.employer[leaving] = -1
     w.wage[leaving] = 0.0
     w.contract[leaving] = False
     w.ti_separated[leaving] = month
-    return leaving, dismissed_firm, left_bits
+    return left
 
 
 class Vacancies:

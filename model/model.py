@@ -217,9 +217,9 @@ class UptakeModel(mesa.Model):
         return f"{self.params.start_year + m // 12}-{m % 12 + 1:02d}"
 
     def _wage_index(self, t: int) -> float:
-        """Nominal wage level at internal clock ``t`` relative to January of the start year."""
+        """Nominal wage level at internal clock ``t``: 1 in month 1 (January of the start year)."""
         p = self.params
-        return (1.0 + p.wage_growth_per_year) ** ((t - p.burn_in_months) / 12.0)
+        return (1.0 + p.wage_growth_per_year) ** ((t - p.burn_in_months - 1) / 12.0)
 
     def _floor(self, t: int) -> float:
         """Contribution base floor at internal clock ``t``, yuan/month."""
@@ -269,10 +269,8 @@ class UptakeModel(mesa.Model):
         union = f.union_rank < self.levers.share_union_firms
         prob = lm.separation_probability(w, union, p, p.turnover_per_year)
         u = self._stream("separate", t).random(w.n, dtype=np.float32)
-        self._leavers, self._dismissed_firm, self._left_bits = lm.separate(
-            w, prob, p.share_dismissal, u, t
-        )
-        self._month["new_separations"] = int(self._leavers.size)
+        self._left = lm.separate(w, prob, p.share_dismissal, u, t)
+        self._month["new_separations"] = int(self._left.rows.size)
 
     def _match(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
@@ -335,16 +333,9 @@ class UptakeModel(mesa.Model):
         u_shock = rng.random(w.n, dtype=np.float32)
         u_file = rng.random(w.n, dtype=np.float32)
         u_arrears = rng.random(f.n)
-        rows, firm, counts = disputes.aggrieved(
-            w,
-            p,
-            u_shock,
-            disputes.arrears_firms(p, u_arrears),
-            self._leavers,
-            self._dismissed_firm,
-            self._left_bits,
-        )
-        result = disputes.file_disputes(w, f, p, self.levers, rows, firm, u_file)
+        arrears = disputes.arrears_firms(p, u_arrears)
+        rows, firm, contract, wage, counts = disputes.aggrieved(w, p, u_shock, arrears, self._left)
+        result = disputes.file_disputes(w, f, p, self.levers, rows, firm, contract, wage, u_file)
         self._firm_had_dispute = result.pop("firm_had_dispute")
         result["compensation_yuan"] *= self.scale
         self._month.update(counts)
