@@ -215,8 +215,13 @@ def test_a_dismissed_workers_contract_raises_her_filing():
     # Only dismissals aggrieve here (no arrears, illness, births or injuries), and
     # contracts make filing far likelier: the contract she had at the firm that
     # dismissed her must count, although separation ends it.
-    only_dismissals = {"arrears_per_year": 0.0, "illness_per_year": 0.0,
-                       "births_per_year": 0.0, "injury_scale": 0.0, "share_dismissal": 1.0}
+    only_dismissals = {
+        "arrears_per_year": 0.0,
+        "illness_per_year": 0.0,
+        "births_per_year": 0.0,
+        "injury_scale": 0.0,
+        "share_dismissal": 1.0,
+    }
     low, high = paired_sums(
         "new_disputants",
         {**only_dismissals, "contract_dispute_gain": 0.0},
