@@ -96,8 +96,7 @@ def test_from_preset_builds_the_model_with_overrides(tmp_path, monkeypatch):
 
 
 def test_committed_calibrated_preset_loads_and_runs():
-    if "calibrated" not in available_presets():
-        pytest.skip("model/data/presets/calibrated.toml not written yet (uptake calibrate)")
+    assert "calibrated" in available_presets(), "model/data/presets/calibrated.toml is missing"
     params = load_preset("calibrated")
     meta = load_preset_meta("calibrated")
     assert "meta" not in params, "the [meta] table leaked into the params"
