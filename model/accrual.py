@@ -29,7 +29,7 @@ def cash_out(
     lose = has_years & (u[movers] < (1.0 - portability) * propensity)
     w.contrib_months[movers[lose]] = 0
     w.points[movers] = 0  # points are local: they stay in the old city
-    return int(lose.sum())
+    return np.count_nonzero(lose)
 
 
 def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
@@ -41,7 +41,10 @@ def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
     n_breaks += broke
     spell += spell < INT16_MAX  # one more month, saturating ...
     spell *= (w.employer >= 0) & ~any_now  # ... for employed workers without cover, else 0
-    return {"new_breaks": int(broke.sum()), "new_breaks_pension": int(pension_broke.sum())}
+    return {
+        "new_breaks": np.count_nonzero(broke),
+        "new_breaks_pension": np.count_nonzero(pension_broke),
+    }
 
 
 def accrue_pension(w: AgentTable) -> None:
@@ -72,15 +75,19 @@ def money(
     wage_index: float,
     subsidy_left: float,
     scale: float,
+    tables: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
-    """Contributions, subsidies and employer cost this month, in real yuan."""
-    rows = np.flatnonzero(w.covered)
+    """Contributions, subsidies and employer cost this month, in real yuan.
+
+    ``tables`` are :func:`rate_tables` for these levers, if the caller keeps them.
+    """
+    rows = np.flatnonzero(w.covered != 0)
     emp = w.employer[rows]
     floor = p.base_floor_share * p.local_average_wage * wage_index
     true_base = np.clip(w.wage[rows], floor, 3.0 * p.local_average_wage * wage_index)
     base = np.where(np.take(f.full_base, emp), true_base, floor)
     bits = w.covered[rows]
-    employer_table, employee_table = rate_tables(p, levers)
+    employer_table, employee_table = tables if tables is not None else rate_tables(p, levers)
     employer = employer_table[bits, w.industry[rows]] * base
     employee = employee_table[bits] * base
     subsidy = firm_part = 0.0

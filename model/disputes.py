@@ -24,7 +24,7 @@ import numpy as np
 from model import sectors
 from model.codes import Scheme
 from model.enrolment import has
-from model.labour_market import Separations, monthly
+from model.labour_market import Jobs, Separations, monthly
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -36,18 +36,20 @@ def aggrieved(
     u_shock: np.ndarray,
     arrears_firm: np.ndarray,
     left: Separations,
+    jobs: Jobs,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """Aggrieved workers and what their cases rest on.
 
     Args:
         left: this month's separations (:func:`model.labour_market.separate`); a
             dismissed worker's contract and wage are those of the job she lost.
+        jobs: this month's :class:`model.labour_market.Jobs`.
 
     Returns:
         Rows of aggrieved workers, the firm each one has a grievance against, whether
         she had a written contract there, her wage there (yuan/month), shock counts.
     """
-    employed = w.employer >= 0
+    employed = jobs.employed
     injury_risk = sectors.INDUSTRY_INJURY_RISK * p.injury_scale / 12.0  # per industry
     p_ill = p.illness_per_year / 12.0
     p_birth_max = p.births_per_year / 12.0
@@ -68,7 +70,7 @@ def aggrieved(
         | (ill & ~has(cov, Scheme.MEDICAL))
         | (birth & ~has(cov, Scheme.MATERNITY))
     )
-    grievance = employed & np.take(arrears_firm, np.maximum(w.employer, 0))
+    grievance = employed & arrears_firm.take(jobs.firm)
     grievance[r[shocked]] = True
     rows = np.flatnonzero(grievance)
     dismissed = left.dismissed_firm >= 0

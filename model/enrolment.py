@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.codes import EMPLOYEE_CONTRIBUTORY, Scheme
+from model.labour_market import Jobs
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -34,8 +35,8 @@ FUTURE_COVER_SHARE = 0.5  # assumption: share of remaining months a worker expec
 
 
 def retirement_age(p: Params, female: np.ndarray) -> np.ndarray:
-    """Statutory retirement age of each worker, years."""
-    return np.where(female, p.retirement_age_women, p.retirement_age_men)
+    """Statutory retirement age of each worker, years (a lookup by sex: one pass)."""
+    return np.array([p.retirement_age_men, p.retirement_age_women]).take(female.view(np.uint8))
 
 
 def vesting_chance(p: Params, w: AgentTable, rows: np.ndarray) -> np.ndarray:
@@ -96,23 +97,23 @@ def choose(
     month: int,
     u_review: np.ndarray,
     floor: float,
+    jobs: Jobs,
 ) -> int:
     """Opt-out decisions of newly hired workers and of about 1/12 of the others."""
-    employed = w.employer >= 0
-    emp = np.maximum(w.employer, 0)
-    offered = (np.take(f.offers, emp) & CONTRIBUTORY_BITS) != 0
-    deciding = employed & offered & ((w.ti_hired == month) | (u_review < 1.0 / 12.0))
+    offers_contributory = (f.offers & CONTRIBUTORY_BITS) != 0  # per firm
+    offered = offers_contributory.take(jobs.firm) & jobs.employed
+    deciding = offered & ((w.ti_hired == month) | (u_review < 1.0 / 12.0))
     rows = np.flatnonzero(deciding)
     # The base over the wage: the floor at a firm that pays on the floor, else the wage
     # raised to the floor.
     floor_over_wage = floor / np.maximum(w.wage[rows], 1.0)
-    full_base = np.take(f.full_base, w.employer[rows])
+    full_base = f.full_base.take(jobs.firm[rows])
     base_ratio = np.where(full_base, np.maximum(1.0, floor_over_wage), floor_over_wage)
     w.opted_out[rows] = enrolment_utility(w, rows, p, levers, base_ratio) < 0
     return int(rows.size)
 
 
-def coverage(w: AgentTable, f: AgentTable) -> tuple[np.ndarray, dict[str, int]]:
+def coverage(w: AgentTable, f: AgentTable, jobs: Jobs) -> tuple[np.ndarray, dict[str, int]]:
     """Bitmask of schemes the employer pays for each worker this month.
 
     Returns:
@@ -120,19 +121,18 @@ def coverage(w: AgentTable, f: AgentTable) -> tuple[np.ndarray, dict[str, int]]:
         offering some scheme), ``n_offered`` (declared by an employer offering a
         contributory scheme) and ``n_opted_out`` (of those, opted out).
     """
-    emp = np.maximum(w.employer, 0)
-    employed = w.employer >= 0
-    offers = np.take(f.offers, emp)
-    declared = employed & (w.declare_rank < np.take(f.declared_share, emp))
+    offers = f.offers.take(jobs.firm)
+    declared = jobs.employed & (w.declare_rank < f.declared_share.take(jobs.firm))
     offered = declared & ((offers & CONTRIBUTORY_BITS) != 0)
-    bits = offers * declared
+    bits = offers * declared  # uint8
     counts = {
-        "n_declared": int(np.count_nonzero(bits)),
-        "n_offered": int(np.count_nonzero(offered)),
-        "n_opted_out": int(np.count_nonzero(offered & w.opted_out)),
+        "n_declared": np.count_nonzero(bits),
+        "n_offered": np.count_nonzero(offered),
+        "n_opted_out": np.count_nonzero(offered & w.opted_out),
     }
-    bits &= np.where(w.opted_out, ~CONTRIBUTORY_BITS, np.uint8(255)).astype(np.uint8)
-    return bits.astype(np.uint8), counts
+    # An opt-out clears the contributory bits: mask with ~CONTRIBUTORY_BITS where opted out.
+    bits &= ~(w.opted_out.view(np.uint8) * CONTRIBUTORY_BITS)
+    return bits, counts
 
 
 def has(covered: np.ndarray, scheme: Scheme) -> np.ndarray:

@@ -32,22 +32,21 @@ def monthly(rate_per_year: float) -> float:
     return 1.0 - (1.0 - min(rate_per_year, 0.999999)) ** (1.0 / 12.0)
 
 
-def separation_probability(
-    w: AgentTable, union: np.ndarray, p, turnover_per_year: float
-) -> np.ndarray:
+def separation_probability(w: AgentTable, union: np.ndarray, hazard: np.ndarray) -> np.ndarray:
     """Monthly separation probability of every worker (0 for those without a job).
 
     The hazard takes one of 7 x 2 x 2 x 2 values (industry, insured, contract, union),
-    so it is computed once per combination (:func:`hazard_table`) and looked up.
+    so it is computed once (:func:`hazard_table`, passed here raveled) and looked up.
     """
-    employed = w.employer >= 0
-    unionised = np.take(union, np.maximum(w.employer, 0))
-    code = w.industry.astype(np.uint8) << np.uint8(4)
+    # Per firm: union bit and 'employed' bit; row 0 stands for 'no firm' (all bits 0).
+    firm_bits = np.empty(union.size + 1, dtype=np.uint8)
+    firm_bits[0] = 0
+    firm_bits[1:] = (union.view(np.uint8) << np.uint8(1)) | np.uint8(1)
+    code = firm_bits.take(w.employer + 1)
+    code |= w.industry.view(np.uint8) << np.uint8(4)
     code |= (w.covered != 0).view(np.uint8) << np.uint8(3)
     code |= w.contract.view(np.uint8) << np.uint8(2)
-    code |= unionised.view(np.uint8) << np.uint8(1)
-    code |= employed.view(np.uint8)
-    return np.take(hazard_table(p, turnover_per_year).ravel(), code)
+    return hazard.take(code)
 
 
 def hazard_table(p, turnover_per_year: float) -> np.ndarray:
@@ -99,6 +98,28 @@ def separate(
     w.contract[leaving] = False
     w.ti_separated[leaving] = month
     return left
+
+
+class Jobs(NamedTuple):
+    """Who has a job and where, taken once a month after hiring (nothing moves it later)."""
+
+    employed: np.ndarray  # bool per worker
+    firm: np.ndarray  # employer row per worker as an index (intp); 0 for those without a job
+
+
+def jobs(w: AgentTable) -> Jobs:
+    """This month's :class:`Jobs`: the employer column as a ready index plus the job mask."""
+    firm = w.employer.astype(np.intp)
+    employed = firm >= 0
+    np.maximum(firm, 0, out=firm)
+    return Jobs(employed, firm)
+
+
+def headcount(jobs: Jobs, n_firms: int) -> np.ndarray:
+    """Workers employed at each firm."""
+    counts = np.bincount(jobs.firm, minlength=n_firms)
+    counts[0] -= jobs.employed.size - np.count_nonzero(jobs.employed)  # those without a job
+    return counts
 
 
 class Vacancies:

@@ -15,7 +15,16 @@ from model import labour_market as lm
 from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES
 from model.collector import OutcomeCollector
 from model.levers import Levers
-from model.outcomes import COUNTS, FLOWS, Recorder, all_columns, cum_name
+from model.outcomes import (
+    COUNT_FLOWS,
+    COUNTS,
+    CUM_NAMES,
+    CUM_REAL_NAMES,
+    FLOWS,
+    REAL_NAMES,
+    Recorder,
+    all_columns,
+)
 from model.params import Params
 from model.policies import Policy, levers_for_month
 from model.population import new_firms, new_workers
@@ -81,6 +90,8 @@ class UptakeModel(mesa.Model):
                 raise ValueError(f"policies must be Policy objects; got {policy!r}")
         p = self.params
         self.scale = p.real_scale()
+        self._hazard = lm.hazard_table(p, p.turnover_per_year).ravel()
+        self._rate_tables: dict[float, tuple[np.ndarray, np.ndarray]] = {}
         rng = self._stream("init", 0)
         self.workers = new_workers(p, rng)
         self.firms = new_firms(p, rng)
@@ -130,11 +141,12 @@ class UptakeModel(mesa.Model):
             month=0,
         )
         f.headcount[:] = np.bincount(firm, minlength=f.n)
+        self._jobs = lm.jobs(w)
         compliance.decide(
             f, p, self.levers, 0, rng.random(f.n), review_all=True, wage_index=self._wage_index(0)
         )
-        enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0))
-        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f)
+        enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0), self._jobs)
+        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f, self._jobs)
         self._before = w.covered.copy()
         self._month = {
             "new_separations": 0,
@@ -200,6 +212,7 @@ class UptakeModel(mesa.Model):
                 self._wage_index(t0),
                 0.0,
                 self.scale,
+                self._rates(self.levers),
             )
         )
         self._month["subsidy_spending_yuan"] = 0.0
@@ -267,7 +280,7 @@ class UptakeModel(mesa.Model):
     def _separate(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
         union = f.union_rank < self.levers.share_union_firms
-        prob = lm.separation_probability(w, union, p, p.turnover_per_year)
+        prob = lm.separation_probability(w, union, self._hazard)
         u = self._stream("separate", t).random(w.n, dtype=np.float32)
         self._left = lm.separate(w, prob, p.share_dismissal, u, t)
         self._month["new_separations"] = int(self._left.rows.size)
@@ -291,8 +304,8 @@ class UptakeModel(mesa.Model):
             w, moved, self.levers.portability, p.cash_out_propensity, u_cash
         )
         w.trust[moved] += 0.5 * (self.levers.portability - w.trust[moved])
-        emp = w.employer[w.employer >= 0]
-        f.headcount[:] = np.bincount(emp, minlength=f.n)
+        self._jobs = lm.jobs(w)  # employment is settled for the month from here on
+        f.headcount[:] = lm.headcount(self._jobs, f.n)
         self._month.update(
             {
                 "new_hires": int(rows.size),
@@ -312,7 +325,7 @@ class UptakeModel(mesa.Model):
         rng = self._stream("inspect", t)
         u_pick, u_detect, u_fine = (rng.random(f.n) for _ in range(3))
         # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
-        wage_bill = np.bincount(np.maximum(w.employer, 0), weights=w.wage, minlength=f.n)
+        wage_bill = np.bincount(self._jobs.firm, weights=w.wage, minlength=f.n)
         result = enforcement.inspect(
             f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine
         )
@@ -324,8 +337,8 @@ class UptakeModel(mesa.Model):
     def _enrol(self, t: int) -> None:
         w, f = self.workers, self.firms
         u = self._stream("enrol", t).random(w.n, dtype=np.float32)
-        enrolment.choose(w, f, self.params, self.levers, t, u, self._floor(t))
-        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f)
+        enrolment.choose(w, f, self.params, self.levers, t, u, self._floor(t), self._jobs)
+        w.covered[:], self._enrolment_counts = enrolment.coverage(w, f, self._jobs)
 
     def _shock_and_dispute(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
@@ -334,7 +347,9 @@ class UptakeModel(mesa.Model):
         u_file = rng.random(w.n, dtype=np.float32)
         u_arrears = rng.random(f.n)
         arrears = disputes.arrears_firms(p, u_arrears)
-        rows, firm, contract, wage, counts = disputes.aggrieved(w, p, u_shock, arrears, self._left)
+        rows, firm, contract, wage, counts = disputes.aggrieved(
+            w, p, u_shock, arrears, self._left, self._jobs
+        )
         result = disputes.file_disputes(w, f, p, self.levers, rows, firm, contract, wage, u_file)
         self._firm_had_dispute = result.pop("firm_had_dispute")
         result["compensation_yuan"] *= self.scale
@@ -345,8 +360,12 @@ class UptakeModel(mesa.Model):
         w, f, p, lev = self.workers, self.firms, self.params, self.levers
         compliance.learn_risk(f, p, self._inspected)
         decay = p.awareness_decay_per_year / 12.0
-        peers = np.take(self._firm_had_dispute, np.maximum(w.employer, 0)) & (w.employer >= 0)
-        gain = lev.worker_publicity + p.awareness_from_disputes * peers
+        peers = self._firm_had_dispute.take(self._jobs.firm) & self._jobs.employed
+        # Two possible gains (with or without a dispute at the workplace), looked up.
+        gains = np.array(
+            [lev.worker_publicity, lev.worker_publicity + p.awareness_from_disputes], np.float64
+        )
+        gain = gains.take(peers.view(np.uint8))
         w.awareness[:] = np.clip(w.awareness * (1 - decay) + gain * (1 - w.awareness), 0, 1)
         w.trust[:] += (1.0 / 24.0) * (lev.portability - w.trust)
 
@@ -355,9 +374,17 @@ class UptakeModel(mesa.Model):
         accrual.accrue_pension(w)
         self._month.update(accrual.record_breaks(w, self._before))
         left = self.levers.subsidy_budget - self._cum["subsidy_spending_yuan"]
+        rates = self._rates(self.levers)
         self._month.update(
-            accrual.money(w, f, p, self.levers, self._wage_index(t), left, self.scale)
+            accrual.money(w, f, p, self.levers, self._wage_index(t), left, self.scale, rates)
         )
+
+    def _rates(self, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
+        """Summed contribution rates by coverage bitmask (cached per employer pension rate)."""
+        key = levers.employer_rate_pension
+        if key not in self._rate_tables:
+            self._rate_tables[key] = accrual.rate_tables(self.params, levers)
+        return self._rate_tables[key]
 
     def _record(self, month: int) -> None:
         values = self._month
@@ -371,15 +398,13 @@ class UptakeModel(mesa.Model):
             + values["compensation_yuan"]
         )
         self.results.add(month, values)
+        cum, scale = self._cum, self.scale
+        for k in FLOWS:
+            cum[k] += values[k]
         current = dict(values)
-        for k in FLOWS:
-            self._cum[k] += values[k]
-            current[cum_name(k)] = self._cum[k]
-        for k in COUNTS:
-            current[f"{k}_real"] = values[k] * self.scale
-        for k in FLOWS:
-            if k in COUNTS:
-                current[f"{cum_name(k)}_real"] = self._cum[k] * self.scale
+        current.update(zip(CUM_NAMES, [cum[k] for k in FLOWS], strict=True))
+        current.update(zip(REAL_NAMES, [values[k] * scale for k in COUNTS], strict=True))
+        current.update(zip(CUM_REAL_NAMES, [cum[k] * scale for k in COUNT_FLOWS], strict=True))
         self.current = current
         if hasattr(self, "datacollector"):
             self.datacollector.collect(self)
@@ -387,22 +412,21 @@ class UptakeModel(mesa.Model):
     def _stocks(self) -> dict[str, float]:
         """Stocks at the end of the month (one pass over each worker column needed)."""
         w, f = self.workers, self.firms
-        employed = w.employer >= 0
-        n_emp = int(np.count_nonzero(employed))
-        per_mask = np.bincount(w.covered, minlength=1 << len(SCHEMES))
-        masks = np.arange(per_mask.size)
+        employed = self._jobs.employed
+        n_emp = np.count_nonzero(employed)
         out: dict[str, float] = {"n_workers": w.n, "n_employed": n_emp}
         for s, name in enumerate(SCHEMES):
-            n_cov = int(per_mask[(masks >> s) & 1 == 1].sum())
+            n_cov = np.count_nonzero(w.covered & np.uint8(1 << s))
             out[f"n_covered_{name}"] = n_cov
             out[f"frac_covered_{name}"] = n_cov / max(n_emp, 1)
-        out["n_covered_any"] = int(w.n - per_mask[0])
+        any_cover = w.covered != 0
+        out["n_covered_any"] = np.count_nonzero(any_cover)
         out["frac_covered_any"] = out["n_covered_any"] / max(n_emp, 1)
-        uncovered = employed & (w.covered == 0)
-        out["n_uncovered_employed"] = int(np.count_nonzero(uncovered))
-        out["mean_months_uncovered"] = (
-            float(w.months_uncovered[uncovered].mean()) if out["n_uncovered_employed"] else 0.0
-        )
+        uncovered = employed & ~any_cover
+        n_uncovered = np.count_nonzero(uncovered)
+        out["n_uncovered_employed"] = n_uncovered
+        spells = int(w.months_uncovered.sum(where=uncovered, dtype=np.int64))
+        out["mean_months_uncovered"] = spells / n_uncovered if n_uncovered else 0.0
         out["frac_contract"] = np.count_nonzero(w.contract) / max(n_emp, 1)
         counts = self._enrolment_counts  # as of coverage this month (sub-step 7)
         n_offered = counts["n_offered"]
@@ -410,18 +434,19 @@ class UptakeModel(mesa.Model):
         out["n_declared"] = counts["n_declared"]
         out["frac_declared"] = out["n_declared"] / max(n_emp, 1)
         active = f.headcount > 0
-        n_active = max(int(active.sum()), 1)
+        n_active = max(np.count_nonzero(active), 1)
         has_cover = active & (f.offers != 0)
-        n_cover = max(int(has_cover.sum()), 1)
+        n_cover = max(np.count_nonzero(has_cover), 1)
         full = ~enforcement.evading(f) & active
-        out["frac_firms_full_compliance"] = float(full.sum() / n_active)
-        out["frac_firms_no_scheme"] = float((active & (f.offers == 0)).sum() / n_active)
-        out["frac_firms_underdeclaring"] = float(
-            (has_cover & (f.declared_share < 0.9)).sum() / n_cover
+        out["frac_firms_full_compliance"] = np.count_nonzero(full) / n_active
+        out["frac_firms_no_scheme"] = np.count_nonzero(active & (f.offers == 0)) / n_active
+        out["frac_firms_underdeclaring"] = (
+            np.count_nonzero(has_cover & (f.declared_share < 0.9)) / n_cover
         )
-        out["frac_firms_min_base"] = float((has_cover & ~f.full_base).sum() / n_cover)
-        out["mean_perceived_risk"] = float(f.perceived_risk.mean())
-        out["mean_awareness"] = float(w.awareness.mean())
+        out["frac_firms_min_base"] = np.count_nonzero(has_cover & ~f.full_base) / n_cover
+        # float32 means, as ndarray.mean computes them (float32 sum over the count).
+        out["mean_perceived_risk"] = float(np.add.reduce(f.perceived_risk) / f.n)
+        out["mean_awareness"] = float(np.add.reduce(w.awareness) / w.n)
         return out
 
     # --- inspection of agents and results --------------------------------------------

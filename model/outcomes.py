@@ -85,6 +85,8 @@ FLOWS = [
     if k.startswith("new_") or k.endswith("_yuan") or k in ("n_inspections", "n_detections")
 ]
 COUNTS = [k for k in OUTCOMES if k.startswith(("n_", "new_"))]
+#: Flows that are counts: they also get a ``cum_<name>_real`` column.
+COUNT_FLOWS = [k for k in FLOWS if k in COUNTS]
 
 
 def cum_name(name: str) -> str:
@@ -92,37 +94,38 @@ def cum_name(name: str) -> str:
     return "cum_" + name.removeprefix("new_")
 
 
+#: Derived column names, in the order of :func:`all_columns`.
+CUM_NAMES = [cum_name(k) for k in FLOWS]
+REAL_NAMES = [f"{k}_real" for k in COUNTS]
+CUM_REAL_NAMES = [f"{cum_name(k)}_real" for k in COUNT_FLOWS]
+
+
 def all_columns() -> list[str]:
     """Every column of the results frame after ``month``, ``year`` and ``month_of_year``."""
-    return (
-        list(OUTCOMES)
-        + [cum_name(k) for k in FLOWS]
-        + [f"{k}_real" for k in COUNTS]
-        + [f"{cum_name(k)}_real" for k in FLOWS if k in COUNTS]
-    )
+    return list(OUTCOMES) + CUM_NAMES + REAL_NAMES + CUM_REAL_NAMES
 
 
 class Recorder:
     """Preallocated monthly arrays, one per outcome; grows by doubling."""
 
     def __init__(self, capacity: int = 128) -> None:
-        """Allocate room for ``capacity`` months."""
+        """Allocate room for ``capacity`` months (one row per month, one column per outcome)."""
         self.n = 0
-        self.data = {k: np.zeros(capacity) for k in OUTCOMES}
+        self.table = np.zeros((capacity, len(OUTCOMES)))
         self.month = np.zeros(capacity, dtype=np.int32)
 
     def add(self, month: int, values: dict[str, float]) -> None:
         """Append one month; ``values`` must hold every outcome."""
-        missing = set(OUTCOMES) - set(values)
-        if missing:
-            raise KeyError(f"outcomes not computed this month: {sorted(missing)}")
+        try:
+            row = [values[k] for k in OUTCOMES]
+        except KeyError:
+            missing = sorted(set(OUTCOMES) - set(values))
+            raise KeyError(f"outcomes not computed this month: {missing}") from None
         if self.n == self.month.size:
             self.month = np.concatenate([self.month, np.zeros_like(self.month)])
-            for k in self.data:
-                self.data[k] = np.concatenate([self.data[k], np.zeros_like(self.data[k])])
+            self.table = np.concatenate([self.table, np.zeros_like(self.table)])
         self.month[self.n] = month
-        for k in OUTCOMES:
-            self.data[k][self.n] = values[k]
+        self.table[self.n] = row
         self.n += 1
 
     def latest(self, scale: float) -> dict[str, float]:
@@ -136,12 +139,11 @@ class Recorder:
         out = {"month": self.month[:n]}
         out["year"] = start_year + np.maximum(self.month[:n] - 1, 0) // 12
         out["month_of_year"] = np.where(self.month[:n] == 0, 0, (self.month[:n] - 1) % 12 + 1)
-        out.update({k: v[:n].copy() for k, v in self.data.items()})
-        for k in FLOWS:
-            out[cum_name(k)] = np.cumsum(out[k])
-        for k in COUNTS:
-            out[f"{k}_real"] = out[k] * scale
-        for k in FLOWS:
-            if k in COUNTS:
-                out[f"{cum_name(k)}_real"] = out[cum_name(k)] * scale
+        out.update({k: self.table[:n, j].copy() for j, k in enumerate(OUTCOMES)})
+        for k, name in zip(FLOWS, CUM_NAMES, strict=True):
+            out[name] = np.cumsum(out[k])
+        for k, name in zip(COUNTS, REAL_NAMES, strict=True):
+            out[name] = out[k] * scale
+        for k, name in zip(COUNT_FLOWS, CUM_REAL_NAMES, strict=True):
+            out[name] = out[cum_name(k)] * scale
         return pd.DataFrame(out)

@@ -72,6 +72,28 @@ FIRM_COLUMNS = {
 ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
 
 
+def _cdf(shares: np.ndarray) -> np.ndarray:
+    """Cumulative shares normalised to end at 1, as ``Generator.choice`` builds them."""
+    cdf = np.asarray(shares, dtype=np.float64).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+EDUCATION_CDF = _cdf(sectors.EDUCATION_SHARE)
+ORIGIN_CDF = _cdf(sectors.ORIGIN_SHARE)
+WORK_CDF = _cdf(sectors.WORK_SHARE)
+INDUSTRY_CDF = _cdf(sectors.INDUSTRY_SHARE)
+
+
+def _choice(cdf: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``k`` category codes drawn with cumulative shares ``cdf``.
+
+    The same draws and result as ``rng.choice(cdf.size, k, p=shares)``, without that
+    call's checks of ``p`` on every use (they cost more than the draw for a few entrants).
+    """
+    return cdf.searchsorted(rng.random(k), side="right")
+
+
 def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
     """Draw the starting workers (no employer yet; see :func:`model.labour_market.hire`)."""
     n = p.n_workers
@@ -98,10 +120,10 @@ def fill_new_entrant_traits(
     portability in force (default: the parameter, i.e. the status quo).
     """
     k = rows.size
-    w.education[rows] = rng.choice(len(sectors.EDUCATION_SHARE), size=k, p=sectors.EDUCATION_SHARE)
-    w.origin[rows] = rng.choice(len(Region), size=k, p=sectors.ORIGIN_SHARE)
-    w.region[rows] = rng.choice(len(Region), size=k, p=sectors.WORK_SHARE)
-    w.industry[rows] = rng.choice(len(Industry), size=k, p=sectors.INDUSTRY_SHARE)
+    w.education[rows] = _choice(EDUCATION_CDF, k, rng)
+    w.origin[rows] = _choice(ORIGIN_CDF, k, rng)
+    w.region[rows] = _choice(WORK_CDF, k, rng)
+    w.industry[rows] = _choice(INDUSTRY_CDF, k, rng)
     w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
     w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
     w.present_bias[rows] = np.clip(rng.normal(p.present_bias, p.present_bias_sd, k), 0, 1)
