@@ -24,9 +24,12 @@ INT16_MAX = np.iinfo(np.int16).max
 def cash_out(
     w: AgentTable, movers: np.ndarray, portability: float, propensity: float, u: np.ndarray
 ) -> int:
-    """Cross-region movers whose rights do not follow them may cash out (退保) and lose years."""
+    """Cross-region movers whose rights do not follow them may cash out (退保) and lose years.
+
+    ``u`` holds one uniform per mover.
+    """
     has_years = w.contrib_months[movers] > 0
-    lose = has_years & (u[movers] < (1.0 - portability) * propensity)
+    lose = has_years & (u < (1.0 - portability) * propensity)
     w.contrib_months[movers[lose]] = 0
     w.points[movers] = 0  # points are local: they stay in the old city
     return np.count_nonzero(lose)

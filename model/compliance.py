@@ -36,7 +36,7 @@ PROPENSITY = (
     "propensity_maternity",
 )
 UNION_NORM = 0.3  # assumption: compliance norm shift of a unionised firm
-BITS = (1 << np.arange(N_SCHEMES)).astype(np.uint8)
+BITS = (1 << np.arange(N_SCHEMES)).astype(np.uint8)  # scheme s -> bit s of ``offers``
 
 
 def employer_rates(p: Params, levers: Levers, industry: np.ndarray) -> np.ndarray:
@@ -65,12 +65,45 @@ def expected_penalty_factor(
     return caught, p_month
 
 
+def penalty_factor(p: Params, levers: Levers) -> float:
+    """Expected payment per yuan of arrears found: late fee over the lookback, then a fine."""
+    late = 1.0 + p.late_fee_per_day * 30.0 * p.lookback_months / 2.0
+    return late * (1.0 + levers.share_fined * levers.fine_multiple)
+
+
+class FirmTerms:
+    """Per-firm quantities of the compliance and arrears arithmetic that no step changes.
+
+    Wages and the contribution floor grow alike, so a firm's floor over its wages
+    (``floor_ratio``) is fixed; employer rates change only with the pension rate lever.
+    """
+
+    def __init__(self, f: AgentTable, p: Params) -> None:
+        """Compute the fixed terms for every firm."""
+        self.p = p
+        self.industry = f.industry
+        ratio = floor_ratio(p, f.wage_level)
+        self.base_ratio = np.maximum(1.0, ratio)  # base over wage when paying on true wages
+        self.floor_gap = np.maximum(0.0, 1.0 - ratio)  # wage share a floor payer leaves out
+        self.inv_margin = 1.0 / f.margin.astype(np.float64)
+        self.propensity = np.array([getattr(p, name) for name in PROPENSITY])
+        self._rates: dict[float, np.ndarray] = {}
+
+    def rates(self, levers: Levers) -> np.ndarray:
+        """Employer rates of every firm, shape (firms, 5), share of base (cached per lever)."""
+        key = levers.employer_rate_pension
+        if key not in self._rates:
+            self._rates[key] = employer_rates(self.p, levers, self.industry)
+        return self._rates[key]
+
+
 def decide(
     f: AgentTable,
     p: Params,
     levers: Levers,
     month: int,
     u_review: np.ndarray,
+    terms: FirmTerms,
     review_all: bool = False,
     wage_index: float = 1.0,
 ) -> int:
@@ -84,51 +117,54 @@ def decide(
     review = np.flatnonzero(((u_review < p_review) | review_all) & ~honest)
     if review.size == 0:
         return 0
-    rates = employer_rates(p, levers, f.industry[review])
-    ratio = floor_ratio(p, f.wage_level[review])
-    base_ratio = np.maximum(1.0, ratio)
+    rates = terms.rates(levers)[review]
+    base_ratio = terms.base_ratio[review]
+    inv_margin = terms.inv_margin[review]
     subsidy = levers.firm_subsidy_share
     if np.isfinite(levers.subsidy_cap) and subsidy > 0:
         per_worker = (
             rates.sum(axis=1) * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
         )
-        subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(per_worker, 1e-9))[:, None]
-    cost = rates * base_ratio[:, None] * (1.0 - subsidy)
+        subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(per_worker, 1e-9))
     caught, p_month = expected_penalty_factor(p, levers, f.perceived_risk[review])
-    penalty_factor = (1.0 + p.late_fee_per_day * 30.0 * p.lookback_months / 2.0) * (
-        1.0 + levers.share_fined * levers.fine_multiple
-    )
-    penalty = caught[:, None] * rates * base_ratio[:, None] * penalty_factor
-    gain = (cost - penalty) / f.margin[review, None]
+    penalty = caught * penalty_factor(p, levers)
+    # gain_s = (cost_s - penalty_s) / margin = rate_s * base_ratio * (kept - penalty) / margin
+    gain = rates * ((1.0 - subsidy - penalty) * base_ratio * inv_margin)[:, None]
     # A published violator loses reputation once, whatever it evades (credit rating).
-    reputation = p_month * levers.reputation_cost / f.margin[review]
+    reputation = p_month * levers.reputation_cost * inv_margin
     union = f.union_rank[review] < levers.share_union_firms
     norm = f.norm[review] + levers.firm_publicity + UNION_NORM * union
-    propensity = np.array([getattr(p, name) for name in PROPENSITY])
-    utility = (
-        norm[:, None] + propensity[None, :] - p.cost_sensitivity * (gain - reputation[:, None])
-    )
-    offered = utility > 0
-    f.offers[review] = (offered * BITS).sum(axis=1).astype(np.uint8)
-    offered_gain = (gain * offered).sum(axis=1) - reputation * offered.any(axis=1)
-    declare = norm + p.declare_propensity - p.cost_sensitivity * offered_gain
-    f.declared_share[review] = np.where(offered.any(axis=1), 1.0 / (1.0 + np.exp(-declare)), 0.0)
+    cs = p.cost_sensitivity
+    offered = ((norm + cs * reputation)[:, None] + terms.propensity - cs * gain) > 0
+    offers = np.packbits(offered, axis=1, bitorder="little")[:, 0]
+    f.offers[review] = offers
+    any_offer = offers != 0
+    offered_gain = (gain * offered).sum(axis=1) - reputation * any_offer
+    declare = norm + p.declare_propensity - cs * offered_gain
+    f.declared_share[review] = np.where(any_offer, 1.0 / (1.0 + np.exp(-declare)), 0.0)
     base_gain = (
-        np.maximum(0.0, 1.0 - ratio)
+        terms.floor_gap[review]
         * (rates * offered).sum(axis=1)
-        * (1.0 - caught * penalty_factor).clip(0.0)
-        / f.margin[review]
+        * np.maximum(1.0 - penalty, 0.0)
+        * inv_margin
     )
-    f.full_base[review] = norm + p.full_base_propensity - p.cost_sensitivity * base_gain > 0
+    f.full_base[review] = norm + p.full_base_propensity - cs * base_gain > 0
     return int(review.size)
 
 
-def learn_risk(f: AgentTable, p: Params, inspected: np.ndarray) -> None:
+class PeerCells:
+    """Firms' peer groups (same industry and region): each firm's cell and the cell sizes."""
+
+    def __init__(self, f: AgentTable) -> None:
+        """Group the firms once; industry and region never change."""
+        n_cells = len(sectors.INDUSTRY_SHARE) * 3
+        self.cell = f.industry.astype(np.intp) * 3 + f.region
+        self.size = np.maximum(np.bincount(self.cell, minlength=n_cells), 1)
+
+
+def learn_risk(f: AgentTable, p: Params, inspected: np.ndarray, peers: PeerCells) -> None:
     """Move perceived risk toward own and peers' inspections this month (annualised)."""
-    cell = f.industry.astype(np.int32) * 3 + f.region
-    n_cells = len(sectors.INDUSTRY_SHARE) * 3
-    firms_in_cell = np.bincount(cell, minlength=n_cells)
-    inspected_in_cell = np.bincount(cell, weights=inspected, minlength=n_cells)
-    peer_rate = 12.0 * inspected_in_cell / np.maximum(firms_in_cell, 1)
-    signal = (1.0 - p.peer_weight) * 12.0 * inspected + p.peer_weight * peer_rate[cell]
+    inspected_in_cell = np.bincount(peers.cell, weights=inspected, minlength=peers.size.size)
+    peer_rate = (12.0 * p.peer_weight) * inspected_in_cell / peers.size
+    signal = ((1.0 - p.peer_weight) * 12.0) * inspected + peer_rate.take(peers.cell)
     f.perceived_risk[:] += p.risk_learning_rate * (signal - f.perceived_risk)

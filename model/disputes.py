@@ -30,9 +30,16 @@ from model.params import Params
 from model.table import AgentTable
 
 
+def shock_ceiling(p: Params) -> float:
+    """Highest monthly chance of any individual shock (injury, illness or birth)."""
+    injury_risk = sectors.INDUSTRY_INJURY_RISK * p.injury_scale / 12.0
+    return float(injury_risk.max() + p.illness_per_year / 12.0 + p.births_per_year / 12.0)
+
+
 def aggrieved(
     w: AgentTable,
     p: Params,
+    candidates: np.ndarray,
     u_shock: np.ndarray,
     arrears_firm: np.ndarray,
     left: Separations,
@@ -41,6 +48,9 @@ def aggrieved(
     """Aggrieved workers and what their cases rest on.
 
     Args:
+        candidates, u_shock: the workers whose uniform falls below
+            :func:`shock_ceiling`, with those uniforms (:meth:`model.streams.Streams.below`);
+            only they can have a shock.
         left: this month's separations (:func:`model.labour_market.separate`); a
             dismissed worker's contract and wage are those of the job she lost.
         jobs: this month's :class:`model.labour_market.Jobs`.
@@ -55,9 +65,9 @@ def aggrieved(
     p_birth_max = p.births_per_year / 12.0
     # Shocks are rare: only workers whose uniform is below the highest possible threshold
     # can have one, so the thresholds are evaluated for those rows alone.
-    top = injury_risk.max() + p_ill + p_birth_max
-    r = np.flatnonzero(employed & (u_shock < top))
-    u = u_shock[r]
+    at_work = employed[candidates]
+    r = candidates[at_work]
+    u = u_shock[at_work]
     p_injury = injury_risk[w.industry[r]]
     fertile = w.female[r] & (w.age[r] >= 20) & (w.age[r] < 36)
     p_birth = np.where(fertile, p_birth_max, 0.0)
@@ -101,7 +111,8 @@ def file_disputes(
 ) -> dict[str, object]:
     """Decide who files, group collective cases, settle outcomes. Returns totals.
 
-    ``rows``, ``firm``, ``contract`` and ``wage`` are as returned by :func:`aggrieved`.
+    ``rows``, ``firm``, ``contract`` and ``wage`` are as returned by :func:`aggrieved`;
+    ``u_file`` holds one uniform per entry of ``rows``.
     """
     union = f.union_rank[firm] < levers.share_union_firms
     p_file = np.clip(
@@ -112,7 +123,7 @@ def file_disputes(
         0.0,
         1.0,
     )
-    u = u_file[rows]
+    u = u_file
     files = u < p_file
     filers, at = rows[files], firm[files]
     # Re-use the uniform: given u < p_file, u / p_file is uniform on [0, 1).

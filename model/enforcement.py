@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.compliance import BITS, employer_rates, floor_ratio
+from model.compliance import BITS, FirmTerms
 from model.levers import Levers
 from model.params import Params
 from model.population import ALL_SCHEMES
@@ -40,13 +40,15 @@ def inspection_probability(
     complained = f.complaints > 0
     repeat_suspect = f.flagged & (t - f.ti_detected >= honest_months)
     risk = 1.0 + 3.0 * repeat_suspect + 5.0 * complained
-    mean_risk = risk[supervised].mean() if supervised.any() else 1.0
+    n_supervised = np.count_nonzero(supervised)
+    # Risk scores are whole numbers, so this sum is exact in any order.
+    mean_risk = np.add.reduce(risk, where=supervised) / n_supervised if n_supervised else 1.0
     weight = (1.0 - levers.risk_targeting) + levers.risk_targeting * risk / mean_risk
     weight = weight * np.where(f.key, levers.key_firm_weight, 1.0)
     weight = weight * np.where(f.dispatch, levers.dispatch_weight, 1.0) * supervised
     total = weight.sum()
-    expected = levers.inspection_rate_per_year / 12.0 * supervised.sum()
-    prob = np.clip(expected * weight / total, 0.0, 1.0) if total > 0 else np.zeros(f.n)
+    expected = levers.inspection_rate_per_year / 12.0 * n_supervised
+    prob = np.minimum(expected * weight / total, 1.0) if total > 0 else np.zeros(f.n)
     # Complaint-driven inspections have their own, limited capacity (2006: 399k complaints
     # handled beside 1.413m proactive inspections): when more complaints would be followed
     # up than that, each complaint's chance is scaled down.
@@ -63,19 +65,17 @@ def evading(f: AgentTable) -> np.ndarray:
     return (f.headcount > 0) & ((f.offers != ALL_SCHEMES) | (f.declared_share < 1.0) | ~f.full_base)
 
 
-def missing_rate(f: AgentTable, p: Params, levers: Levers, rows: np.ndarray) -> np.ndarray:
-    """Unpaid employer contributions as a share of the wage bill, for firms ``rows``."""
-    rates = employer_rates(p, levers, f.industry[rows])
-    offered = (f.offers[rows, None] & BITS) != 0
-    declared = f.declared_share[rows, None]
-    base_ratio = np.maximum(1.0, floor_ratio(p, f.wage_level[rows]))
-    unpaid_share = 1.0 - offered * declared
-    base_gap = np.where(
-        f.full_base[rows], 0.0, np.maximum(0.0, 1.0 - floor_ratio(p, f.wage_level[rows]))
-    )
-    return (rates * unpaid_share).sum(axis=1) * base_ratio + (rates * offered * declared).sum(
-        axis=1
-    ) * base_gap
+def missing_rate(f: AgentTable, levers: Levers, rows: np.ndarray, terms: FirmTerms) -> np.ndarray:
+    """Unpaid employer contributions as a share of the wage bill, for firms ``rows``.
+
+    Undeclared workers' and unpaid schemes' contributions on the full base, plus, at a
+    firm paying on the floor, the declared workers' contributions on the wage above it.
+    """
+    rates = terms.rates(levers)[rows]
+    paid_share = ((f.offers[rows, None] & BITS) != 0) * f.declared_share[rows, None]
+    base_gap = np.where(f.full_base[rows], 0.0, terms.floor_gap[rows])
+    paid = (rates * paid_share).sum(axis=1)
+    return (rates.sum(axis=1) - paid) * terms.base_ratio[rows] + paid * base_gap
 
 
 def inspect(
@@ -87,6 +87,7 @@ def inspect(
     u_pick: np.ndarray,
     u_detect: np.ndarray,
     u_fine: np.ndarray,
+    terms: FirmTerms,
 ) -> dict[str, float]:
     """Inspect, detect and collect; correct detected firms. Returns this month's totals.
 
@@ -104,7 +105,7 @@ def inspect(
     forced_until = np.where(f.ti_detected[rows] >= 0, f.ti_detected[rows] + p.honest_months, -1)
     last = np.maximum(last, forced_until)
     months_back = np.minimum(p.lookback_months, np.maximum(month - last, 1))
-    back_pay = wage_bill[rows] * missing_rate(f, p, levers, rows) * months_back
+    back_pay = wage_bill[rows] * missing_rate(f, levers, rows, terms) * months_back
     late_fee = back_pay * p.late_fee_per_day * 30.0 * months_back / 2.0
     fined = u_fine[rows] < levers.share_fined
     fines = back_pay * levers.fine_multiple * fined
@@ -119,7 +120,7 @@ def inspect(
     f.complaints[:] = 0
     return {
         "inspected": inspected,
-        "n_inspections": int(inspected.sum()),
+        "n_inspections": np.count_nonzero(inspected),
         "n_detections": int(rows.size),
         "back_payments_yuan": float(back_pay.sum()),
         "late_fees_yuan": float(late_fee.sum()),

@@ -2,8 +2,10 @@
 
 A worker whose employer offers and declares her may ask to opt out of the schemes
 with an employee contribution (pension, medical, unemployment) for cash; injury
-and maternity are employer-only and stay. She reconsiders when hired and about
-once a year. Present-biased comparison, all terms as shares of the wage:
+and maternity are employer-only and stay. She reconsiders when hired and once a
+year, in her own month of the year (her row number modulo 12: rows carry no
+order, so the months are spread evenly and at random over workers).
+Present-biased comparison, all terms as shares of the wage:
 
     cost   = sum_employee_rates * base_ratio * (1 - worker subsidy)
              + cash_in_lieu_share * sum_employer_rates * base_ratio    (cash forgone)
@@ -95,15 +97,20 @@ def choose(
     p: Params,
     levers: Levers,
     month: int,
-    u_review: np.ndarray,
+    hires: np.ndarray,
     floor: float,
     jobs: Jobs,
 ) -> int:
-    """Opt-out decisions of newly hired workers and of about 1/12 of the others."""
+    """Opt-out decisions of this month's ``hires`` and of the workers whose month it is.
+
+    Only workers whose employer offers a contributory scheme decide. Returns their count.
+    """
+    phase = month % 12
+    reviewing = np.arange(phase, w.n, 12)  # rows whose own month this is
+    rows = np.concatenate([reviewing, hires[hires % 12 != phase]])
     offers_contributory = (f.offers & CONTRIBUTORY_BITS) != 0  # per firm
-    offered = offers_contributory.take(jobs.firm) & jobs.employed
-    deciding = offered & ((w.ti_hired == month) | (u_review < 1.0 / 12.0))
-    rows = np.flatnonzero(deciding)
+    firm = jobs.firm[rows]
+    rows = rows[offers_contributory.take(firm) & jobs.employed[rows]]
     # The base over the wage: the floor at a firm that pays on the floor, else the wage
     # raised to the floor.
     floor_over_wage = floor / np.maximum(w.wage[rows], 1.0)

@@ -32,8 +32,10 @@ def monthly(rate_per_year: float) -> float:
     return 1.0 - (1.0 - min(rate_per_year, 0.999999)) ** (1.0 / 12.0)
 
 
-def separation_probability(w: AgentTable, union: np.ndarray, hazard: np.ndarray) -> np.ndarray:
-    """Monthly separation probability of every worker (0 for those without a job).
+def separation_probability(
+    w: AgentTable, rows: np.ndarray, union: np.ndarray, hazard: np.ndarray
+) -> np.ndarray:
+    """Monthly separation probability of workers ``rows`` (0 for those without a job).
 
     The hazard takes one of 7 x 2 x 2 x 2 values (industry, insured, contract, union),
     so it is computed once (:func:`hazard_table`, passed here raveled) and looked up.
@@ -42,10 +44,10 @@ def separation_probability(w: AgentTable, union: np.ndarray, hazard: np.ndarray)
     firm_bits = np.empty(union.size + 1, dtype=np.uint8)
     firm_bits[0] = 0
     firm_bits[1:] = (union.view(np.uint8) << np.uint8(1)) | np.uint8(1)
-    code = firm_bits.take(w.employer + 1)
-    code |= w.industry.view(np.uint8) << np.uint8(4)
-    code |= (w.covered != 0).view(np.uint8) << np.uint8(3)
-    code |= w.contract.view(np.uint8) << np.uint8(2)
+    code = firm_bits.take(w.employer[rows] + 1)
+    code |= w.industry[rows].view(np.uint8) << np.uint8(4)
+    code |= (w.covered[rows] != 0).view(np.uint8) << np.uint8(3)
+    code |= w.contract[rows].view(np.uint8) << np.uint8(2)
     return hazard.take(code)
 
 
@@ -79,12 +81,22 @@ class Separations(NamedTuple):
 
 
 def separate(
-    w: AgentTable, prob: np.ndarray, share_dismissal: float, u: np.ndarray, month: int
+    w: AgentTable,
+    rows: np.ndarray,
+    u: np.ndarray,
+    prob: np.ndarray,
+    share_dismissal: float,
+    month: int,
 ) -> Separations:
-    """End jobs where ``u < prob``; dismissals are the lowest ``share_dismissal`` of those."""
-    leaving = np.flatnonzero(u < prob)
+    """End the jobs of ``rows`` where ``u < prob``; dismissals are the lowest share of those.
+
+    ``rows`` may be any workers (those without a job have ``prob`` 0), with one uniform
+    ``u`` and one probability ``prob`` each.
+    """
+    ends = u < prob
+    leaving = rows[ends]
     dismissed_firm = np.where(
-        u[leaving] < prob[leaving] * share_dismissal, w.employer[leaving], -1
+        u[ends] < prob[ends] * share_dismissal, w.employer[leaving], -1
     ).astype(np.int32)
     left = Separations(
         leaving,

@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import accrual, compliance, demography, disputes, enforcement, enrolment, trend
+from model import accrual, compliance, demography, disputes, enforcement, enrolment, streams, trend
 from model import labour_market as lm
 from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES
 from model.collector import OutcomeCollector
@@ -28,6 +28,7 @@ from model.outcomes import (
 from model.params import Params
 from model.policies import Policy, levers_for_month
 from model.population import new_firms, new_workers
+from model.streams import Streams
 
 #: Sub-steps in run order; each random one draws from its own stream (common random numbers).
 SUBSTEPS = (
@@ -43,7 +44,10 @@ SUBSTEPS = (
     "accrue",
     "record",
 )
-_STREAM_ID = {name: i for i, name in enumerate(("init", *SUBSTEPS))}
+#: Random streams (model/streams.py): one per sub-step, plus per-worker draws for the few
+#: rows that need them (job seekers, hires, aggrieved workers). Append only: a name's
+#: position is its stream id.
+STREAMS = ("init", *SUBSTEPS, "match_find", "match_hire", "dispute_file")
 BREAKDOWNS = ("industry", "region", "age_band", "sex", "education", "origin")
 
 
@@ -90,12 +94,16 @@ class UptakeModel(mesa.Model):
                 raise ValueError(f"policies must be Policy objects; got {policy!r}")
         p = self.params
         self.scale = p.real_scale()
+        self._streams = Streams(p.seed, STREAMS)
         self._hazard = lm.hazard_table(p, p.turnover_per_year).ravel()
+        self._hazard_ceiling = float(self._hazard.max())
         self._rate_tables: dict[float, tuple[np.ndarray, np.ndarray]] = {}
         rng = self._stream("init", 0)
         self.workers = new_workers(p, rng)
         self.firms = new_firms(p, rng)
         self.vacancies = lm.Vacancies(self.firms)
+        self._peer_cells = compliance.PeerCells(self.firms)
+        self._firm_terms = compliance.FirmTerms(self.firms, p)
         self.status_quo = Levers.status_quo(p)
         # The start (month 0) and the burn-in are the status quo for every scenario, so a
         # reform and its baseline share month 0; `_apply_policies` sets month 1's levers.
@@ -119,8 +127,7 @@ class UptakeModel(mesa.Model):
 
     def _stream(self, substep: str, month: int) -> np.random.Generator:
         """The random stream of one sub-step in one month, derived from the root seed."""
-        seq = np.random.SeedSequence(self.params.seed, spawn_key=(_STREAM_ID[substep], month))
-        return np.random.Generator(np.random.PCG64(seq))
+        return self._streams.generator(substep, month)
 
     def _start(self, rng: np.random.Generator) -> None:
         """Employ the starting workers, let firms choose, workers enrol (month 0)."""
@@ -143,9 +150,16 @@ class UptakeModel(mesa.Model):
         f.headcount[:] = np.bincount(firm, minlength=f.n)
         self._jobs = lm.jobs(w)
         compliance.decide(
-            f, p, self.levers, 0, rng.random(f.n), review_all=True, wage_index=self._wage_index(0)
+            f,
+            p,
+            self.levers,
+            0,
+            rng.random(f.n),
+            self._firm_terms,
+            review_all=True,
+            wage_index=self._wage_index(0),
         )
-        enrolment.choose(w, f, p, self.levers, 0, rng.random(w.n), self._floor(0), self._jobs)
+        enrolment.choose(w, f, p, self.levers, 0, employed, self._floor(0), self._jobs)
         w.covered[:], self._enrolment_counts = enrolment.coverage(w, f, self._jobs)
         self._before = w.covered.copy()
         self._month = {
@@ -280,28 +294,31 @@ class UptakeModel(mesa.Model):
     def _separate(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
         union = f.union_rank < self.levers.share_union_firms
-        prob = lm.separation_probability(w, union, self._hazard)
-        u = self._stream("separate", t).random(w.n, dtype=np.float32)
-        self._left = lm.separate(w, prob, p.share_dismissal, u, t)
+        # Separations are rare: only workers whose uniform falls below the highest hazard
+        # can leave, so only they are drawn and looked at (model/streams.py).
+        rows, u = streams.below(self._stream("separate", t), w.n, self._hazard_ceiling)
+        prob = lm.separation_probability(w, rows, union, self._hazard)
+        self._left = lm.separate(w, rows, u, prob, p.share_dismissal, t)
         self._month["new_separations"] = int(self._left.rows.size)
 
     def _match(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
-        rng = self._stream("match", t)
-        u_find, u_region, u_firm, u_contract, u_rank, u_cash = (
-            rng.random(w.n, dtype=np.float32) for _ in range(6)
-        )
         lm.raise_wages(w, self._wage_index(t) / self._wage_index(t - 1))
-        seeking = (w.employer < 0) & (w.ti_separated != t)
-        rows = np.flatnonzero(seeking & (u_find < 1.0 / p.months_out_of_work))
-        region = lm.choose_region(w.region[rows], p.share_moves_cross_region, u_region[rows])
-        moved = rows[(region != w.region[rows]) & (w.ti_hired[rows] >= 0)]
-        firm = self.vacancies.draw(region, u_firm[rows])
-        lm.hire(
-            w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract[rows], u_rank[rows], t
-        )
+        # Those who left a job this month look from next month on.
+        seekers = np.flatnonzero((w.employer < 0) & (w.ti_separated != t))
+        u_find = self._streams.uniforms("match_find", t, seekers)
+        rows = seekers[u_find < 1.0 / p.months_out_of_work]
+        u_region, u_firm, u_contract, u_rank, u_cash = self._streams.uniforms(
+            "match_hire", t, rows, 5
+        ).T
+        region = lm.choose_region(w.region[rows], p.share_moves_cross_region, u_region)
+        cross = (region != w.region[rows]) & (w.ti_hired[rows] >= 0)
+        moved = rows[cross]
+        firm = self.vacancies.draw(region, u_firm)
+        lm.hire(w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract, u_rank, t)
+        self._hired = rows
         cashouts = accrual.cash_out(
-            w, moved, self.levers.portability, p.cash_out_propensity, u_cash
+            w, moved, self.levers.portability, p.cash_out_propensity, u_cash[cross]
         )
         w.trust[moved] += 0.5 * (self.levers.portability - w.trust[moved])
         self._jobs = lm.jobs(w)  # employment is settled for the month from here on
@@ -317,7 +334,13 @@ class UptakeModel(mesa.Model):
     def _decide_compliance(self, t: int) -> None:
         u = self._stream("decide_compliance", t).random(self.firms.n)
         compliance.decide(
-            self.firms, self.params, self.levers, t, u, wage_index=self._wage_index(t)
+            self.firms,
+            self.params,
+            self.levers,
+            t,
+            u,
+            self._firm_terms,
+            wage_index=self._wage_index(t),
         )
 
     def _inspect(self, t: int) -> None:
@@ -327,7 +350,7 @@ class UptakeModel(mesa.Model):
         # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
         wage_bill = np.bincount(self._jobs.firm, weights=w.wage, minlength=f.n)
         result = enforcement.inspect(
-            f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine
+            f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine, self._firm_terms
         )
         self._inspected = result.pop("inspected")
         for k in ("back_payments_yuan", "late_fees_yuan", "fines_yuan", "reputation_loss_yuan"):
@@ -336,20 +359,19 @@ class UptakeModel(mesa.Model):
 
     def _enrol(self, t: int) -> None:
         w, f = self.workers, self.firms
-        u = self._stream("enrol", t).random(w.n, dtype=np.float32)
-        enrolment.choose(w, f, self.params, self.levers, t, u, self._floor(t), self._jobs)
+        enrolment.choose(w, f, self.params, self.levers, t, self._hired, self._floor(t), self._jobs)
         w.covered[:], self._enrolment_counts = enrolment.coverage(w, f, self._jobs)
 
     def _shock_and_dispute(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
         rng = self._stream("shock_and_dispute", t)
-        u_shock = rng.random(w.n, dtype=np.float32)
-        u_file = rng.random(w.n, dtype=np.float32)
+        candidates, u_shock = streams.below(rng, w.n, disputes.shock_ceiling(p))
         u_arrears = rng.random(f.n)
         arrears = disputes.arrears_firms(p, u_arrears)
         rows, firm, contract, wage, counts = disputes.aggrieved(
-            w, p, u_shock, arrears, self._left, self._jobs
+            w, p, candidates, u_shock, arrears, self._left, self._jobs
         )
+        u_file = self._streams.uniforms("dispute_file", t, rows)
         result = disputes.file_disputes(w, f, p, self.levers, rows, firm, contract, wage, u_file)
         self._firm_had_dispute = result.pop("firm_had_dispute")
         result["compensation_yuan"] *= self.scale
@@ -358,16 +380,21 @@ class UptakeModel(mesa.Model):
 
     def _learn(self, t: int) -> None:
         w, f, p, lev = self.workers, self.firms, self.params, self.levers
-        compliance.learn_risk(f, p, self._inspected)
+        compliance.learn_risk(f, p, self._inspected, self._peer_cells)
+        # awareness' = awareness (1 - decay) + gain (1 - awareness), gain = publicity (+ the
+        # dispute gain where a workmate filed a case this month): two cases, looked up.
         decay = p.awareness_decay_per_year / 12.0
         peers = self._firm_had_dispute.take(self._jobs.firm) & self._jobs.employed
-        # Two possible gains (with or without a dispute at the workplace), looked up.
-        gains = np.array(
-            [lev.worker_publicity, lev.worker_publicity + p.awareness_from_disputes], np.float64
+        gain = np.array(
+            [lev.worker_publicity, lev.worker_publicity + p.awareness_from_disputes], np.float32
         )
-        gain = gains.take(peers.view(np.uint8))
-        w.awareness[:] = np.clip(w.awareness * (1 - decay) + gain * (1 - w.awareness), 0, 1)
-        w.trust[:] += (1.0 / 24.0) * (lev.portability - w.trust)
+        keep = np.float32(1.0 - decay) - gain
+        case = peers.view(np.uint8)
+        awareness = w.awareness
+        awareness *= keep.take(case)
+        awareness += gain.take(case)
+        np.clip(awareness, 0.0, 1.0, out=awareness)
+        w.trust[:] += np.float32(1.0 / 24.0) * (np.float32(lev.portability) - w.trust)
 
     def _accrue(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
@@ -425,7 +452,7 @@ class UptakeModel(mesa.Model):
         uncovered = employed & ~any_cover
         n_uncovered = np.count_nonzero(uncovered)
         out["n_uncovered_employed"] = n_uncovered
-        spells = int(w.months_uncovered.sum(where=uncovered, dtype=np.int64))
+        spells = int(np.add.reduce(w.months_uncovered * uncovered, dtype=np.int64))
         out["mean_months_uncovered"] = spells / n_uncovered if n_uncovered else 0.0
         out["frac_contract"] = np.count_nonzero(w.contract) / max(n_emp, 1)
         counts = self._enrolment_counts  # as of coverage this month (sub-step 7)

@@ -1,0 +1,121 @@
+"""Random numbers: one stream per sub-step, positioned by month, shared by reform and baseline.
+
+Common random numbers need a draw to depend on *who* and *when*, not on what else
+happened in the run. Two kinds of draws give that:
+
+* :meth:`Streams.generator` returns the numpy ``Generator`` of one sub-step in one
+  month. Each sub-step has its own PCG64 bit generator, seeded once from
+  ``SeedSequence(seed, spawn_key=(stream id,))``; month ``t`` draws from position
+  ``t * 2**64`` of it (``PCG64.advance``), so its numbers do not depend on how many
+  earlier months drew. Used for draws over every worker or every firm (one number
+  per row, masked afterwards) and for draws whose count no policy changes.
+* :meth:`Streams.uniforms` gives ``k`` uniforms for each listed worker row that
+  depend only on (seed, stream, month, row): element ``row * k + j`` of a SplitMix64
+  sequence (Steele, Lea & Flood 2014) started at a key for the stream and month.
+  Used where only a few rows need numbers (job seekers, hires, aggrieved workers):
+  the cost follows the subset, and a worker gets the same numbers in a reform as in
+  its baseline even when the subset differs between them.
+* :func:`below` gives, for events with a small chance per row, the rows
+  whose uniform falls below a ceiling and those uniforms, without drawing one
+  number for every row: the count is Binomial(rows, ceiling), the rows a uniformly
+  chosen subset of that size, and each one's uniform is uniform below the ceiling.
+  That is the same joint distribution as one uniform per row kept where it is
+  below the ceiling; as neither depends on the state, reform and baseline share it.
+
+Uniforms are float32 with 24 random bits, on [0, 1), as ``Generator.random(dtype=
+np.float32)`` makes them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+GAMMA = 0x9E3779B97F4A7C15  # SplitMix64 increment (odd; 2^64 / golden ratio)
+MIX1 = 0xBF58476D1CE4E5B9
+MIX2 = 0x94D049BB133111EB
+_U24 = np.float32(2.0**-24)
+
+
+def mix64(x: int) -> int:
+    """SplitMix64 output function of one 64-bit integer (Python int arithmetic)."""
+    x &= MASK64
+    x = ((x ^ (x >> 30)) * MIX1) & MASK64
+    x = ((x ^ (x >> 27)) * MIX2) & MASK64
+    return x ^ (x >> 31)
+
+
+def _mix_array(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 output function, in place on a uint64 array (wraps modulo 2^64)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(MIX1)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(MIX2)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+class Streams:
+    """The random streams of one run, by name (sub-steps plus ``init``).
+
+    Args:
+        seed: the run's root seed.
+        names: stream names, in a fixed order (a name's position is its stream id, so
+            appending a name keeps the numbers of the others).
+    """
+
+    def __init__(self, seed: int, names: tuple[str, ...]) -> None:
+        """Seed one PCG64 and one SplitMix64 key per stream."""
+        self.names = tuple(names)
+        self._generators: dict[str, tuple[np.random.Generator, dict]] = {}
+        self._keys: dict[str, int] = {}
+        for i, name in enumerate(self.names):
+            seq = np.random.SeedSequence(seed, spawn_key=(i,))
+            bits = np.random.PCG64(seq)
+            self._generators[name] = (np.random.Generator(bits), bits.state)
+            self._keys[name] = int(seq.generate_state(1, np.uint64)[0])
+
+    def _check(self, name: str) -> None:
+        if name not in self._keys:
+            raise KeyError(f"no random stream {name!r}; streams: {list(self.names)}")
+
+    def generator(self, name: str, month: int) -> np.random.Generator:
+        """Stream ``name`` positioned at month ``month`` (the same numbers every time).
+
+        The returned generator is shared: draw from it before asking for another month.
+        """
+        self._check(name)
+        rng, start = self._generators[name]
+        rng.bit_generator.state = start
+        rng.bit_generator.advance(month << 64)
+        return rng
+
+    def uniforms(self, name: str, month: int, rows: np.ndarray, k: int = 1) -> np.ndarray:
+        """``k`` uniforms on [0, 1) for each worker row in ``rows``, float32.
+
+        Returns shape ``(len(rows),)`` for ``k == 1``, else ``(len(rows), k)``. Row r's
+        numbers depend only on (seed, ``name``, ``month``, r, column), never on the
+        other rows listed.
+        """
+        self._check(name)
+        key = mix64(self._keys[name] ^ mix64(month + 1))
+        counter = np.asarray(rows, dtype=np.uint64).reshape(-1, 1) * np.uint64(k)
+        counter = counter + np.arange(1, k + 1, dtype=np.uint64)
+        x = _mix_array(counter * np.uint64(GAMMA) + np.uint64(key))
+        u = (x >> np.uint64(40)).astype(np.float32) * _U24
+        return u[:, 0] if k == 1 else u
+
+
+def below(rng: np.random.Generator, n: int, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``range(n)`` whose uniform falls below ``ceiling``, and those uniforms.
+
+    Draws from ``rng`` (a sub-step's :meth:`Streams.generator`) a Binomial(n, ceiling)
+    count, that many distinct rows, and a uniform below the ceiling for each.
+
+    Returns:
+        Sorted row numbers and their uniforms (float64, each in [0, ceiling)).
+    """
+    ceiling = min(max(float(ceiling), 0.0), 1.0)
+    k = int(rng.binomial(n, ceiling))
+    rows = np.sort(rng.choice(n, k, replace=False, shuffle=False))
+    return rows, ceiling * rng.random(k)
