@@ -18,8 +18,6 @@ from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
 
-INT16_MAX = np.iinfo(np.int16).max
-
 
 def cash_out(
     w: AgentTable, movers: np.ndarray, portability: float, propensity: float, u: np.ndarray
@@ -35,15 +33,19 @@ def cash_out(
     return np.count_nonzero(lose)
 
 
-def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
-    """Count covered -> not covered transitions and update spells. ``before``: last bits."""
-    any_now = w.covered != 0
-    broke = (before != 0) & ~any_now
-    pension_broke = (before & ~w.covered & np.uint8(1 << Scheme.PENSION)) != 0
-    n_breaks, spell = w.n_breaks, w.months_uncovered
-    n_breaks += broke
-    spell += spell < INT16_MAX  # one more month, saturating ...
-    spell *= (w.employer >= 0) & ~any_now  # ... for employed workers without cover, else 0
+def record_breaks(w: AgentTable, before: np.ndarray, employed: np.ndarray) -> dict[str, int]:
+    """Count covered -> not covered transitions and update spells. ``before``: last bits.
+
+    Counters cannot overflow int16: nobody works more than ~650 months (age 16 to 70).
+    """
+    uncovered = w.covered == 0
+    broke = (before != 0) & uncovered
+    pension = np.uint8(1 << Scheme.PENSION)
+    pension_broke = (before & pension) > (w.covered & pension)
+    np.add(w.n_breaks, broke, out=w.n_breaks)
+    spell = w.months_uncovered
+    spell += np.int16(1)  # one more month ...
+    spell *= employed & uncovered  # ... for employed workers without cover, else 0
     return {
         "new_breaks": np.count_nonzero(broke),
         "new_breaks_pension": np.count_nonzero(pension_broke),
@@ -51,10 +53,13 @@ def record_breaks(w: AgentTable, before: np.ndarray) -> dict[str, int]:
 
 
 def accrue_pension(w: AgentTable) -> None:
-    """One more contribution month (and one point) for everyone whose pension is paid."""
+    """One more contribution month (and one point) for everyone whose pension is paid.
+
+    Counters cannot overflow int16: nobody works more than ~650 months (age 16 to 70).
+    """
     paid = (w.covered >> np.uint8(Scheme.PENSION)) & np.uint8(1)  # 1 where paid, else 0
-    for col in (w.contrib_months, w.points):
-        col += paid & (col < INT16_MAX)  # in place; saturates at the int16 maximum
+    np.add(w.contrib_months, paid, out=w.contrib_months)
+    np.add(w.points, paid, out=w.points)
 
 
 def rate_tables(p: Params, levers: Levers) -> tuple[np.ndarray, np.ndarray]:

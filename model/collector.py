@@ -1,13 +1,13 @@
-"""A Mesa ``DataCollector`` for the model's monthly outcomes, without per-value copies.
+"""A Mesa ``DataCollector`` view of the model's monthly outcome table.
 
-Mesa's ``DataCollector.collect`` deep-copies every reporter's value each step,
-which costs about a millisecond a month for the model's ~130 outcome columns. Every
-outcome here is a plain Python number (immutable), so the copy is not needed:
-:class:`OutcomeCollector` keeps each month's ``model.current`` (a fresh dict the
-model never changes afterwards) and spreads the months into Mesa's per-reporter
-lists, ``model_vars``, when they are read. It is still a ``mesa.DataCollector``
-(SolaraViz and ``get_model_vars_dataframe`` work as usual), and extra Mesa
-reporters passed to it are collected the Mesa way.
+Mesa's ``DataCollector.collect`` calls every reporter and deep-copies its value each
+step, which costs about a millisecond a month for the model's ~130 outcome columns.
+The model already writes each month's outcomes into its results table
+(:class:`model.outcomes.Recorder`), so :class:`OutcomeCollector` counts the months
+collected and presents that table as Mesa's per-reporter lists, ``model_vars``,
+when they are read. It is still a ``mesa.DataCollector`` (SolaraViz and
+``get_model_vars_dataframe`` work as usual), and extra Mesa reporters passed to it
+are collected the Mesa way.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class OutcomeCollector(mesa.DataCollector):
         """Register one model reporter per outcome plus any extra Mesa reporters."""
         self.outcomes = list(outcomes)
         self.extra = dict(model_reporters or {})
-        self._months: list[dict[str, Any]] = []  # collected, not yet in model_vars
+        self._source: Any = None  # the model whose results table is collected
+        self._n_months = 0  # months collected
+        self._filled = 0  # months already spread into model_vars
         reporters = {name: _reporter(name) for name in self.outcomes}
         reporters.update(self.extra)
         super().__init__(model_reporters=reporters, **kwargs)
@@ -35,10 +37,11 @@ class OutcomeCollector(mesa.DataCollector):
     @property
     def model_vars(self) -> dict[str, list]:
         """Mesa's reporter name -> list of values, one per collected month."""
-        if self._months:
-            months, self._months = self._months, []
+        if self._filled < self._n_months:
+            frame = self._source.results_frame()
             for name in self.outcomes:
-                self._model_vars[name].extend([month[name] for month in months])
+                self._model_vars[name] = frame[name].iloc[: self._n_months].tolist()
+            self._filled = self._n_months
         return self._model_vars
 
     @model_vars.setter
@@ -46,8 +49,11 @@ class OutcomeCollector(mesa.DataCollector):
         self._model_vars = value
 
     def collect(self, model: Any) -> None:
-        """Keep this month's outcomes; extra reporters go through Mesa's own collect."""
-        self._months.append(model.current)
+        """Note this month (already in ``model.results``); extra reporters the Mesa way."""
+        if self._source is not None and self._source is not model:
+            raise ValueError("an OutcomeCollector collects from one model only")
+        self._source = model
+        self._n_months += 1
         if self.extra or self.agent_reporters or self.agenttype_reporters:
             saved = self.model_reporters
             self.model_reporters = self.extra

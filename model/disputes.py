@@ -24,10 +24,12 @@ import numpy as np
 from model import sectors
 from model.codes import Scheme
 from model.enrolment import has
-from model.labour_market import Jobs, Separations, monthly
+from model.labour_market import Jobs, Separations, by_slot, monthly
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
+
+INT16_MAX = np.iinfo(np.int16).max
 
 
 def shock_ceiling(p: Params) -> float:
@@ -80,9 +82,12 @@ def aggrieved(
         | (ill & ~has(cov, Scheme.MEDICAL))
         | (birth & ~has(cov, Scheme.MATERNITY))
     )
-    grievance = employed & arrears_firm.take(jobs.firm)
-    grievance[r[shocked]] = True
-    rows = np.flatnonzero(grievance)
+    if arrears_firm.any():  # all workers of a firm in arrears are aggrieved
+        grievance = by_slot(arrears_firm, False).take(jobs.slot)
+        grievance[r[shocked]] = True
+        rows = np.flatnonzero(grievance)
+    else:
+        rows = r[shocked]
     dismissed = left.dismissed_firm >= 0
     unprotected = dismissed & ~has(left.bits, Scheme.UNEMPLOYMENT)
     firm = np.concatenate([w.employer[rows], left.dismissed_firm[unprotected]])
@@ -90,10 +95,10 @@ def aggrieved(
     wage = np.concatenate([w.wage[rows], left.wage[unprotected]])
     rows = np.concatenate([rows, left.rows[unprotected]])
     counts = {
-        "new_injuries": int(injured.sum()),
-        "new_illnesses": int(ill.sum()),
-        "new_births": int(birth.sum()),
-        "new_dismissals": int(dismissed.sum()),
+        "new_injuries": np.count_nonzero(injured),
+        "new_illnesses": np.count_nonzero(ill),
+        "new_births": np.count_nonzero(birth),
+        "new_dismissals": np.count_nonzero(dismissed),
     }
     return rows, firm, contract, wage, counts
 
@@ -115,14 +120,11 @@ def file_disputes(
     ``u_file`` holds one uniform per entry of ``rows``.
     """
     union = f.union_rank[firm] < levers.share_union_firms
-    p_file = np.clip(
-        p.dispute_propensity
-        * (1 + p.awareness_dispute_gain * w.awareness[rows])
-        * (1 + p.contract_dispute_gain * contract)
-        * (1 + p.union_dispute_gain * union),
-        0.0,
-        1.0,
-    )
+    # Every factor is non-negative, so only the upper bound of 1 can bind.
+    p_file = (1.0 + p.awareness_dispute_gain * w.awareness[rows]) * p.dispute_propensity
+    p_file *= np.array([1.0, 1.0 + p.contract_dispute_gain]).take(contract.view(np.uint8))
+    p_file *= np.array([1.0, 1.0 + p.union_dispute_gain]).take(union.view(np.uint8))
+    np.minimum(p_file, 1.0, out=p_file)
     u = u_file
     files = u < p_file
     filers, at = rows[files], firm[files]
@@ -130,20 +132,20 @@ def file_disputes(
     won = u[files] / np.maximum(p_file[files], 1e-12) < p.worker_win_share
     per_firm = np.bincount(at, minlength=f.n)
     collective = per_firm >= p.collective_threshold
-    n_collective = int(collective.sum())
-    n_individual = int((~collective[at]).sum())
+    n_collective = np.count_nonzero(collective)
+    n_individual = at.size - np.count_nonzero(collective[at])
     compensation = float((won * wage[files] * p.compensation_months).sum())
     w.n_disputes[filers] += 1
     still_there = won & (w.employer[filers] == at)
     w.declare_rank[filers[still_there]] = 0.0
     w.opted_out[filers[still_there]] = False
-    f.complaints[:] = np.minimum(per_firm, np.iinfo(np.int16).max)
+    np.minimum(per_firm, INT16_MAX, out=f.complaints, casting="unsafe")
     return {
         "firm_had_dispute": per_firm > 0,
         "new_disputes": n_individual + n_collective,
         "new_collective_disputes": n_collective,
         "new_disputants": int(filers.size),
-        "new_disputes_won": int(won.sum()),
+        "new_disputes_won": np.count_nonzero(won),
         "n_aggrieved": int(rows.size),
         "compensation_yuan": compensation,
     }

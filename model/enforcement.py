@@ -23,6 +23,8 @@ probability ``share_fined``, and must comply fully for ``honest_months``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from model.compliance import BITS, FirmTerms
@@ -43,9 +45,13 @@ def inspection_probability(
     n_supervised = np.count_nonzero(supervised)
     # Risk scores are whole numbers, so this sum is exact in any order.
     mean_risk = np.add.reduce(risk, where=supervised) / n_supervised if n_supervised else 1.0
-    weight = (1.0 - levers.risk_targeting) + levers.risk_targeting * risk / mean_risk
-    weight = weight * np.where(f.key, levers.key_firm_weight, 1.0)
-    weight = weight * np.where(f.dispatch, levers.dispatch_weight, 1.0) * supervised
+    weight = (1.0 - levers.risk_targeting) + (levers.risk_targeting / mean_risk) * risk
+    # Key firms and dispatch agencies: weight by kind (0 other, 1 key, 2 dispatch, 3 both).
+    kind = f.key.view(np.uint8) | (f.dispatch.view(np.uint8) << np.uint8(1))
+    kind_weight = np.array([1.0, levers.key_firm_weight, levers.dispatch_weight, 0.0])
+    kind_weight[3] = levers.key_firm_weight * levers.dispatch_weight
+    weight *= kind_weight.take(kind)
+    weight *= supervised
     total = weight.sum()
     expected = levers.inspection_rate_per_year / 12.0 * n_supervised
     prob = np.minimum(expected * weight / total, 1.0) if total > 0 else np.zeros(f.n)
@@ -83,7 +89,7 @@ def inspect(
     p: Params,
     levers: Levers,
     month: int,
-    wage_bill: np.ndarray,
+    wage_bill: Callable[[np.ndarray], np.ndarray],
     u_pick: np.ndarray,
     u_detect: np.ndarray,
     u_fine: np.ndarray,
@@ -92,7 +98,8 @@ def inspect(
     """Inspect, detect and collect; correct detected firms. Returns this month's totals.
 
     Args:
-        wage_bill: each firm's real wage bill this month, yuan (agent units).
+        wage_bill: gives the real wage bill this month of the firms in the rows it is
+            passed, yuan (agent units); called only when some evasion is found.
         u_pick, u_detect, u_fine: one uniform per firm from the inspect stream.
     """
     inspected = u_pick < inspection_probability(
@@ -100,21 +107,29 @@ def inspect(
     )
     detected = inspected & evading(f) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)
-    last = np.where(f.ti_inspected[rows] >= 0, f.ti_inspected[rows], month - p.lookback_months)
-    # Months of forced compliance after an earlier detection were not evaded.
-    forced_until = np.where(f.ti_detected[rows] >= 0, f.ti_detected[rows] + p.honest_months, -1)
-    last = np.maximum(last, forced_until)
-    months_back = np.minimum(p.lookback_months, np.maximum(month - last, 1))
-    back_pay = wage_bill[rows] * missing_rate(f, levers, rows, terms) * months_back
-    late_fee = back_pay * p.late_fee_per_day * 30.0 * months_back / 2.0
-    fined = u_fine[rows] < levers.share_fined
-    fines = back_pay * levers.fine_multiple * fined
-    reputation = wage_bill[rows] * levers.reputation_cost
-    f.offers[rows] = ALL_SCHEMES
-    f.declared_share[rows] = 1.0
-    f.full_base[rows] = True
-    f.flagged[rows] = True
-    f.ti_detected[rows] = month
+    money = dict.fromkeys(
+        ("back_payments_yuan", "late_fees_yuan", "fines_yuan", "reputation_loss_yuan"), 0.0
+    )
+    if rows.size:
+        bill = wage_bill(rows)
+        last = np.where(f.ti_inspected[rows] >= 0, f.ti_inspected[rows], month - p.lookback_months)
+        # Months of forced compliance after an earlier detection were not evaded.
+        forced_until = np.where(f.ti_detected[rows] >= 0, f.ti_detected[rows] + p.honest_months, -1)
+        last = np.maximum(last, forced_until)
+        months_back = np.minimum(p.lookback_months, np.maximum(month - last, 1))
+        back_pay = bill * missing_rate(f, levers, rows, terms) * months_back
+        fined = u_fine[rows] < levers.share_fined
+        money["back_payments_yuan"] = float(back_pay.sum())
+        money["late_fees_yuan"] = float(
+            (back_pay * months_back).sum() * (p.late_fee_per_day * 30.0 / 2.0)
+        )
+        money["fines_yuan"] = float((back_pay * fined).sum() * levers.fine_multiple)
+        money["reputation_loss_yuan"] = float(bill.sum() * levers.reputation_cost)
+        f.offers[rows] = ALL_SCHEMES
+        f.declared_share[rows] = 1.0
+        f.full_base[rows] = True
+        f.flagged[rows] = True
+        f.ti_detected[rows] = month
     f.ti_inspected[inspected] = month
     f.n_inspections[inspected] += 1
     f.complaints[:] = 0
@@ -122,8 +137,5 @@ def inspect(
         "inspected": inspected,
         "n_inspections": np.count_nonzero(inspected),
         "n_detections": int(rows.size),
-        "back_payments_yuan": float(back_pay.sum()),
-        "late_fees_yuan": float(late_fee.sum()),
-        "fines_yuan": float(fines.sum()),
-        "reputation_loss_yuan": float(reputation.sum()),
+        **money,
     }

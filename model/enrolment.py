@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.codes import EMPLOYEE_CONTRIBUTORY, Scheme
-from model.labour_market import Jobs
+from model.labour_market import Jobs, by_slot
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -44,8 +44,8 @@ def retirement_age(p: Params, female: np.ndarray) -> np.ndarray:
 def vesting_chance(p: Params, w: AgentTable, rows: np.ndarray) -> np.ndarray:
     """Reachable share of the 15-year vesting requirement, 0-1."""
     years_left = np.maximum(retirement_age(p, w.female[rows]) - w.age[rows], 0.0)
-    reachable = w.contrib_months[rows] + 12.0 * years_left * FUTURE_COVER_SHARE
-    return np.clip(reachable / VESTING_MONTHS, 0.0, 1.0)
+    reachable = w.contrib_months[rows] + (12.0 * FUTURE_COVER_SHARE) * years_left
+    return np.minimum(reachable * (1.0 / VESTING_MONTHS), 1.0)
 
 
 def enrolment_utility(
@@ -62,33 +62,26 @@ def enrolment_utility(
     if np.isfinite(levers.subsidy_cap) and subsidy > 0:
         own = employee_rates * base_ratio * w.wage[rows]
         subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(own, 1e-9))
-    cost = employee_rates * base_ratio * (1.0 - subsidy) + (
-        p.cash_in_lieu_share * employer_rates * base_ratio
+    # Per yuan of base: own contributions kept (net of subsidy) and employer cash forgone.
+    cost = employee_rates * (1.0 - subsidy) + p.cash_in_lieu_share * employer_rates
+    # Age factor: 1 from 30, young_discount below, times young_women_discount for women.
+    young = (w.age[rows] < 30).view(np.uint8)
+    age_case = young * (np.uint8(1) + w.female[rows].view(np.uint8))
+    age_factor = np.array([1.0, p.young_discount, p.young_discount * p.young_women_discount]).take(
+        age_case
     )
-    age = w.age[rows]
-    young = age < 30
-    age_factor = np.where(young, p.young_discount, 1.0) * np.where(
-        young & w.female[rows], p.young_women_discount, 1.0
+    pension = (p.pension_value_ratio * (p.employee_rate_pension + levers.employer_rate_pension)) * (
+        vesting_chance(p, w, rows) * (0.5 + 0.5 * w.trust[rows])
     )
-    pension = (
-        p.pension_value_ratio
-        * (p.employee_rate_pension + levers.employer_rate_pension)
-        * base_ratio
-        * vesting_chance(p, w, rows)
-        * (0.5 + 0.5 * w.trust[rows])
-    )
-    medical = (
-        p.medical_value_ratio * (p.employee_rate_medical + p.employer_rate_medical) * (base_ratio)
-    )
-    future = (
-        w.present_bias[rows] * (0.3 + 0.7 * w.awareness[rows]) * age_factor * (pension + medical)
-    )
-    points = (
-        levers.points_value
-        * p.points_service_value
-        * np.minimum(1.0, w.points[rows] / p.points_threshold_months)
-    )
-    return p.enrol_propensity + w.taste[rows] + future + points - cost
+    medical = p.medical_value_ratio * (p.employee_rate_medical + p.employer_rate_medical)
+    weight = w.present_bias[rows] * (0.3 + 0.7 * w.awareness[rows]) * age_factor
+    utility = (weight * (pension + medical) - cost) * base_ratio
+    utility += w.taste[rows] + p.enrol_propensity
+    if levers.points_value:
+        utility += (levers.points_value * p.points_service_value) * np.minimum(
+            1.0, w.points[rows] / p.points_threshold_months
+        )
+    return utility
 
 
 def choose(
@@ -108,13 +101,12 @@ def choose(
     phase = month % 12
     reviewing = np.arange(phase, w.n, 12)  # rows whose own month this is
     rows = np.concatenate([reviewing, hires[hires % 12 != phase]])
-    offers_contributory = (f.offers & CONTRIBUTORY_BITS) != 0  # per firm
-    firm = jobs.firm[rows]
-    rows = rows[offers_contributory.take(firm) & jobs.employed[rows]]
+    offers_contributory = by_slot((f.offers & CONTRIBUTORY_BITS) != 0, False)
+    rows = rows[offers_contributory.take(jobs.slot[rows])]
     # The base over the wage: the floor at a firm that pays on the floor, else the wage
     # raised to the floor.
     floor_over_wage = floor / np.maximum(w.wage[rows], 1.0)
-    full_base = f.full_base.take(jobs.firm[rows])
+    full_base = f.full_base.take(jobs.slot[rows] - 1)
     base_ratio = np.where(full_base, np.maximum(1.0, floor_over_wage), floor_over_wage)
     w.opted_out[rows] = enrolment_utility(w, rows, p, levers, base_ratio) < 0
     return int(rows.size)
@@ -128,10 +120,11 @@ def coverage(w: AgentTable, f: AgentTable, jobs: Jobs) -> tuple[np.ndarray, dict
         offering some scheme), ``n_offered`` (declared by an employer offering a
         contributory scheme) and ``n_opted_out`` (of those, opted out).
     """
-    offers = f.offers.take(jobs.firm)
-    declared = jobs.employed & (w.declare_rank < f.declared_share.take(jobs.firm))
-    offered = declared & ((offers & CONTRIBUTORY_BITS) != 0)
+    offers = by_slot(f.offers, 0).take(jobs.slot)
+    # declare_rank >= 0, so nobody is declared by the 'no firm' slot's share of -1.
+    declared = w.declare_rank < by_slot(f.declared_share, -1.0).take(jobs.slot)
     bits = offers * declared  # uint8
+    offered = declared & ((offers & CONTRIBUTORY_BITS) != 0)
     counts = {
         "n_declared": np.count_nonzero(bits),
         "n_offered": np.count_nonzero(offered),

@@ -113,25 +113,35 @@ def separate(
 
 
 class Jobs(NamedTuple):
-    """Who has a job and where, taken once a month after hiring (nothing moves it later)."""
+    """Who works where this month, taken once after hiring (nothing moves it later).
 
+    ``slot`` is each worker's employer row + 1 (intp), 0 for a worker without a job: a
+    firm column with a 'no firm' value in front (:func:`by_slot`) gives every worker's
+    value with one ``take``.
+    """
+
+    slot: np.ndarray  # employer row + 1 per worker, 0 without a job
     employed: np.ndarray  # bool per worker
-    firm: np.ndarray  # employer row per worker as an index (intp); 0 for those without a job
 
 
 def jobs(w: AgentTable) -> Jobs:
-    """This month's :class:`Jobs`: the employer column as a ready index plus the job mask."""
-    firm = w.employer.astype(np.intp)
-    employed = firm >= 0
-    np.maximum(firm, 0, out=firm)
-    return Jobs(employed, firm)
+    """This month's :class:`Jobs`."""
+    slot = w.employer.astype(np.intp)
+    slot += 1
+    return Jobs(slot, slot > 0)
+
+
+def by_slot(values: np.ndarray, none: object) -> np.ndarray:
+    """Firm column ``values`` with ``none`` in front, to be indexed by :attr:`Jobs.slot`."""
+    out = np.empty(values.size + 1, dtype=values.dtype)
+    out[0] = none
+    out[1:] = values
+    return out
 
 
 def headcount(jobs: Jobs, n_firms: int) -> np.ndarray:
     """Workers employed at each firm."""
-    counts = np.bincount(jobs.firm, minlength=n_firms)
-    counts[0] -= jobs.employed.size - np.count_nonzero(jobs.employed)  # those without a job
-    return counts
+    return np.bincount(jobs.slot, minlength=n_firms + 1)[1:]
 
 
 class Vacancies:
@@ -149,22 +159,29 @@ class Vacancies:
             raise ValueError("every region needs at least one firm; raise n_workers")
         before = np.concatenate([[0.0], self.cum])
         self.lo = before[self.start]
-        self.hi = before[self.stop]
+        self.width = before[self.stop] - self.lo
+        self.last = self.stop - 1
 
     def draw(self, region: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A firm in each given region, for uniforms ``u``."""
-        target = self.lo[region] + u * (self.hi[region] - self.lo[region])
-        firm = np.searchsorted(self.cum, target, side="right")
-        return np.clip(firm, self.start[region], self.stop[region] - 1).astype(np.int32)
+        target = self.lo.take(region) + u * self.width.take(region)
+        firm = self.cum.searchsorted(target, side="right")
+        # Guard the block edges against rounding.
+        np.maximum(firm, self.start.take(region), out=firm)
+        np.minimum(firm, self.last.take(region), out=firm)
+        return firm.astype(np.int32)
+
+
+#: Cumulative shares of employment by region (destinations of cross-region moves).
+_WORK_CUM = np.cumsum(sectors.WORK_SHARE)
 
 
 def choose_region(current: np.ndarray, share_cross: float, u: np.ndarray) -> np.ndarray:
     """Stay in ``current`` unless ``u < share_cross``; movers draw a region by employment share."""
     moving = u < share_cross
     # Re-use the uniform: given u < share_cross, u / share_cross is uniform on [0, 1).
-    u_dest = u / max(share_cross, 1e-12)
-    dest = np.searchsorted(np.cumsum(sectors.WORK_SHARE), u_dest, side="right")
-    dest = np.minimum(dest, len(sectors.WORK_SHARE) - 1)
+    dest = _WORK_CUM.searchsorted(u / max(share_cross, 1e-12), side="right")
+    np.minimum(dest, len(_WORK_CUM) - 1, out=dest)  # rounding guard
     return np.where(moving, dest, current).astype(np.int8)
 
 

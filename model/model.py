@@ -15,20 +15,12 @@ from model import labour_market as lm
 from model.codes import AGE_BANDS, EDUCATIONS, INDUSTRIES, REGIONS, SCHEMES, SEXES
 from model.collector import OutcomeCollector
 from model.levers import Levers
-from model.outcomes import (
-    COUNT_FLOWS,
-    COUNTS,
-    CUM_NAMES,
-    CUM_REAL_NAMES,
-    FLOWS,
-    REAL_NAMES,
-    Recorder,
-    all_columns,
-)
+from model.outcomes import Recorder, all_columns
 from model.params import Params
 from model.policies import Policy, levers_for_month
 from model.population import new_firms, new_workers
 from model.streams import Streams
+from model.table import AgentTable
 
 #: Sub-steps in run order; each random one draws from its own stream (common random numbers).
 SUBSTEPS = (
@@ -47,7 +39,7 @@ SUBSTEPS = (
 #: Random streams (model/streams.py): one per sub-step, plus per-worker draws for the few
 #: rows that need them (job seekers, hires, aggrieved workers). Append only: a name's
 #: position is its stream id.
-STREAMS = ("init", *SUBSTEPS, "match_find", "match_hire", "dispute_file")
+STREAMS = ("init", *SUBSTEPS, "job_search", "hiring", "dispute_file")
 BREAKDOWNS = ("industry", "region", "age_band", "sex", "education", "origin")
 
 
@@ -110,8 +102,7 @@ class UptakeModel(mesa.Model):
         self.levers = self.status_quo
         self.results = Recorder()
         self._month: dict[str, Any] = {}
-        self._cum = dict.fromkeys(FLOWS, 0.0)
-        self.current: dict[str, float] = {}
+        self._subsidy_spent = 0.0  # yuan so far, against the subsidy budget
         self._start(rng)
         self._burn_in()
         self.datacollector = OutcomeCollector(all_columns())
@@ -278,7 +269,7 @@ class UptakeModel(mesa.Model):
         if shift:
             base = dataclasses.replace(base, firm_publicity=base.firm_publicity + shift)
         levers = levers_for_month(base, self.policies, month)
-        if self._cum["subsidy_spending_yuan"] >= levers.subsidy_budget:
+        if self._subsidy_spent >= levers.subsidy_budget:
             levers = _without_subsidy(levers)
         self.levers = levers
 
@@ -305,11 +296,12 @@ class UptakeModel(mesa.Model):
         w, f, p = self.workers, self.firms, self.params
         lm.raise_wages(w, self._wage_index(t) / self._wage_index(t - 1))
         # Those who left a job this month look from next month on.
-        seekers = np.flatnonzero((w.employer < 0) & (w.ti_separated != t))
-        u_find = self._streams.uniforms("match_find", t, seekers)
+        seekers = np.flatnonzero(w.employer < 0)
+        seekers = seekers[w.ti_separated[seekers] != t]
+        u_find = self._streams.uniforms("job_search", t, seekers)
         rows = seekers[u_find < 1.0 / p.months_out_of_work]
         u_region, u_firm, u_contract, u_rank, u_cash = self._streams.uniforms(
-            "match_hire", t, rows, 5
+            "hiring", t, rows, 5
         ).T
         region = lm.choose_region(w.region[rows], p.share_moves_cross_region, u_region)
         cross = (region != w.region[rows]) & (w.ti_hired[rows] >= 0)
@@ -317,10 +309,12 @@ class UptakeModel(mesa.Model):
         firm = self.vacancies.draw(region, u_firm)
         lm.hire(w, f, rows, firm, self._wage_index(t), p.mean_wage, u_contract, u_rank, t)
         self._hired = rows
-        cashouts = accrual.cash_out(
-            w, moved, self.levers.portability, p.cash_out_propensity, u_cash[cross]
-        )
-        w.trust[moved] += 0.5 * (self.levers.portability - w.trust[moved])
+        cashouts = 0
+        if moved.size:
+            cashouts = accrual.cash_out(
+                w, moved, self.levers.portability, p.cash_out_propensity, u_cash[cross]
+            )
+            w.trust[moved] += 0.5 * (self.levers.portability - w.trust[moved])
         self._jobs = lm.jobs(w)  # employment is settled for the month from here on
         f.headcount[:] = lm.headcount(self._jobs, f.n)
         self._month.update(
@@ -347,8 +341,11 @@ class UptakeModel(mesa.Model):
         w, f = self.workers, self.firms
         rng = self._stream("inspect", t)
         u_pick, u_detect, u_fine = (rng.random(f.n) for _ in range(3))
-        # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
-        wage_bill = np.bincount(self._jobs.firm, weights=w.wage, minlength=f.n)
+
+        def wage_bill(rows: np.ndarray) -> np.ndarray:
+            # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
+            return np.bincount(self._jobs.slot, weights=w.wage, minlength=f.n + 1)[rows + 1]
+
         result = enforcement.inspect(
             f, self.params, self.levers, t, wage_bill, u_pick, u_detect, u_fine, self._firm_terms
         )
@@ -384,7 +381,7 @@ class UptakeModel(mesa.Model):
         # awareness' = awareness (1 - decay) + gain (1 - awareness), gain = publicity (+ the
         # dispute gain where a workmate filed a case this month): two cases, looked up.
         decay = p.awareness_decay_per_year / 12.0
-        peers = self._firm_had_dispute.take(self._jobs.firm) & self._jobs.employed
+        peers = lm.by_slot(self._firm_had_dispute, False).take(self._jobs.slot)
         gain = np.array(
             [lev.worker_publicity, lev.worker_publicity + p.awareness_from_disputes], np.float32
         )
@@ -393,14 +390,18 @@ class UptakeModel(mesa.Model):
         awareness = w.awareness
         awareness *= keep.take(case)
         awareness += gain.take(case)
-        np.clip(awareness, 0.0, 1.0, out=awareness)
-        w.trust[:] += np.float32(1.0 / 24.0) * (np.float32(lev.portability) - w.trust)
+        if gain.max() > 1.0:  # else awareness stays inside [0, 1]
+            np.clip(awareness, 0.0, 1.0, out=awareness)
+        # trust' = trust + (portability - trust) / 24
+        trust = w.trust
+        trust *= np.float32(23.0 / 24.0)
+        trust += np.float32(lev.portability / 24.0)
 
     def _accrue(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
         accrual.accrue_pension(w)
-        self._month.update(accrual.record_breaks(w, self._before))
-        left = self.levers.subsidy_budget - self._cum["subsidy_spending_yuan"]
+        self._month.update(accrual.record_breaks(w, self._before, self._jobs.employed))
+        left = self.levers.subsidy_budget - self._subsidy_spent
         rates = self._rates(self.levers)
         self._month.update(
             accrual.money(w, f, p, self.levers, self._wage_index(t), left, self.scale, rates)
@@ -425,58 +426,48 @@ class UptakeModel(mesa.Model):
             + values["compensation_yuan"]
         )
         self.results.add(month, values)
-        cum, scale = self._cum, self.scale
-        for k in FLOWS:
-            cum[k] += values[k]
-        current = dict(values)
-        current.update(zip(CUM_NAMES, [cum[k] for k in FLOWS], strict=True))
-        current.update(zip(REAL_NAMES, [values[k] * scale for k in COUNTS], strict=True))
-        current.update(zip(CUM_REAL_NAMES, [cum[k] * scale for k in COUNT_FLOWS], strict=True))
-        self.current = current
+        self._subsidy_spent += values["subsidy_spending_yuan"]
         if hasattr(self, "datacollector"):
             self.datacollector.collect(self)
 
     def _stocks(self) -> dict[str, float]:
         """Stocks at the end of the month (one pass over each worker column needed)."""
         w, f = self.workers, self.firms
-        employed = self._jobs.employed
-        n_emp = np.count_nonzero(employed)
+        n_emp = np.count_nonzero(self._jobs.employed)
+        per_emp = max(n_emp, 1)
+        # Workers by coverage bitmask (only employed workers have bits), then per scheme.
+        per_mask = np.bincount(w.covered, minlength=1 << len(SCHEMES))
+        per_scheme = per_mask @ _MASK_HAS_SCHEME
         out: dict[str, float] = {"n_workers": w.n, "n_employed": n_emp}
-        for s, name in enumerate(SCHEMES):
-            n_cov = np.count_nonzero(w.covered & np.uint8(1 << s))
-            out[f"n_covered_{name}"] = n_cov
-            out[f"frac_covered_{name}"] = n_cov / max(n_emp, 1)
-        any_cover = w.covered != 0
-        out["n_covered_any"] = np.count_nonzero(any_cover)
-        out["frac_covered_any"] = out["n_covered_any"] / max(n_emp, 1)
-        uncovered = employed & ~any_cover
-        n_uncovered = np.count_nonzero(uncovered)
+        for n_name, frac_name, n_cov in zip(
+            _N_COVERED, _FRAC_COVERED, per_scheme.tolist(), strict=True
+        ):
+            out[n_name] = n_cov
+            out[frac_name] = n_cov / per_emp
+        n_any = w.n - int(per_mask[0])
+        out["n_covered_any"] = n_any
+        out["frac_covered_any"] = n_any / per_emp
+        n_uncovered = n_emp - n_any
         out["n_uncovered_employed"] = n_uncovered
-        spells = int(np.add.reduce(w.months_uncovered * uncovered, dtype=np.int64))
+        # Spells are 0 except for employed workers without cover (accrual.record_breaks).
+        spells = int(np.add.reduce(w.months_uncovered, dtype=np.int64))
         out["mean_months_uncovered"] = spells / n_uncovered if n_uncovered else 0.0
-        out["frac_contract"] = np.count_nonzero(w.contract) / max(n_emp, 1)
+        out["frac_contract"] = np.count_nonzero(w.contract) / per_emp
         counts = self._enrolment_counts  # as of coverage this month (sub-step 7)
         n_offered = counts["n_offered"]
         out["frac_opted_out"] = counts["n_opted_out"] / n_offered if n_offered else 0.0
         out["n_declared"] = counts["n_declared"]
-        out["frac_declared"] = out["n_declared"] / max(n_emp, 1)
-        active = f.headcount > 0
-        n_active = max(np.count_nonzero(active), 1)
-        has_cover = active & (f.offers != 0)
-        n_cover = max(np.count_nonzero(has_cover), 1)
-        full = ~enforcement.evading(f) & active
-        out["frac_firms_full_compliance"] = np.count_nonzero(full) / n_active
-        out["frac_firms_no_scheme"] = np.count_nonzero(active & (f.offers == 0)) / n_active
-        out["frac_firms_underdeclaring"] = (
-            np.count_nonzero(has_cover & (f.declared_share < 0.9)) / n_cover
-        )
-        out["frac_firms_min_base"] = np.count_nonzero(has_cover & ~f.full_base) / n_cover
-        # float32 means, as ndarray.mean computes them (float32 sum over the count).
-        out["mean_perceived_risk"] = float(np.add.reduce(f.perceived_risk) / f.n)
+        out["frac_declared"] = out["n_declared"] / per_emp
+        out.update(_firm_stocks(f))
         out["mean_awareness"] = float(np.add.reduce(w.awareness) / w.n)
         return out
 
     # --- inspection of agents and results --------------------------------------------
+    @property
+    def current(self) -> dict[str, float]:
+        """The last recorded month: every outcome with its ``cum_`` and ``_real`` columns."""
+        return self.results.latest(self.scale)
+
     def results_frame(self) -> pd.DataFrame:
         """All recorded months (0 = start) as a tidy frame with seed and date columns."""
         frame = self.results.frame(self.scale, self.params.start_year)
@@ -552,6 +543,30 @@ class UptakeModel(mesa.Model):
                 n_emp, 1
             )
         return pd.DataFrame(table)
+
+
+_N_COVERED = [f"n_covered_{name}" for name in SCHEMES]
+_FRAC_COVERED = [f"frac_covered_{name}" for name in SCHEMES]
+#: (coverage bitmask, scheme) -> 1 if the mask includes the scheme.
+_MASK_HAS_SCHEME = (np.arange(1 << len(SCHEMES))[:, None] >> np.arange(len(SCHEMES))) & 1
+
+
+def _firm_stocks(f: AgentTable) -> dict[str, float]:
+    """Shares of active firms (with workers) by compliance, and mean perceived risk."""
+    active = f.headcount > 0
+    n_active = np.count_nonzero(active)
+    paying = active & (f.offers != 0)
+    n_paying = np.count_nonzero(paying)
+    per_active, per_paying = max(n_active, 1), max(n_paying, 1)
+    return {
+        "frac_firms_full_compliance": np.count_nonzero(active & ~enforcement.evading(f))
+        / per_active,
+        "frac_firms_no_scheme": (n_active - n_paying) / per_active,
+        "frac_firms_underdeclaring": np.count_nonzero(paying & (f.declared_share < 0.9))
+        / per_paying,
+        "frac_firms_min_base": np.count_nonzero(paying & ~f.full_base) / per_paying,
+        "mean_perceived_risk": float(np.add.reduce(f.perceived_risk) / f.n),
+    }
 
 
 def _without_subsidy(levers: Levers) -> Levers:

@@ -10,6 +10,8 @@ real yuan.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import pandas as pd
 
@@ -94,6 +96,11 @@ def cum_name(name: str) -> str:
     return "cum_" + name.removeprefix("new_")
 
 
+_ALL_OUTCOMES = operator.itemgetter(*OUTCOMES)
+
+#: Columns of the flows in the recorder's table.
+_FLOW_COLUMNS = [list(OUTCOMES).index(k) for k in FLOWS]
+
 #: Derived column names, in the order of :func:`all_columns`.
 CUM_NAMES = [cum_name(k) for k in FLOWS]
 REAL_NAMES = [f"{k}_real" for k in COUNTS]
@@ -117,7 +124,7 @@ class Recorder:
     def add(self, month: int, values: dict[str, float]) -> None:
         """Append one month; ``values`` must hold every outcome."""
         try:
-            row = [values[k] for k in OUTCOMES]
+            row = _ALL_OUTCOMES(values)
         except KeyError:
             missing = sorted(set(OUTCOMES) - set(values))
             raise KeyError(f"outcomes not computed this month: {missing}") from None
@@ -129,9 +136,28 @@ class Recorder:
         self.n += 1
 
     def latest(self, scale: float) -> dict[str, float]:
-        """The last recorded month with cum_ and _real columns."""
-        row = self.frame(scale, start_year=0).iloc[-1]
-        return row.to_dict()
+        """The last recorded month with ``cum_`` and ``_real`` columns (as in :meth:`frame`).
+
+        Counts (``n_``/``new_`` and their running totals) are ints, the rest floats.
+        """
+        if not self.n:
+            return {}
+        n = self.n
+        row = dict(zip(OUTCOMES, self.table[n - 1].tolist(), strict=True))
+        cum = np.cumsum(self.table[:n, _FLOW_COLUMNS], axis=0)[-1].tolist()
+        row.update(zip(CUM_NAMES, cum, strict=True))
+        row.update({name: row[k] * scale for k, name in zip(COUNTS, REAL_NAMES, strict=True)})
+        row.update(
+            {
+                name: row[cum_name(k)] * scale
+                for k, name in zip(COUNT_FLOWS, CUM_REAL_NAMES, strict=True)
+            }
+        )
+        for k in COUNTS:
+            row[k] = int(row[k])
+        for k in COUNT_FLOWS:
+            row[cum_name(k)] = int(row[cum_name(k)])
+        return row
 
     def frame(self, scale: float, start_year: int) -> pd.DataFrame:
         """All months as a tidy frame with ``cum_`` and ``_real`` columns."""

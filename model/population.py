@@ -126,7 +126,9 @@ def fill_new_entrant_traits(
     w.industry[rows] = _choice(INDUSTRY_CDF, k, rng)
     w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
     w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
-    w.present_bias[rows] = np.clip(rng.normal(p.present_bias, p.present_bias_sd, k), 0, 1)
+    w.present_bias[rows] = np.minimum(
+        np.maximum(rng.normal(p.present_bias, p.present_bias_sd, k), 0), 1
+    )
     w.taste[rows] = rng.normal(0.0, p.taste_sd, k)
     w.trust[rows] = p.portability if portability is None else portability
     w.employer[rows] = -1

@@ -10,8 +10,9 @@ happened in the run. Two kinds of draws give that:
   earlier months drew. Used for draws over every worker or every firm (one number
   per row, masked afterwards) and for draws whose count no policy changes.
 * :meth:`Streams.uniforms` gives ``k`` uniforms for each listed worker row that
-  depend only on (seed, stream, month, row): element ``row * k + j`` of a SplitMix64
-  sequence (Steele, Lea & Flood 2014) started at a key for the stream and month.
+  depend only on (seed, stream, month, row): fields of the elements of a SplitMix64
+  sequence (Steele, Lea & Flood 2014), started at a key for the stream and month,
+  that belong to that row.
   Used where only a few rows need numbers (job seekers, hires, aggrieved workers):
   the cost follows the subset, and a worker gets the same numbers in a reform as in
   its baseline even when the subset differs between them.
@@ -95,15 +96,24 @@ class Streams:
 
         Returns shape ``(len(rows),)`` for ``k == 1``, else ``(len(rows), k)``. Row r's
         numbers depend only on (seed, ``name``, ``month``, r, column), never on the
-        other rows listed.
+        other rows listed. Each 64-bit hash gives two numbers (its top and its low
+        24-bit fields), so row r uses elements ``r * h`` to ``r * h + h - 1`` of the
+        stream's SplitMix64 sequence, ``h = ceil(k / 2)``.
         """
         self._check(name)
         key = mix64(self._keys[name] ^ mix64(month + 1))
-        counter = np.asarray(rows, dtype=np.uint64).reshape(-1, 1) * np.uint64(k)
-        counter = counter + np.arange(1, k + 1, dtype=np.uint64)
-        x = _mix_array(counter * np.uint64(GAMMA) + np.uint64(key))
-        u = (x >> np.uint64(40)).astype(np.float32) * _U24
-        return u[:, 0] if k == 1 else u
+        h = (k + 1) // 2
+        counter = np.asarray(rows, dtype=np.uint64)
+        if h > 1:
+            counter = counter[:, None] * np.uint64(h) + np.arange(h, dtype=np.uint64)
+        x = _mix_array(counter * np.uint64(GAMMA) + np.uint64((key + GAMMA) & MASK64))
+        if k == 1:
+            return (x >> np.uint64(40)).astype(np.float32) * _U24
+        fields = np.empty((*x.shape, 2), dtype=np.uint64)
+        np.right_shift(x, np.uint64(40), out=fields[..., 0])
+        np.bitwise_and(x, np.uint64(0xFFFFFF), out=fields[..., 1])
+        u = fields.astype(np.float32).reshape(len(counter), 2 * h) * _U24
+        return u[:, :k]
 
 
 def below(rng: np.random.Generator, n: int, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
