@@ -14,6 +14,7 @@ import numpy as np
 from model import sectors
 from model.codes import N_SCHEMES, Scheme
 from model.compliance import employer_rates
+from model.labour_market import Jobs
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -33,33 +34,29 @@ def cash_out(
     return np.count_nonzero(lose)
 
 
-def record_breaks(w: AgentTable, before: np.ndarray, employed: np.ndarray) -> dict[str, int]:
-    """Count covered -> not covered transitions and update spells. ``before``: last bits.
+def accrue(w: AgentTable, before: np.ndarray, employed: np.ndarray) -> dict[str, int]:
+    """Pension months, points, breaks and spells without cover after this month's coverage.
 
+    Everyone whose pension is paid gains a contribution month and a point; a worker
+    covered last month (``before``: last month's bits) and not now has a break; a
+    pension that stopped is a pension break; the spell without cover grows for employed
+    workers without cover and is 0 for everyone else. Returns the month's break counts.
     Counters cannot overflow int16: nobody works more than ~650 months (age 16 to 70).
     """
+    pension = np.uint8(1 << Scheme.PENSION)
+    paid = (w.covered & pension) >> np.uint8(Scheme.PENSION)  # 1 where paid, else 0
+    np.add(w.contrib_months, paid, out=w.contrib_months)
+    np.add(w.points, paid, out=w.points)
     uncovered = w.covered == 0
     broke = (before != 0) & uncovered
-    pension = np.uint8(1 << Scheme.PENSION)
-    pension_broke = (before & pension) > (w.covered & pension)
     np.add(w.n_breaks, broke, out=w.n_breaks)
     spell = w.months_uncovered
     spell += np.int16(1)  # one more month ...
     spell *= employed & uncovered  # ... for employed workers without cover, else 0
     return {
         "new_breaks": np.count_nonzero(broke),
-        "new_breaks_pension": np.count_nonzero(pension_broke),
+        "new_breaks_pension": np.count_nonzero((before & pension) > (w.covered & pension)),
     }
-
-
-def accrue_pension(w: AgentTable) -> None:
-    """One more contribution month (and one point) for everyone whose pension is paid.
-
-    Counters cannot overflow int16: nobody works more than ~650 months (age 16 to 70).
-    """
-    paid = (w.covered >> np.uint8(Scheme.PENSION)) & np.uint8(1)  # 1 where paid, else 0
-    np.add(w.contrib_months, paid, out=w.contrib_months)
-    np.add(w.points, paid, out=w.points)
 
 
 def rate_tables(p: Params, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
@@ -83,35 +80,67 @@ def money(
     wage_index: float,
     subsidy_left: float,
     scale: float,
+    jobs: Jobs,
     tables: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Contributions, subsidies and employer cost this month, in real yuan.
 
     ``tables`` are :func:`rate_tables` for these levers, if the caller keeps them.
     """
-    rows = np.flatnonzero(w.covered != 0)
-    emp = w.employer[rows]
-    floor = p.base_floor_share * p.local_average_wage * wage_index
-    true_base = np.clip(w.wage[rows], floor, 3.0 * p.local_average_wage * wage_index)
-    base = np.where(np.take(f.full_base, emp), true_base, floor)
-    bits = w.covered[rows]
     employer_table, employee_table = tables if tables is not None else rate_tables(p, levers)
-    employer = employer_table[bits, w.industry[rows]] * base
-    employee = employee_table[bits] * base
+    rows = np.flatnonzero(w.covered != 0)  # (nonzero is slower on uint8 than on bool)
+    floor = p.base_floor_share * p.local_average_wage * wage_index
+    # Contribution base: the wage between the floor and 3 times the local average wage,
+    # or the floor at a firm paying on the floor.
+    base = w.wage[rows].astype(np.float64)
+    np.maximum(base, floor, out=base)
+    np.minimum(base, 3.0 * p.local_average_wage * wage_index, out=base)
+    np.putmask(base, ~f.full_base.take(jobs.slot[rows] - 1), floor)
+    bits = w.covered[rows]
+    cell = bits.astype(np.intp) * employer_table.shape[1] + w.industry[rows]
+    employer_rate = employer_table.ravel().take(cell)
+    employer = float(np.dot(employer_rate, base))
+    employee = float(np.dot(employee_table.take(bits), base))
     subsidy = firm_part = 0.0
     if levers.worker_subsidy_share or levers.firm_subsidy_share:
-        to_firm = levers.firm_subsidy_share * employer
-        wanted = levers.worker_subsidy_share * employee + to_firm
-        paid = np.minimum(wanted, levers.subsidy_cap) if np.isfinite(levers.subsidy_cap) else wanted
-        total = float(paid.sum()) * scale
-        subsidy = min(total, max(subsidy_left, 0.0))
-        if total > 0:
-            # The firm's part of each worker's (capped) subsidy, scaled down with the budget.
-            share = np.divide(to_firm, wanted, out=np.zeros_like(wanted), where=wanted > 0)
-            firm_part = float((paid * share).sum()) * scale * subsidy / total
+        subsidy, firm_part = _subsidy(
+            levers,
+            subsidy_left,
+            scale,
+            base,
+            employer_rate * base,
+            employee_table.take(bits) * base,
+        )
     return {
-        "contribution_income_yuan": float((employer.sum() + employee.sum()) * scale),
-        "employer_contributions_yuan": float(employer.sum() * scale),
+        "contribution_income_yuan": (employer + employee) * scale,
+        "employer_contributions_yuan": employer * scale,
         "subsidy_spending_yuan": subsidy,
         "firm_subsidy_yuan": firm_part,
     }
+
+
+def _subsidy(
+    levers: Levers,
+    subsidy_left: float,
+    scale: float,
+    base: np.ndarray,
+    employer: np.ndarray,
+    employee: np.ndarray,
+) -> tuple[float, float]:
+    """Subsidy spending this month and the part of it paying employer contributions, yuan.
+
+    Each covered worker's subsidy (contributions ``employer`` and ``employee``, yuan a
+    month) is the subsidised shares of her contributions, at most ``subsidy_cap`` a
+    month; spending stops at the budget left (``subsidy_left``).
+    """
+    to_firm = levers.firm_subsidy_share * employer
+    wanted = levers.worker_subsidy_share * employee + to_firm
+    paid = np.minimum(wanted, levers.subsidy_cap) if np.isfinite(levers.subsidy_cap) else wanted
+    total = float(paid.sum()) * scale
+    subsidy = min(total, max(subsidy_left, 0.0))
+    firm_part = 0.0
+    if total > 0:
+        # The firm's part of each worker's (capped) subsidy, scaled down with the budget.
+        share = np.divide(to_firm, wanted, out=np.zeros_like(wanted), where=wanted > 0)
+        firm_part = float((paid * share).sum()) * scale * subsidy / total
+    return subsidy, firm_part

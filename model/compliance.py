@@ -60,7 +60,8 @@ def expected_penalty_factor(
     p: Params, levers: Levers, perceived_risk: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(chance an evaded month is caught, chance of detection this month)."""
-    p_month = np.clip(perceived_risk / 12.0 * levers.detection_power, 0.0, 1.0)
+    # Perceived risk and detection power are non-negative: only the upper bound can bind.
+    p_month = np.minimum(perceived_risk * (levers.detection_power / 12.0), 1.0)
     caught = 1.0 - (1.0 - p_month) ** p.lookback_months
     return caught, p_month
 
@@ -87,7 +88,19 @@ class FirmTerms:
         self.floor_gap = np.maximum(0.0, 1.0 - ratio)  # wage share a floor payer leaves out
         self.inv_margin = 1.0 / f.margin.astype(np.float64)
         self.propensity = np.array([getattr(p, name) for name in PROPENSITY])
+        # For inspection weights: 0 other, 1 key firm, 2 dispatch agency, 3 both.
+        self.kind = f.key.view(np.uint8) | (f.dispatch.view(np.uint8) << np.uint8(1))
+        self._unsupervised_rank = f.unsupervised_rank
         self._rates: dict[float, np.ndarray] = {}
+        self._supervised: dict[float, tuple[np.ndarray, int]] = {}
+
+    def supervised(self, levers: Levers) -> tuple[np.ndarray, int]:
+        """Firms inside the supervision system under these levers, and their number."""
+        key = levers.share_unsupervised_firms
+        if key not in self._supervised:
+            inside = self._unsupervised_rank >= key
+            self._supervised[key] = (inside, int(np.count_nonzero(inside)))
+        return self._supervised[key]
 
     def rates(self, levers: Levers) -> np.ndarray:
         """Employer rates of every firm, shape (firms, 5), share of base (cached per lever)."""

@@ -30,6 +30,10 @@ from model.params import Params
 from model.table import AgentTable
 
 INT16_MAX = np.iinfo(np.int16).max
+#: Coverage bit of the scheme that insures each kind of shock (injury, illness, birth, none).
+SHOCK_SCHEME_BIT = np.array(
+    [1 << Scheme.INJURY, 1 << Scheme.MEDICAL, 1 << Scheme.MATERNITY, 0], dtype=np.uint8
+)
 
 
 def shock_ceiling(p: Params) -> float:
@@ -61,27 +65,25 @@ def aggrieved(
         Rows of aggrieved workers, the firm each one has a grievance against, whether
         she had a written contract there, her wage there (yuan/month), shock counts.
     """
-    employed = jobs.employed
     injury_risk = sectors.INDUSTRY_INJURY_RISK * p.injury_scale / 12.0  # per industry
     p_ill = p.illness_per_year / 12.0
     p_birth_max = p.births_per_year / 12.0
     # Shocks are rare: only workers whose uniform is below the highest possible threshold
     # can have one, so the thresholds are evaluated for those rows alone.
-    at_work = employed[candidates]
+    at_work = jobs.employed[candidates]
     r = candidates[at_work]
     u = u_shock[at_work]
-    p_injury = injury_risk[w.industry[r]]
-    fertile = w.female[r] & (w.age[r] >= 20) & (w.age[r] < 36)
-    p_birth = np.where(fertile, p_birth_max, 0.0)
-    injured = u < p_injury
-    ill = ~injured & (u < p_injury + p_ill)
-    birth = ~injured & ~ill & (u < p_injury + p_ill + p_birth)
-    cov = w.covered[r]
-    shocked = (
-        (injured & ~has(cov, Scheme.INJURY))
-        | (ill & ~has(cov, Scheme.MEDICAL))
-        | (birth & ~has(cov, Scheme.MATERNITY))
-    )
+    # One uniform partitions the month: [0, injury) injury, then illness, then a birth
+    # (women aged 20-35), above that nothing. kind: 0 injury, 1 illness, 2 birth, 3 none.
+    ill_from = injury_risk.take(w.industry[r])
+    age = w.age[r]
+    fertile = w.female[r] & (age >= 20) & (age < 36)
+    kind = (u >= ill_from).view(np.uint8) + (u >= ill_from + p_ill).view(np.uint8)
+    kind += (u >= ill_from + p_ill + p_birth_max * fertile).view(np.uint8)
+    per_kind = np.bincount(kind, minlength=4)
+    # A shock hurts when the scheme for it (injury, medical, maternity) is not paid.
+    shocked = (w.covered[r] & SHOCK_SCHEME_BIT.take(kind)) == 0
+    shocked &= kind < 3
     if arrears_firm.any():  # all workers of a firm in arrears are aggrieved
         grievance = by_slot(arrears_firm, False).take(jobs.slot)
         grievance[r[shocked]] = True
@@ -95,9 +97,9 @@ def aggrieved(
     wage = np.concatenate([w.wage[rows], left.wage[unprotected]])
     rows = np.concatenate([rows, left.rows[unprotected]])
     counts = {
-        "new_injuries": np.count_nonzero(injured),
-        "new_illnesses": np.count_nonzero(ill),
-        "new_births": np.count_nonzero(birth),
+        "new_injuries": int(per_kind[0]),
+        "new_illnesses": int(per_kind[1]),
+        "new_births": int(per_kind[2]),
         "new_dismissals": np.count_nonzero(dismissed),
     }
     return rows, firm, contract, wage, counts

@@ -35,22 +35,31 @@ from model.table import AgentTable
 
 
 def inspection_probability(
-    f: AgentTable, levers: Levers, t: int, honest_months: int, complaint_capacity_share: float
+    f: AgentTable,
+    levers: Levers,
+    t: int,
+    honest_months: int,
+    complaint_capacity_share: float,
+    terms: FirmTerms,
 ) -> np.ndarray:
     """Chance each firm is inspected this month (internal clock ``t``)."""
-    supervised = f.unsupervised_rank >= levers.share_unsupervised_firms
+    supervised, n_supervised = terms.supervised(levers)
     complained = f.complaints > 0
     repeat_suspect = f.flagged & (t - f.ti_detected >= honest_months)
     risk = 1.0 + 3.0 * repeat_suspect + 5.0 * complained
-    n_supervised = np.count_nonzero(supervised)
     # Risk scores are whole numbers, so this sum is exact in any order.
     mean_risk = np.add.reduce(risk, where=supervised) / n_supervised if n_supervised else 1.0
     weight = (1.0 - levers.risk_targeting) + (levers.risk_targeting / mean_risk) * risk
     # Key firms and dispatch agencies: weight by kind (0 other, 1 key, 2 dispatch, 3 both).
-    kind = f.key.view(np.uint8) | (f.dispatch.view(np.uint8) << np.uint8(1))
-    kind_weight = np.array([1.0, levers.key_firm_weight, levers.dispatch_weight, 0.0])
-    kind_weight[3] = levers.key_firm_weight * levers.dispatch_weight
-    weight *= kind_weight.take(kind)
+    kind_weight = np.array(
+        [
+            1.0,
+            levers.key_firm_weight,
+            levers.dispatch_weight,
+            levers.key_firm_weight * levers.dispatch_weight,
+        ]
+    )
+    weight *= kind_weight.take(terms.kind)
     weight *= supervised
     total = weight.sum()
     expected = levers.inspection_rate_per_year / 12.0 * n_supervised
@@ -103,7 +112,7 @@ def inspect(
         u_pick, u_detect, u_fine: one uniform per firm from the inspect stream.
     """
     inspected = u_pick < inspection_probability(
-        f, levers, month, p.honest_months, p.complaint_capacity_share
+        f, levers, month, p.honest_months, p.complaint_capacity_share, terms
     )
     detected = inspected & evading(f) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)

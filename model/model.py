@@ -217,6 +217,7 @@ class UptakeModel(mesa.Model):
                 self._wage_index(t0),
                 0.0,
                 self.scale,
+                self._jobs,
                 self._rates(self.levers),
             )
         )
@@ -378,19 +379,18 @@ class UptakeModel(mesa.Model):
     def _learn(self, t: int) -> None:
         w, f, p, lev = self.workers, self.firms, self.params, self.levers
         compliance.learn_risk(f, p, self._inspected, self._peer_cells)
-        # awareness' = awareness (1 - decay) + gain (1 - awareness), gain = publicity (+ the
-        # dispute gain where a workmate filed a case this month): two cases, looked up.
+        # awareness' = awareness (1 - decay) + gain (1 - awareness), where gain is publicity,
+        # plus awareness_from_disputes for workers at a firm with a dispute this month.
         decay = p.awareness_decay_per_year / 12.0
-        peers = lm.by_slot(self._firm_had_dispute, False).take(self._jobs.slot)
-        gain = np.array(
-            [lev.worker_publicity, lev.worker_publicity + p.awareness_from_disputes], np.float32
-        )
-        keep = np.float32(1.0 - decay) - gain
-        case = peers.view(np.uint8)
+        peers = np.flatnonzero(lm.by_slot(self._firm_had_dispute, False).take(self._jobs.slot))
         awareness = w.awareness
-        awareness *= keep.take(case)
-        awareness += gain.take(case)
-        if gain.max() > 1.0:  # else awareness stays inside [0, 1]
+        before = awareness[peers]
+        gain = lev.worker_publicity
+        awareness *= np.float32(1.0 - decay - gain)
+        awareness += np.float32(gain)
+        gain_peers = gain + p.awareness_from_disputes
+        awareness[peers] = before * np.float32(1.0 - decay - gain_peers) + np.float32(gain_peers)
+        if max(gain, gain_peers) > 1.0:  # else awareness stays inside [0, 1]
             np.clip(awareness, 0.0, 1.0, out=awareness)
         # trust' = trust + (portability - trust) / 24
         trust = w.trust
@@ -399,12 +399,13 @@ class UptakeModel(mesa.Model):
 
     def _accrue(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
-        accrual.accrue_pension(w)
-        self._month.update(accrual.record_breaks(w, self._before, self._jobs.employed))
+        self._month.update(accrual.accrue(w, self._before, self._jobs.employed))
         left = self.levers.subsidy_budget - self._subsidy_spent
         rates = self._rates(self.levers)
         self._month.update(
-            accrual.money(w, f, p, self.levers, self._wage_index(t), left, self.scale, rates)
+            accrual.money(
+                w, f, p, self.levers, self._wage_index(t), left, self.scale, self._jobs, rates
+            )
         )
 
     def _rates(self, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
@@ -433,7 +434,7 @@ class UptakeModel(mesa.Model):
     def _stocks(self) -> dict[str, float]:
         """Stocks at the end of the month (one pass over each worker column needed)."""
         w, f = self.workers, self.firms
-        n_emp = np.count_nonzero(self._jobs.employed)
+        n_emp = int(f.headcount.sum())
         per_emp = max(n_emp, 1)
         # Workers by coverage bitmask (only employed workers have bits), then per scheme.
         per_mask = np.bincount(w.covered, minlength=1 << len(SCHEMES))
@@ -449,7 +450,7 @@ class UptakeModel(mesa.Model):
         out["frac_covered_any"] = n_any / per_emp
         n_uncovered = n_emp - n_any
         out["n_uncovered_employed"] = n_uncovered
-        # Spells are 0 except for employed workers without cover (accrual.record_breaks).
+        # Spells are 0 except for employed workers without cover (accrual.accrue).
         spells = int(np.add.reduce(w.months_uncovered, dtype=np.int64))
         out["mean_months_uncovered"] = spells / n_uncovered if n_uncovered else 0.0
         out["frac_contract"] = np.count_nonzero(w.contract) / per_emp

@@ -73,7 +73,8 @@ ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
 
 
 def _cdf(shares: np.ndarray) -> np.ndarray:
-    """Cumulative shares normalised to end at 1, as ``Generator.choice`` builds them."""
+    """Cumulative shares normalised to end at 1: a uniform u falls in category
+    ``cdf.searchsorted(u, side="right")`` with the category's share."""
     cdf = np.asarray(shares, dtype=np.float64).cumsum()
     cdf /= cdf[-1]
     return cdf
@@ -83,15 +84,6 @@ EDUCATION_CDF = _cdf(sectors.EDUCATION_SHARE)
 ORIGIN_CDF = _cdf(sectors.ORIGIN_SHARE)
 WORK_CDF = _cdf(sectors.WORK_SHARE)
 INDUSTRY_CDF = _cdf(sectors.INDUSTRY_SHARE)
-
-
-def _choice(cdf: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """``k`` category codes drawn with cumulative shares ``cdf``.
-
-    The same draws and result as ``rng.choice(cdf.size, k, p=shares)``, without that
-    call's checks of ``p`` on every use (they cost more than the draw for a few entrants).
-    """
-    return cdf.searchsorted(rng.random(k), side="right")
 
 
 def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
@@ -120,10 +112,11 @@ def fill_new_entrant_traits(
     portability in force (default: the parameter, i.e. the status quo).
     """
     k = rows.size
-    w.education[rows] = _choice(EDUCATION_CDF, k, rng)
-    w.origin[rows] = _choice(ORIGIN_CDF, k, rng)
-    w.region[rows] = _choice(WORK_CDF, k, rng)
-    w.industry[rows] = _choice(INDUSTRY_CDF, k, rng)
+    u = rng.random((4, k))  # education, origin, region of work, industry
+    w.education[rows] = EDUCATION_CDF.searchsorted(u[0], side="right")
+    w.origin[rows] = ORIGIN_CDF.searchsorted(u[1], side="right")
+    w.region[rows] = WORK_CDF.searchsorted(u[2], side="right")
+    w.industry[rows] = INDUSTRY_CDF.searchsorted(u[3], side="right")
     w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
     w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
     w.present_bias[rows] = np.minimum(

@@ -96,8 +96,8 @@ class Streams:
 
         Returns shape ``(len(rows),)`` for ``k == 1``, else ``(len(rows), k)``. Row r's
         numbers depend only on (seed, ``name``, ``month``, r, column), never on the
-        other rows listed. Each 64-bit hash gives two numbers (its top and its low
-        24-bit fields), so row r uses elements ``r * h`` to ``r * h + h - 1`` of the
+        other rows listed. Each 64-bit hash gives two numbers (the top 24 bits of each
+        32-bit half), so row r uses elements ``r * h`` to ``r * h + h - 1`` of the
         stream's SplitMix64 sequence, ``h = ceil(k / 2)``.
         """
         self._check(name)
@@ -109,10 +109,10 @@ class Streams:
         x = _mix_array(counter * np.uint64(GAMMA) + np.uint64((key + GAMMA) & MASK64))
         if k == 1:
             return (x >> np.uint64(40)).astype(np.float32) * _U24
-        fields = np.empty((*x.shape, 2), dtype=np.uint64)
-        np.right_shift(x, np.uint64(40), out=fields[..., 0])
-        np.bitwise_and(x, np.uint64(0xFFFFFF), out=fields[..., 1])
-        u = fields.astype(np.float32).reshape(len(counter), 2 * h) * _U24
+        # The two 32-bit halves of each hash, top 24 bits of each as a float32 uniform.
+        halves = x.reshape(len(counter), h).view(np.uint32) >> np.uint32(8)
+        u = halves.astype(np.float32)
+        u *= _U24
         return u[:, :k]
 
 
