@@ -18,10 +18,10 @@ happened in the run. Two kinds of draws give that:
   its baseline even when the subset differs between them.
 * :func:`below` gives, for events with a small chance per row, the rows
   whose uniform falls below a ceiling and those uniforms, without drawing one
-  number for every row: the count is Binomial(rows, ceiling), the rows a uniformly
-  chosen subset of that size, and each one's uniform is uniform below the ceiling.
-  That is the same joint distribution as one uniform per row kept where it is
-  below the ceiling; as neither depends on the state, reform and baseline share it.
+  number for every row: the gaps between such rows are Geometric(ceiling), and
+  each one's uniform is uniform below the ceiling. That is the same joint
+  distribution as one uniform per row kept where it is below the ceiling; as
+  neither depends on the state, reform and baseline share it.
 
 Uniforms are float32 with 24 random bits, on [0, 1), as ``Generator.random(dtype=
 np.float32)`` makes them.
@@ -119,13 +119,22 @@ class Streams:
 def below(rng: np.random.Generator, n: int, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``range(n)`` whose uniform falls below ``ceiling``, and those uniforms.
 
-    Draws from ``rng`` (a sub-step's :meth:`Streams.generator`) a Binomial(n, ceiling)
-    count, that many distinct rows, and a uniform below the ceiling for each.
+    Those rows are the successes of ``n`` Bernoulli(ceiling) trials, so the gaps between
+    them are Geometric(ceiling): they are drawn from ``rng`` (a sub-step's
+    :meth:`Streams.generator`) and summed, then a uniform below the ceiling is drawn
+    for each row found. Same joint distribution as one uniform per row, at the cost of
+    the rows found.
 
     Returns:
-        Sorted row numbers and their uniforms (float64, each in [0, ceiling)).
+        Increasing row numbers and their uniforms (float64, each in [0, ceiling)).
     """
     ceiling = min(max(float(ceiling), 0.0), 1.0)
-    k = int(rng.binomial(n, ceiling))
-    rows = np.sort(rng.choice(n, k, replace=False, shuffle=False))
-    return rows, ceiling * rng.random(k)
+    if ceiling == 0.0 or n <= 0:
+        return np.empty(0, dtype=np.intp), np.empty(0)
+    # Enough gaps to pass row n - 1 almost always; draw more in the rare other case.
+    batch = int(n * ceiling + 6.0 * (n * ceiling * (1.0 - ceiling)) ** 0.5) + 16
+    rows = np.cumsum(rng.geometric(ceiling, batch)) - 1
+    while rows[-1] < n:
+        rows = np.concatenate([rows, rows[-1] + np.cumsum(rng.geometric(ceiling, batch))])
+    rows = rows[: rows.searchsorted(n)]
+    return rows, ceiling * rng.random(rows.size)
