@@ -26,7 +26,9 @@ def age_and_replace(
     ``portability`` is the lever in force, entrants' starting trust.
     """
     w.age[:] += np.float32(1.0 / 12.0)
-    retiring = np.flatnonzero(w.age >= retirement_age(p, w.female))
+    # Only workers past the lower of the two statutory ages can be due.
+    older = np.flatnonzero(w.age >= min(p.retirement_age_men, p.retirement_age_women))
+    retiring = older[w.age[older] >= retirement_age(p, w.female[older])]
     vested = int((w.contrib_months[retiring] >= VESTING_MONTHS).sum())
     k = retiring.size
     if k:

@@ -46,13 +46,18 @@ def mix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+_MIX1, _MIX2, _GAMMA = np.uint64(MIX1), np.uint64(MIX2), np.uint64(GAMMA)
+
+
 def _mix_array(x: np.ndarray) -> np.ndarray:
     """SplitMix64 output function, in place on a uint64 array (wraps modulo 2^64)."""
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(MIX1)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(MIX2)
-    x ^= x >> np.uint64(31)
+    s30, s27, s31 = _SHIFTS
+    x ^= x >> s30
+    x *= _MIX1
+    x ^= x >> s27
+    x *= _MIX2
+    x ^= x >> s31
     return x
 
 
@@ -103,14 +108,19 @@ class Streams:
         self._check(name)
         key = mix64(self._keys[name] ^ mix64(month + 1))
         h = (k + 1) // 2
-        counter = np.asarray(rows, dtype=np.uint64)
+        x = np.asarray(rows).astype(np.uint64)  # a copy: the counters, then the hashes
         if h > 1:
-            counter = counter[:, None] * np.uint64(h) + np.arange(h, dtype=np.uint64)
-        x = _mix_array(counter * np.uint64(GAMMA) + np.uint64((key + GAMMA) & MASK64))
+            x = x[:, None] * np.uint64(h) + np.arange(h, dtype=np.uint64)
+        x *= _GAMMA
+        x += np.uint64((key + GAMMA) & MASK64)
+        _mix_array(x)
         if k == 1:
-            return (x >> np.uint64(40)).astype(np.float32) * _U24
+            x >>= np.uint64(40)
+            u = x.astype(np.float32)
+            u *= _U24
+            return u
         # The two 32-bit halves of each hash, top 24 bits of each as a float32 uniform.
-        halves = x.reshape(len(counter), h).view(np.uint32) >> np.uint32(8)
+        halves = x.reshape(len(rows), h).view(np.uint32) >> np.uint32(8)
         u = halves.astype(np.float32)
         u *= _U24
         return u[:, :k]
