@@ -4,10 +4,11 @@ Common random numbers need a draw to depend on *who* and *when*, not on what els
 happened in the run. Two kinds of draws give that:
 
 * :meth:`Streams.generator` returns the numpy ``Generator`` of one sub-step in one
-  month. Each sub-step has its own PCG64 bit generator, seeded once from
+  month. Each sub-step has its own PCG64DXSM bit generator, seeded once from
   ``SeedSequence(seed, spawn_key=(stream id,))``; month ``t`` draws from position
-  ``t * 2**64`` of it (``PCG64.advance``), so its numbers do not depend on how many
-  earlier months drew. Used for draws over every worker or every firm (one number
+  ``t * 2**64`` of it (``advance``), so its numbers do not depend on how many
+  earlier months drew. (PCG64DXSM rather than PCG64: NumPy recommends its stronger
+  output function where streams of one generator sit at large regular distances.) Used for draws over every worker or every firm (one number
   per row, masked afterwards) and for draws whose count no policy changes.
 * :meth:`Streams.uniforms` gives ``k`` uniforms for each listed worker row that
   depend only on (seed, stream, month, row): fields of the elements of a SplitMix64
@@ -71,13 +72,13 @@ class Streams:
     """
 
     def __init__(self, seed: int, names: tuple[str, ...]) -> None:
-        """Seed one PCG64 and one SplitMix64 key per stream."""
+        """Seed one PCG64DXSM and one SplitMix64 key per stream."""
         self.names = tuple(names)
         self._generators: dict[str, tuple[np.random.Generator, dict]] = {}
         self._keys: dict[str, int] = {}
         for i, name in enumerate(self.names):
             seq = np.random.SeedSequence(seed, spawn_key=(i,))
-            bits = np.random.PCG64(seq)
+            bits = np.random.PCG64DXSM(seq)
             self._generators[name] = (np.random.Generator(bits), bits.state)
             self._keys[name] = int(seq.generate_state(1, np.uint64)[0])
 
