@@ -228,3 +228,33 @@ def test_a_dismissed_workers_contract_raises_her_filing():
         {**only_dismissals, "contract_dispute_gain": 20.0},
     )
     assert high > 1.2 * low, f"contracts of dismissed workers ignored: {low} -> {high} filers"
+
+
+def test_workers_review_their_opt_out_when_hired_and_in_their_own_month(monkeypatch):
+    """Deciders: this month's hires plus the rows whose number is the month mod 12."""
+    from model import enrolment
+
+    model = build(seed=5)
+    seen: list[np.ndarray] = []
+    original = enrolment.enrolment_utility
+
+    def recording(w, rows, *args, **kwargs):
+        seen.append(np.array(rows))
+        return original(w, rows, *args, **kwargs)
+
+    monkeypatch.setattr(enrolment, "enrolment_utility", recording)
+    for _ in range(13):
+        model.step()
+        t = model.params.burn_in_months + model.month
+        rows, w, f = seen[-1], model.workers, model.firms
+        offered = (f.offers[w.employer[rows]] & enrolment.CONTRIBUTORY_BITS) != 0
+        assert (w.employer[rows] >= 0).all(), "a decider without a job"
+        assert offered.all(), "a decider without a contributory scheme offered"
+        hired = w.ti_hired[rows] == t
+        assert (rows[~hired] % 12 == t % 12).all(), f"month {t}: a worker out of her month"
+        # Everyone eligible in her month decides (none skipped).
+        own = np.arange(t % 12, w.n, 12)
+        eligible = own[(w.employer[own] >= 0)]
+        eligible = eligible[(f.offers[w.employer[eligible]] & enrolment.CONTRIBUTORY_BITS) != 0]
+        assert np.isin(eligible, rows).all(), f"month {t}: eligible workers skipped"
+        assert hired.any(), f"month {t}: no hire decided"

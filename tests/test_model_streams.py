@@ -37,7 +37,7 @@ def test_every_stream_month_and_seed_draws_different_numbers():
 
 
 def test_an_unknown_stream_is_refused_with_the_known_names():
-    with pytest.raises(KeyError, match="no random stream 'x'.*'a', 'b', 'c'"):
+    with pytest.raises(KeyError, match=r"no random stream 'x'.*'a', 'b', 'c'"):
         Streams(1, NAMES).uniforms("x", 0, [1])
 
 
@@ -55,7 +55,8 @@ def test_a_rows_uniforms_do_not_depend_on_the_other_rows_listed(k):
 @pytest.mark.parametrize("k", [1, 3, 6])
 def test_row_uniforms_are_uniform_and_columns_uncorrelated(k):
     u = Streams(3, NAMES).uniforms("c", 5, np.arange(200_000), k).reshape(200_000, -1)
-    assert u.min() >= 0.0 and u.max() < 1.0, "a uniform outside [0, 1)"
+    assert u.min() >= 0.0, "a uniform below 0"
+    assert u.max() < 1.0, "a uniform of 1 or more"
     for j in range(k):
         p = stats.kstest(u[:, j], "uniform").pvalue
         assert p > ALPHA, f"column {j} of {k} is not uniform (KS p = {p:.2g})"
@@ -79,7 +80,7 @@ def test_row_uniforms_of_two_months_are_independent():
     assert p > ALPHA, f"(month 10, month 11) pairs not uniform on the square (p = {p:.2g})"
 
 
-@pytest.mark.parametrize("n, ceiling", [(10_000, 0.03), (5_000, 0.0004), (300, 0.9)])
+@pytest.mark.parametrize(("n", "ceiling"), [(10_000, 0.03), (5_000, 0.0004), (300, 0.9)])
 def test_sparse_draws_match_one_uniform_per_row(n, ceiling):
     """``below`` has the distribution of {rows with u < ceiling} and those u's."""
     rng = np.random.default_rng(8)
@@ -109,7 +110,8 @@ def test_sparse_draws_match_one_uniform_per_row(n, ceiling):
 def test_sparse_draws_at_the_edges():
     rng = np.random.default_rng(1)
     rows, u = below(rng, 50, 0.0)
-    assert rows.size == 0 and u.size == 0, "a zero ceiling drew rows"
+    assert rows.size == 0, "a zero ceiling drew rows"
+    assert u.size == 0, "a zero ceiling drew uniforms"
     rows, u = below(rng, 50, 1.0)
     np.testing.assert_array_equal(rows, np.arange(50), err_msg="a ceiling of 1 missed rows")
     rows, _ = below(rng, 0, 0.5)
