@@ -107,7 +107,6 @@ def money(
             levers,
             subsidy_left,
             scale,
-            base,
             employer_rate * base,
             employee_table.take(bits) * base,
         )
@@ -123,7 +122,6 @@ def _subsidy(
     levers: Levers,
     subsidy_left: float,
     scale: float,
-    base: np.ndarray,
     employer: np.ndarray,
     employee: np.ndarray,
 ) -> tuple[float, float]:

@@ -17,9 +17,18 @@ from typing import Any
 
 import mesa
 
+from model.outcomes import COUNTS
+
+#: Columns that count agents this month: integers in ``model_vars``.
+COUNT_COLUMNS = frozenset(COUNTS)
+
 
 class OutcomeCollector(mesa.DataCollector):
-    """Collects the named outcome columns from ``model.current`` each step."""
+    """Collects the named outcome columns from the model's results table each step.
+
+    This month's counts (``n_``/``new_``) come out as integers, the rest as floats. With extra Mesa
+    reporters, reading ``model_vars`` rebuilds it from the results table each month.
+    """
 
     def __init__(
         self, outcomes: list[str], model_reporters: dict[str, Callable] | None = None, **kwargs: Any
@@ -28,6 +37,7 @@ class OutcomeCollector(mesa.DataCollector):
         self.outcomes = list(outcomes)
         self.extra = dict(model_reporters or {})
         self._source: Any = None  # the model whose results table is collected
+        self._first = 0  # row of the results table collected first
         self._n_months = 0  # months collected
         self._filled = 0  # months already spread into model_vars
         reporters = {name: _reporter(name) for name in self.outcomes}
@@ -39,8 +49,12 @@ class OutcomeCollector(mesa.DataCollector):
         """Mesa's reporter name -> list of values, one per collected month."""
         if self._filled < self._n_months:
             frame = self._source.results_frame()
+            months = frame.iloc[self._first : self._first + self._n_months]
             for name in self.outcomes:
-                self._model_vars[name] = frame[name].iloc[: self._n_months].tolist()
+                column = months[name]
+                if name in COUNT_COLUMNS:
+                    column = column.astype("int64")
+                self._model_vars[name] = column.tolist()
             self._filled = self._n_months
         return self._model_vars
 
@@ -52,6 +66,8 @@ class OutcomeCollector(mesa.DataCollector):
         """Note this month (already in ``model.results``); extra reporters the Mesa way."""
         if self._source is not None and self._source is not model:
             raise ValueError("an OutcomeCollector collects from one model only")
+        if self._source is None:
+            self._first = model.results.n - 1  # the month just recorded
         self._source = model
         self._n_months += 1
         if self.extra or self.agent_reporters or self.agenttype_reporters:

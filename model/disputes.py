@@ -55,7 +55,7 @@ def aggrieved(
 
     Args:
         candidates, u_shock: the workers whose uniform falls below
-            :func:`shock_ceiling`, with those uniforms (:meth:`model.streams.Streams.below`);
+            :func:`shock_ceiling`, with those uniforms (:func:`model.streams.below`);
             only they can have a shock.
         left: this month's separations (:func:`model.labour_market.separate`); a
             dismissed worker's contract and wage are those of the job she lost.

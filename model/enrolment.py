@@ -37,7 +37,7 @@ FUTURE_COVER_SHARE = 0.5  # assumption: share of remaining months a worker expec
 
 
 def retirement_age(p: Params, female: np.ndarray) -> np.ndarray:
-    """Statutory retirement age of each worker, years (a lookup by sex: one pass)."""
+    """Statutory retirement age of each worker, years (``female``: a bool array)."""
     return np.array([p.retirement_age_men, p.retirement_age_women]).take(female.view(np.uint8))
 
 

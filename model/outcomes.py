@@ -113,7 +113,7 @@ def all_columns() -> list[str]:
 
 
 class Recorder:
-    """Preallocated monthly arrays, one per outcome; grows by doubling."""
+    """Preallocated table of months x outcomes (float64); grows by doubling."""
 
     def __init__(self, capacity: int = 128) -> None:
         """Allocate room for ``capacity`` months (one row per month, one column per outcome)."""
@@ -138,7 +138,7 @@ class Recorder:
     def latest(self, scale: float) -> dict[str, float]:
         """The last recorded month with ``cum_`` and ``_real`` columns (as in :meth:`frame`).
 
-        Counts (``n_``/``new_`` and their running totals) are ints, the rest floats.
+        This month's counts (``n_``/``new_``) are ints, the rest floats.
         """
         if not self.n:
             return {}
@@ -155,8 +155,6 @@ class Recorder:
         )
         for k in COUNTS:
             row[k] = int(row[k])
-        for k in COUNT_FLOWS:
-            row[cum_name(k)] = int(row[cum_name(k)])
         return row
 
     def frame(self, scale: float, start_year: int) -> pd.DataFrame:

@@ -1,22 +1,21 @@
 """Random numbers: one stream per sub-step, positioned by month, shared by reform and baseline.
 
 Common random numbers need a draw to depend on *who* and *when*, not on what else
-happened in the run. Two kinds of draws give that:
+happened in the run. Three kinds of draws give that:
 
 * :meth:`Streams.generator` returns the numpy ``Generator`` of one sub-step in one
   month. Each sub-step has its own PCG64DXSM bit generator, seeded once from
   ``SeedSequence(seed, spawn_key=(stream id,))``; month ``t`` draws from position
   ``t * 2**64`` of it (``advance``), so its numbers do not depend on how many
   earlier months drew. (PCG64DXSM rather than PCG64: NumPy recommends its stronger
-  output function where streams of one generator sit at large regular distances.) Used for draws over every worker or every firm (one number
-  per row, masked afterwards) and for draws whose count no policy changes.
+  output function where streams of one generator sit at large regular distances.)
+  Used for one number per firm and for draws whose count no policy changes.
 * :meth:`Streams.uniforms` gives ``k`` uniforms for each listed worker row that
   depend only on (seed, stream, month, row): fields of the elements of a SplitMix64
   sequence (Steele, Lea & Flood 2014), started at a key for the stream and month,
-  that belong to that row.
-  Used where only a few rows need numbers (job seekers, hires, aggrieved workers):
-  the cost follows the subset, and a worker gets the same numbers in a reform as in
-  its baseline even when the subset differs between them.
+  that belong to that row. Used where only a few rows need numbers (job seekers,
+  hires, aggrieved workers): the cost follows the subset, and a worker gets the same
+  numbers in a reform as in its baseline even when the subset differs between them.
 * :func:`below` gives, for events with a small chance per row, the rows
   whose uniform falls below a ceiling and those uniforms, without drawing one
   number for every row: the gaps between such rows are Geometric(ceiling), and
@@ -24,8 +23,8 @@ happened in the run. Two kinds of draws give that:
   distribution as one uniform per row kept where it is below the ceiling; as
   neither depends on the state, reform and baseline share it.
 
-Uniforms are float32 with 24 random bits, on [0, 1), as ``Generator.random(dtype=
-np.float32)`` makes them.
+:meth:`Streams.uniforms` gives float32 numbers with 24 random bits on [0, 1), as
+``Generator.random(dtype=np.float32)`` makes them; :func:`below` gives float64.
 """
 
 from __future__ import annotations
@@ -144,8 +143,11 @@ def below(rng: np.random.Generator, n: int, ceiling: float) -> tuple[np.ndarray,
         return np.empty(0, dtype=np.intp), np.empty(0)
     # Enough gaps to pass row n - 1 almost always; draw more in the rare other case.
     batch = int(n * ceiling + 6.0 * (n * ceiling * (1.0 - ceiling)) ** 0.5) + 16
-    rows = np.cumsum(rng.geometric(ceiling, batch)) - 1
+    # A gap beyond n + 1 lands past the last row anyway: capping it keeps the sums from
+    # overflowing when the ceiling is tiny, and changes nothing else.
+    rows = np.cumsum(np.minimum(rng.geometric(ceiling, batch), n + 1)) - 1
     while rows[-1] < n:
-        rows = np.concatenate([rows, rows[-1] + np.cumsum(rng.geometric(ceiling, batch))])
+        gaps = np.minimum(rng.geometric(ceiling, batch), n + 1)
+        rows = np.concatenate([rows, rows[-1] + np.cumsum(gaps)])
     rows = rows[: rows.searchsorted(n)]
     return rows, ceiling * rng.random(rows.size)

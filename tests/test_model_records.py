@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 import pytest
-from model_support import run
+from model_support import build, run
 
 from model import INDUSTRIES, REGIONS, SCHEMES, UptakeModel
 from model.population import FIRM_COLUMNS, WORKER_COLUMNS
@@ -103,3 +103,22 @@ def test_mesa_batch_run_builds_and_runs_the_model_from_flat_parameters():
     assert all(0 <= r["frac_covered_pension"] <= 1 for r in rows), "coverage not collected"
     rates = sorted(r["inspection_rate_per_year"] for r in rows)
     assert rates == [0.05, 0.5], f"batch_run parameters not recorded: {rates}"
+
+
+def test_a_collector_attached_mid_run_holds_the_months_it_collected():
+    from model.collector import OutcomeCollector
+    from model.outcomes import all_columns
+
+    model = build(seed=2)
+    for _ in range(5):
+        model.step()
+    collector = OutcomeCollector(all_columns(), model_reporters={"month_x": lambda m: m.month})
+    model.datacollector = collector
+    for _ in range(3):
+        model.step()
+    got = collector.get_model_vars_dataframe()
+    recorded = model.results_frame().iloc[-3:].reset_index(drop=True)
+    assert got["month_x"].tolist() == [6, 7, 8], "extra reporter months"
+    for column in ("n_employed", "new_hires", "frac_covered_pension", "cum_breaks"):
+        assert got[column].tolist() == recorded[column].tolist(), f"{column} from other months"
+    assert got["n_employed"].dtype == "int64", "agent counts are not integers"
