@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments import plots
-from experiments.storage import atomic_write_text
+from experiments.storage import atomic_write, atomic_write_text
 from experiments.tables import FolderTables, analyse_folder, export
 
 CSS = """
@@ -30,10 +30,25 @@ code{background:#f6f6f6;padding:0 .2em}
 """
 
 
-def _img(fig) -> str:
-    if fig is None:
+def figures(t: FolderTables) -> dict[str, bytes]:
+    """The report's charts as PNG bytes, by file stem (only those with data)."""
+    made = {
+        "coverage": plots.coverage_figure(t.summary),
+        "events": plots.events_figure(t.summary),
+        "breakdowns": plots.breakdown_figure(t.breakdowns),
+    }
+    if not t.cost_effectiveness.empty:
+        made["differences"] = plots.differences_figure(t.cost_effectiveness, t.differences)
+        made["cost"] = plots.cost_figure(t.cost_effectiveness)
+    if not t.sensitivity.empty:
+        made["sensitivity"] = plots.sensitivity_figure(t.sensitivity)
+    return {name: plots.to_png(fig) for name, fig in made.items() if fig is not None}
+
+
+def _img(png: bytes | None) -> str:
+    if png is None:
         return ""
-    data = base64.b64encode(plots.to_png(fig)).decode("ascii")
+    data = base64.b64encode(png).decode("ascii")
     return f'<p><img alt="figure" src="data:image/png;base64,{data}"></p>'
 
 
@@ -138,8 +153,9 @@ def _ce_table(t: FolderTables) -> pd.DataFrame:
     return out
 
 
-def render(t: FolderTables) -> str:
-    """The report as one HTML string."""
+def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
+    """The report as one HTML string (``pngs``: :func:`figures`, made here if not given)."""
+    pngs = figures(t) if pngs is None else pngs
     parts = [f"<h1>Uptake experiment report: {html.escape(t.folder.name)}</h1>", _header(t)]
     parts += ["<h2>Scenarios</h2>", _scenarios(t)]
     final = _final_table(t)
@@ -153,13 +169,13 @@ def render(t: FolderTables) -> str:
         _table(final.head(MAX_ROWS)),
         _p(more) if len(final) > MAX_ROWS else "",
     ]
-    parts += ["<h2>Coverage by scheme over time</h2>", _img(plots.coverage_figure(t.summary))]
+    parts += ["<h2>Coverage by scheme over time</h2>", _img(pngs.get("coverage"))]
     parts += [
         "<h2>Breaks in coverage, disputes and inspections</h2>",
         _p("Monthly counts in real persons/cases/firms (agents x population scale)."),
-        _img(plots.events_figure(t.summary)),
+        _img(pngs.get("events")),
     ]
-    parts += ["<h2>By industry and region</h2>", _img(plots.breakdown_figure(t.breakdowns))]
+    parts += ["<h2>By industry and region</h2>", _img(pngs.get("breakdowns"))]
     if not t.cost_effectiveness.empty:
         parts += [
             f"<h2>Differences from {html.escape(str(t.baseline))}</h2>",
@@ -168,7 +184,7 @@ def render(t: FolderTables) -> str:
                 "common random numbers). Bars: mean over the last 12 months with 90% "
                 "t-intervals across replications."
             ),
-            _img(plots.differences_figure(t.cost_effectiveness, t.differences)),
+            _img(pngs.get("differences")),
         ]
         parts += [
             "<h2>Cost-effectiveness</h2>",
@@ -181,13 +197,13 @@ def render(t: FolderTables) -> str:
                 "portability, points, unions, data sharing...) show no ratio: their real "
                 "cost is not in the model. Back payments and fines are not netted off."
             ),
-            _img(plots.cost_figure(t.cost_effectiveness)),
+            _img(pngs.get("cost")),
             _table(_ce_table(t)),
         ]
     if not t.sensitivity.empty:
         parts += [
             "<h2>Sensitivity indices</h2>",
-            _img(plots.sensitivity_figure(t.sensitivity)),
+            _img(pngs.get("sensitivity")),
             _table(t.sensitivity),
         ]
     if t.notes:
@@ -196,8 +212,9 @@ def render(t: FolderTables) -> str:
         "<h2>Files</h2>",
         _p(
             "summary.csv, differences.csv, cost_effectiveness.csv, breakdowns.csv and "
-            "summary.xlsx hold the tables; runs/*.parquet the monthly outcomes of every "
-            "run; manifest.json the seeds, parameters and per-run status."
+            "summary.xlsx hold the tables; the charts above are also PNG files beside this "
+            "report; runs/*.parquet the monthly outcomes of every run; manifest.json the "
+            "seeds, parameters and per-run status."
         ),
     ]
     body = "\n".join(parts)
@@ -209,7 +226,7 @@ def render(t: FolderTables) -> str:
 
 
 def write_report(folder: str | Path, out: str | Path | None = None, **options) -> Path:
-    """Analyse ``folder`` and write ``report.html`` plus the CSV/Excel tables.
+    """Analyse ``folder`` and write ``report.html``, its charts as PNG and the tables.
 
     Args:
         folder: an output folder of ``uptake run/compare/sweep``.
@@ -220,9 +237,68 @@ def write_report(folder: str | Path, out: str | Path | None = None, **options) -
     Returns:
         The path of ``report.html``.
     """
+    return make_report(folder, out, **options)[0]
+
+
+def make_report(
+    folder: str | Path, out: str | Path | None = None, **options
+) -> tuple[Path, FolderTables]:
+    """:func:`write_report`, also returning the analysed tables."""
     tables = analyse_folder(folder, **options)
     target = Path(out) if out is not None else Path(folder)
     export(tables, target)
+    pngs = figures(tables)
+    for name, png in pngs.items():
+        atomic_write(target / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
     path = target / "report.html"
-    atomic_write_text(path, render(tables))
-    return path
+    atomic_write_text(path, render(tables, pngs))
+    return path, tables
+
+
+def summary_text(t: FolderTables, last_months: int = 12) -> str:
+    """A plain-text table of the comparison for the terminal.
+
+    Per scenario, means over replications of the last ``last_months`` months: pension
+    and any-scheme coverage (% of employed workers), breaks and disputes (a month, per
+    1,000 employed workers), and, for reforms, the paired gain in pension coverage over
+    the baseline (points, with its 90% interval).
+    """
+    s = t.summary
+    if s.empty:
+        return "(no finished runs)"
+    last = s[s["month"] > s["month"].max() - last_months]
+    mean = last.pivot_table(index="scenario", columns="outcome", values="mean", sort=False)
+    needed = ["frac_covered_pension", "frac_covered_any", "new_breaks_real"]
+    needed += ["new_disputes_real", "n_employed_real"]
+    if any(c not in mean for c in needed):
+        return "(the summary lacks " + ", ".join(c for c in needed if c not in mean) + ")"
+    per_1000 = 1000.0 / mean["n_employed_real"]
+    rows = pd.DataFrame(
+        {
+            "pension %": 100 * mean["frac_covered_pension"],
+            "any %": 100 * mean["frac_covered_any"],
+            "breaks": mean["new_breaks_real"] * per_1000,
+            "disputes": mean["new_disputes_real"] * per_1000,
+        }
+    )
+    ce = t.cost_effectiveness
+    if not ce.empty:
+        gain = ce[ce["outcome"] == "frac_covered_pension"].set_index("scenario")
+        rows["pension gain"] = gain["gain_points"].map("{:+.1f}".format)
+        rows["90% interval"] = [
+            f"{lo:+.1f} to {hi:+.1f}" if pd.notna(lo) else ""
+            for lo, hi in zip(
+                gain["gain_ci90_low"].reindex(rows.index),
+                gain["gain_ci90_high"].reindex(rows.index),
+                strict=True,
+            )
+        ]
+        rows = rows.fillna({"pension gain": "", "90% interval": ""})
+    months = sorted(last["month"].unique())
+    n = int(last["n"].max())
+    head = (
+        f"Last {len(months)} months (months {months[0]}-{months[-1]}), mean of {n} "
+        "replications; breaks and disputes a month per 1,000 employed workers; gains in "
+        "pension coverage (points) are paired with the baseline (same seeds):"
+    )
+    return head + "\n" + rows.round(2).to_string()

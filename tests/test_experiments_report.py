@@ -65,3 +65,53 @@ def test_report_exports_csv_and_excel_tables(sweep_folder):
 def test_report_of_a_folder_without_results_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match=r"no manifest\.json"):
         write_report(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def compare_folder(tmp_path_factory):
+    from experiments.plan import Experiment
+    from experiments.scenarios import get_preset
+
+    root = tmp_path_factory.mktemp("compare")
+    experiment = Experiment(
+        "compare",
+        (get_preset("baseline"), get_preset("worker-subsidy")),
+        2,
+        14,
+        3,
+        workers=400,
+        overrides={"burn_in_months": 6},
+    )
+    summary = run_experiment(experiment, root / "out", progress=False)
+    assert summary.ok, summary.failures
+    return root / "out"
+
+
+def test_charts_are_written_as_png_files_too(compare_folder):
+    write_report(compare_folder)
+    html = (compare_folder / "report.html").read_text(encoding="utf-8")
+    embedded = {base64.b64decode(i) for i in re.findall(r'base64,([^"]+)"', html)}
+    files = sorted(compare_folder.glob("*.png"))
+    names = [p.stem for p in files]
+    assert {"coverage", "events", "breakdowns", "differences", "cost"} <= set(names), names
+    for path in files:
+        assert path.read_bytes() in embedded, f"{path.name} is not the chart in the report"
+
+
+def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folder):
+    from experiments.report import make_report, summary_text
+
+    _, tables = make_report(compare_folder)
+    text = summary_text(tables)
+    rows = text.splitlines()
+    assert rows[2].split() == ["scenario"], text  # header, columns, index name, rows
+    lines = {line.split()[0]: line for line in rows[3:]}
+    assert set(lines) == {"baseline", "worker-subsidy"}, text
+    gain = tables.cost_effectiveness.set_index(["scenario", "outcome"]).loc[
+        ("worker-subsidy", "frac_covered_pension"), "gain_points"
+    ]
+    assert f"{gain:+.1f}" in lines["worker-subsidy"], text
+    assert "+" not in lines["baseline"], f"the baseline has a gain over itself: {text}"
+    pension = tables.summary.query("outcome == 'frac_covered_pension' and month > 2")
+    base = pension[pension["scenario"] == "baseline"]["mean"].mean()
+    assert f"{100 * base:.2f}" in lines["baseline"], text

@@ -4,7 +4,8 @@ What ``make demo`` runs: ``baseline``, ``paper-package`` and every single
 recommendation (:data:`experiments.scenarios.RECOMMENDATIONS`), with replications
 and common random numbers, on local processes; then the HTML report. The default
 size (50,000 workers x 120 months, January 2011 to December 2020, x 10
-replications = 120 runs) takes about two minutes on two cores; rerunning resumes.
+replications = 120 runs) takes about a minute on two cores; rerunning resumes.
+It prints the comparison as a table and writes the charts as PNG beside the report.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run the comparison and write the report."""
     from experiments.plan import Experiment
-    from experiments.report import write_report
+    from experiments.report import make_report, summary_text
     from experiments.scenarios import RECOMMENDATIONS, get_preset
 
     common.check_executor(parser, args)
@@ -51,6 +52,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     summary = common.execute(experiment, args, args.out)
     code = common.report_outcome(summary, args.command)
     if summary.done + summary.skipped:
-        path = write_report(args.out)
+        path, tables = make_report(args.out)
+        print(summary_text(tables))
+        charts = sorted(p.name for p in args.out.glob("*.png"))
+        print(f"charts: {', '.join(charts)} in {args.out}")
         print(f"report: {path.resolve()}")
     return code
