@@ -138,8 +138,8 @@ class UptakeModel(mesa.Model):
             rng.random(employed.size),
             month=0,
         )
-        f.headcount[:] = np.bincount(firm, minlength=f.n)
         self._jobs = lm.jobs(w)
+        f.headcount[:] = lm.headcount(self._jobs, f.n)
         compliance.decide(
             f,
             p,
@@ -571,8 +571,6 @@ def _firm_stocks(f: AgentTable) -> dict[str, float]:
 
 
 def _without_subsidy(levers: Levers) -> Levers:
-    import dataclasses
-
     return dataclasses.replace(levers, worker_subsidy_share=0.0, firm_subsidy_share=0.0)
 
 
