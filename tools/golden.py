@@ -98,7 +98,8 @@ def compare_digest(perturb: dict) -> str:
             frame.insert(0, "_kind", "breakdowns" if "by" in frame else "outcomes")
             frames.append(frame)
         table = pd.concat(frames, ignore_index=True)
-        keys = [c for c in ("_kind", "scenario", "replication", "month", "by", "group") if c in table]
+        order = ("_kind", "scenario", "replication", "month", "by", "group")
+        keys = [c for c in order if c in table]
         table = table.sort_values(keys, kind="stable").reset_index(drop=True)
         table = table.drop(columns=[c for c in ("seconds",) if c in table])
         return digest(table)
@@ -111,9 +112,10 @@ def objective_value(perturb: dict) -> float:
         from experiments.calibration import FREE_PARAMS as FREE
         from experiments.targets import fitted, load_targets
     except ImportError:  # pragma: no cover - layout after a refactor
-        from experiments.calibration import objective as obj
         from experiments.calibration.fit import FREE_PARAMS as FREE
         from experiments.calibration.targets import fitted, load_targets
+
+        from experiments.calibration import objective as obj
     targets = fitted(load_targets())
     sim = obj.model_simulator(targets, (101, 102), 2_000, fixed=perturb or None)
     x0 = obj.default_point(FREE)
