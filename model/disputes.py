@@ -110,6 +110,7 @@ def file_disputes(
     f: AgentTable,
     p: Params,
     levers: Levers,
+    *,
     rows: np.ndarray,
     firm: np.ndarray,
     contract: np.ndarray,
