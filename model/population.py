@@ -124,8 +124,11 @@ ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
 
 
 def _cdf(shares: np.ndarray) -> np.ndarray:
-    """Cumulative shares normalised to end at 1: a uniform u falls in category
-    ``cdf.searchsorted(u, side="right")`` with the category's share."""
+    """Cumulative shares normalised to end at 1.
+
+    A uniform u falls in category ``cdf.searchsorted(u, side="right")`` with the
+    category's share.
+    """
     cdf = np.asarray(shares, dtype=np.float64).cumsum()
     cdf /= cdf[-1]
     return cdf
