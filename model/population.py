@@ -18,7 +18,7 @@ NONE = -1  # 'no firm' / 'never' in integer columns
 
 #: Why a sub-step other than the owner must write a column (``Column.also``): the change
 #: happens between the owner's writes and is read before the owner runs again.
-WON_CASE = "a won dispute makes the employer declare the worker from then on"
+WON_CASE = "a won dispute: the employer declares the worker from then on, opt-out void"
 CASH_OUT = "a cross-region mover cashes out (loses years) and leaves her points behind"
 
 #: Worker columns: name -> Column(dtype, default, meaning and unit, owner[, also]).
