@@ -85,3 +85,34 @@ def test_a_reform_shares_the_random_numbers_of_its_baseline():
             assert same, f"reform differs from baseline in month {month}, before it starts"
     inspections = [m.results_frame()["n_inspections"].iloc[5:].sum() for m in (base, reform)]
     assert inspections[1] > inspections[0], f"tripled inspections after the start: {inspections}"
+
+
+def test_each_substep_draws_from_exactly_the_streams_it_declares(monkeypatch):
+    from model.streams import Streams
+
+    current: list[str] = []
+    used: set[tuple[str, str]] = set()
+    for name, step in list(SUBSTEPS.items()):
+
+        def tagged(model, month, _name=name, _run=step.run):
+            current.append(_name)
+            try:
+                return _run(model, month)
+            finally:
+                current.pop()
+
+        monkeypatch.setitem(SUBSTEPS, name, step._replace(run=tagged))
+    for method in ("generator", "uniforms"):
+        original = getattr(Streams, method)
+
+        def recording(self, stream, *args, _original=original, **kwargs):
+            if current:
+                used.add((current[-1], stream))
+            return _original(self, stream, *args, **kwargs)
+
+        monkeypatch.setattr(Streams, method, recording)
+    model = build(seed=3, mean_age=45.0, dispute_propensity=0.3)
+    for _ in range(6):
+        model.step()
+    declared = {(name, s) for name, step in SUBSTEPS.items() for s in step.streams}
+    assert used == declared, f"undeclared: {used - declared}; never used: {declared - used}"
