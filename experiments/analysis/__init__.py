@@ -1,5 +1,7 @@
-"""Analysis of result folders: summaries across replications and costs (:mod:`.summaries`),
-folder tables (:mod:`.tables`), charts (:mod:`.plots`) and the HTML report (:mod:`.report`).
+"""Analysis of result folders.
+
+Summaries across replications and costs (:mod:`.summaries`), folder tables
+(:mod:`.tables`), charts (:mod:`.plots`) and the HTML report (:mod:`.report`).
 
 The summary functions are re-exported here: ``from experiments import analysis;
 analysis.summarise(...)``.

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.assumptions import COST_PER_INSPECTION_YUAN
+from experiments.scenarios.levers import costed_levers
 from model.codes import SCHEMES
 from model.outcomes import OUTCOMES
 
@@ -44,9 +45,10 @@ SUMMARY_OUTCOMES = (
     "frac_declared",
 )
 
-#: Levers whose public cost the model counts (subsidy spending, inspections). The cost
-#: of every other lever (campaigns, data systems, city services...) is not modelled.
-COSTED_LEVERS = frozenset({"enforcement", "worker_subsidy", "firm_subsidy"})
+#: Levers whose policy class declares a public cost (``cost``: today subsidy spending
+#: and inspections). The cost of every other lever (campaigns, data systems, city
+#: services...) is not modelled.
+COSTED_LEVERS = costed_levers()
 #: Coverage outcomes scored by :func:`cost_effectiveness`.
 CE_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
 #: Months at the end of the horizon averaged for "final" coverage (less noisy than one).

@@ -117,8 +117,10 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 
 
 def fingerprint(targets_path: Path = TARGETS_PATH) -> str:
-    """Short hash of the model's code and data and the targets: a changed model or
-    target file never reuses cached evaluations."""
+    """Short hash of the model's code and data and of the targets file.
+
+    A changed model or target file therefore never reuses cached evaluations.
+    """
     import hashlib
 
     digest = hashlib.sha256()

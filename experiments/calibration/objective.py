@@ -25,8 +25,8 @@ from scipy import optimize
 
 from experiments.calibration.state import Budget, BudgetExhaustedError, Progress, StateFile
 from experiments.calibration.targets import FIT_SIGMA, MONTHS, Target, moments
-from model import UptakeModel
 from model.params import Params
+from model.simulation import simulate as run_model
 
 #: A simulator maps parameter overrides to model values: shape (replications, targets).
 Simulator = Callable[[dict[str, float]], np.ndarray]
@@ -67,9 +67,8 @@ def model_simulator(
     def simulate(values: dict[str, float]) -> np.ndarray:
         frames = []
         for seed in seeds:
-            model = UptakeModel(**{**(fixed or {}), **values, "n_workers": n_workers, "seed": seed})
-            for _ in range(MONTHS):
-                model.step()
+            run = {**(fixed or {}), **values, "n_workers": n_workers, "seed": seed}
+            model = run_model(months=MONTHS, **run)
             frames.append(model.results_frame())
         return moments(frames, list(targets))
 

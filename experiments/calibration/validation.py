@@ -39,6 +39,7 @@ from experiments.run.seeds import replication_seeds
 from model import UptakeModel
 from model.codes import SCHEMES
 from model.presets import load_preset, load_preset_meta, read_preset_file
+from model.simulation import simulate
 
 BREAKDOWNS = ("industry", "region", "age_band", "sex")
 DEFAULT_OUTPUT = Path("results") / "validation"
@@ -48,10 +49,9 @@ TOLERANCE_PP = 2.0  # a model mean this close to a target counts as a match, per
 
 def run_replication(params: dict[str, Any], seed: int, n_workers: int) -> dict[str, pd.DataFrame]:
     """One run of 36 months: monthly outcomes (plus the wage bill) and monthly breakdowns."""
-    model = UptakeModel(**{**params, "n_workers": n_workers, "seed": seed})
     wage_bill, active_firms, tables = [], [], []
-    for _ in range(MONTHS):
-        model.step()
+
+    def record(model: UptakeModel) -> None:
         w, f = model.workers, model.firms
         wage_bill.append(float(w.wage[w.employer >= 0].sum()) * model.scale)
         active_firms.append(int((f.headcount > 0).sum()))
@@ -61,6 +61,10 @@ def run_replication(params: dict[str, Any], seed: int, n_workers: int) -> dict[s
             table.insert(0, "by", by)
             table.insert(0, "month", model.month)
             tables.append(table)
+
+    model = simulate(
+        months=MONTHS, on_month=record, **{**params, "n_workers": n_workers, "seed": seed}
+    )
     outcomes = model.results_frame()
     outcomes = outcomes[outcomes["month"] >= 1].reset_index(drop=True)
     outcomes["wage_bill_yuan"] = wage_bill

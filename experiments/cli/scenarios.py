@@ -30,7 +30,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the listing (or one scenario); write it if asked."""
     from experiments.scenarios.files import load_scenario
-    from experiments.scenarios.library import PRESETS, RECOMMENDATIONS, lever_rows
+    from experiments.scenarios.levers import lever_rows
+    from experiments.scenarios.library import PRESETS, RECOMMENDATIONS
     from experiments.scenarios.writer import write_scenario
 
     if args.write and not args.name:

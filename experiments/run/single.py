@@ -1,11 +1,11 @@
 """One model run as a pure function of (policies, seed, months, parameters).
 
-:func:`simulate` builds an :class:`model.UptakeModel`, steps it ``months`` times and
-returns two tidy frames: the monthly outcomes (one row per month, 0 = start) and
-the coverage breakdowns by industry and region at the end of every simulated year
-(and at the last month). :func:`execute_chunk` runs a list of :class:`RunSpec` in a
-worker process and turns any exception into a failed :class:`RunResult`, so that
-one bad run never stops the others.
+:func:`simulate` runs the model through :func:`model.simulation.simulate` (the one
+build-and-step path) and returns two tidy frames: the monthly outcomes (one row per
+month, 0 = start) and the coverage breakdowns by industry and region at the end of
+every simulated year (and at the last month). :func:`execute_chunk` runs a list of
+:class:`RunSpec` in a worker process and turns any exception into a failed
+:class:`RunResult`, so that one bad run never stops the others.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 
 from model import UptakeModel
 from model.policies import Policy
+from model.simulation import simulate as run_model
 
 #: Breakdowns recorded during a run (``model.breakdown(by)``).
 BREAKDOWN_BY = ("industry", "region")
@@ -91,13 +92,14 @@ def simulate(
         breakdowns with columns ``month, year, by, group, n_workers, n_employed,
         frac_covered_<scheme>`` recorded at months 12, 24, ... and at ``months``.
     """
-    model = UptakeModel(policies=tuple(policies), **{**params, "seed": seed})
     tables = []
-    for _ in range(months):
-        model.step()
+
+    def record(model: UptakeModel) -> None:
         m = model.month
         if m % 12 == 0 or m == months:
             tables.extend(_breakdown(model, by) for by in BREAKDOWN_BY)
+
+    model = run_model(tuple(policies), months, record, **{**params, "seed": seed})
     outcomes = model.results_frame()
     breakdowns = pd.concat(tables, ignore_index=True) if tables else _empty_breakdowns()
     return outcomes, breakdowns

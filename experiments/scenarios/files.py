@@ -1,4 +1,6 @@
-"""Scenarios from files: TOML, YAML, and CSV/Excel reform sheets; and back to files.
+"""Scenarios read from files: TOML, YAML, and CSV/Excel reform sheets.
+
+Writing them back is :mod:`experiments.scenarios.writer`.
 
 TOML/YAML (one scenario per file; every key but ``reforms`` optional)::
 
@@ -15,8 +17,9 @@ TOML/YAML (one scenario per file; every key but ``reforms`` optional)::
     end = 72                              # optional last month
 
 A reform sheet (``.csv``, ``.xlsx``) has one row per reform and the columns
-``lever, start, end, strength, cap, budget`` (``end``, ``cap``, ``budget`` may be
-left blank; ``cap``/``budget`` in yuan, for ``worker_subsidy``/``firm_subsidy`` only).
+:data:`REFORM_COLUMNS`: ``lever, start, end, strength`` and every lever's extra
+fields (today ``cap, budget`` in yuan, which only the subsidies take; ``uptake
+scenarios`` lists them). ``end`` and the extra fields may be left blank.
 An Excel workbook may add a sheet ``params`` with columns ``name, value``. The
 scenario is named after the file. Every error names the file, the row or key, the
 bad value and what is allowed.
@@ -33,14 +36,15 @@ from typing import Any
 import yaml
 
 from experiments.errors import InputError
+from experiments.scenarios.levers import BASE_FIELDS, all_extra_fields, extra_fields, levers_taking
 from experiments.scenarios.library import PRESETS, Scenario
 from model.params import Params
 from model.policies import POLICIES, Policy, make_policy
 
 SCENARIO_KEYS = ("name", "description", "extends", "base_params", "params", "reforms")
-REFORM_COLUMNS = ("lever", "start", "end", "strength", "cap", "budget")
+#: Columns of a reform sheet and keys of a ``[[reforms]]`` table.
+REFORM_COLUMNS = (*BASE_FIELDS, *all_extra_fields())
 _REQUIRED = ("lever", "start", "strength")
-_SUBSIDY_FIELDS = ("cap", "budget")
 TEXT_SUFFIXES = (".toml", ".yaml", ".yml")
 SHEET_SUFFIXES = (".csv", ".xlsx")
 
@@ -137,6 +141,7 @@ def _scenario(name, description, policies, params, base_params, where) -> Scenar
 
 
 def read_mapping(path: Path) -> Any:
+    """The parsed contents of a TOML or YAML file; a parse error names the file."""
     try:
         if path.suffix.lower() == ".toml":
             with path.open("rb") as fh:
@@ -214,12 +219,12 @@ def _reform(entry: Any, where: str) -> Policy:
     }
     if entry.get("end") is not None:
         fields["end"] = _month(entry["end"], f"{where}, end")
-    for key in _SUBSIDY_FIELDS:
+    for key in REFORM_COLUMNS[len(BASE_FIELDS) :]:
         if entry.get(key) is None:
             continue
-        if lever not in ("worker_subsidy", "firm_subsidy"):
+        if key not in extra_fields(lever):
             raise InputError(
-                f"{where}, {key}={entry[key]!r}: only worker_subsidy and firm_subsidy "
+                f"{where}, {key}={entry[key]!r}: only {' and '.join(levers_taking(key))} "
                 f"take {key}; leave it blank for {lever!r}"
             )
         fields[key] = _number(entry[key], f"{where}, {key}")

@@ -17,7 +17,6 @@ from typing import Any
 
 from model.facts import fact
 from model.policies import (
-    POLICIES,
     ContributionRateCut,
     CreditRating,
     DataSharing,
@@ -199,25 +198,3 @@ def get_preset(name: str) -> Scenario:
     if name not in PRESETS:
         raise ValueError(f"unknown scenario {name!r}; presets: {sorted(PRESETS)}")
     return PRESETS[name]
-
-
-def lever_rows() -> list[dict[str, Any]]:
-    """One row per lever for listings: name, unit, allowed strength, extra fields, source."""
-    import dataclasses
-
-    rows = []
-    for name, cls in POLICIES.items():
-        extra = [
-            f.name for f in dataclasses.fields(cls) if f.name not in ("strength", "start", "end")
-        ]
-        rows.append(
-            {
-                "lever": name,
-                "policy": cls.__name__,
-                "unit": cls.unit,
-                "strength": f"0-{cls.max_strength:g}",
-                "extra_fields": ", ".join(f"{e} (yuan)" for e in extra),
-                "paper": cls.paper,
-            }
-        )
-    return rows

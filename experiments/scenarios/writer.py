@@ -15,10 +15,9 @@ import yaml
 
 from experiments.errors import InputError
 from experiments.scenarios.files import REFORM_COLUMNS, SHEET_SUFFIXES, TEXT_SUFFIXES
+from experiments.scenarios.levers import is_default
 from experiments.scenarios.library import Scenario
 from model.policies import POLICIES
-
-_SUBSIDY_FIELDS = ("cap", "budget")
 
 
 def reform_rows(scenario: Scenario) -> list[dict[str, Any]]:
@@ -28,12 +27,10 @@ def reform_rows(scenario: Scenario) -> list[dict[str, Any]]:
         if p.lever not in POLICIES:
             raise InputError(f"scenario {scenario.name!r}: policy {p!r} has no lever name")
         d = p.to_dict()
-        rows.append({c: (None if _is_default(c, d.get(c)) else d.get(c)) for c in REFORM_COLUMNS})
+        rows.append(
+            {c: (None if is_default(p.lever, c, d.get(c)) else d.get(c)) for c in REFORM_COLUMNS}
+        )
     return rows
-
-
-def _is_default(column: str, value: Any) -> bool:
-    return value is None or (column in _SUBSIDY_FIELDS and value == math.inf)
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> Path:

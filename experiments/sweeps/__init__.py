@@ -1,3 +1,5 @@
-"""Sweeps: designs over parameters and levers (:mod:`.designs`), sensitivity indices
-(:mod:`.indices`) and the two-stage sensitivity study (:mod:`.study`).
+"""Sweeps over parameters and levers, and what they show.
+
+Designs (:mod:`.designs`), sensitivity indices (:mod:`.indices`) and the two-stage
+sensitivity study (:mod:`.study`).
 """

@@ -38,6 +38,7 @@ import numpy as np
 from experiments.errors import InputError
 from experiments.run.experiment import Experiment
 from experiments.scenarios.files import load_scenario, read_mapping
+from experiments.scenarios.levers import all_extra_fields
 from experiments.scenarios.library import Scenario
 from model.params import Params
 from model.policies import POLICIES, make_policy
@@ -59,7 +60,8 @@ SWEEP_KEYS = (
     "parameters",
     "levers",
 )
-LEVER_KEYS = ("range", "values", "start", "end", "cap", "budget")
+#: Keys of a ``[levers]`` entry: the range, the dates and every lever's extra fields.
+LEVER_KEYS = ("range", "values", "start", "end", *all_extra_fields())
 DEFAULT_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
 MAX_POINTS = 100_000
 
@@ -189,11 +191,7 @@ def _factors(data: dict[str, Any], path: Path, method: str) -> tuple[Factor, ...
         if lever not in POLICIES:
             raise InputError(f"{where}: unknown lever; allowed: {sorted(POLICIES)}")
         lo, hi, values = _range(spec, where, method, LEVER_KEYS)
-        fixed = {
-            k: spec[k]
-            for k in ("start", "end", "cap", "budget")
-            if isinstance(spec, dict) and k in spec
-        }
+        fixed = {k: spec[k] for k in LEVER_KEYS[2:] if isinstance(spec, dict) and k in spec}
         fixed.setdefault("start", 13)
         for strength in (lo, hi):
             try:
@@ -271,8 +269,11 @@ def sample(spec: SweepSpec, seed: int) -> np.ndarray:
 
 
 def sweep_experiment(spec: SweepSpec, **options: Any) -> Experiment:
-    """The experiment of a sweep; ``options`` (replications, months, workers, seed,
-    overrides, base_params) override the file's values when not None."""
+    """The experiment of a sweep.
+
+    ``options`` (replications, months, workers, seed, overrides, base_params)
+    override the file's values when not None.
+    """
     run = {**spec.run, **{k: v for k, v in options.items() if v is not None}}
     seed = run.get("seed", 1)
     overrides = dict(run.get("overrides") or {})
