@@ -111,3 +111,12 @@ def _all_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
     return names
+
+
+def test_paths_anchored_on_files_point_at_the_repository():
+    """Moving modules into subpackages must not move what they find next to them."""
+    from experiments.calibration.fit import MODEL_DIR
+    from experiments.run.manifest import REPOSITORY
+
+    assert (MODEL_DIR / "model.py").is_file(), f"calibration fingerprint hashes {MODEL_DIR}"
+    assert (REPOSITORY / "pyproject.toml").is_file(), f"manifest's repository: {REPOSITORY}"

@@ -112,9 +112,10 @@ def objective_value(perturb: dict) -> float:
         from experiments.calibration.fit import FREE_PARAMS as FREE
         from experiments.calibration.targets import fitted, load_targets
     except ImportError:  # pragma: no cover - the flat layout before the refactor
+        from experiments.targets import fitted, load_targets
+
         from experiments import objective as obj
         from experiments.calibration import FREE_PARAMS as FREE
-        from experiments.targets import fitted, load_targets
     targets = fitted(load_targets())
     sim = obj.model_simulator(targets, (101, 102), 2_000, fixed=perturb or None)
     x0 = obj.default_point(FREE)

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+import model
 from experiments.calibration.objective import (
     METHODS,
     CachedObjective,
@@ -113,7 +114,8 @@ DEFAULT_SEED = 2011
 DEFAULT_BUDGET_MINUTES = 30.0
 DEFAULT_STATE = Path("results") / "calibration" / "state.jsonl"
 DEFAULT_OUTPUT = PRESET_DIR / "calibrated.toml"
-MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
+#: The model package, whose code and data :func:`fingerprint` hashes.
+MODEL_DIR = Path(model.__file__).resolve().parent
 
 
 def fingerprint(targets_path: Path = TARGETS_PATH) -> str:

@@ -37,6 +37,8 @@ PACKAGES = (
     "matplotlib",
 )
 SCHEMA = 1
+#: The checkout this code runs from (experiments/run/manifest.py -> the repository).
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def now() -> str:
@@ -57,7 +59,7 @@ def versions() -> dict[str, str]:
 
 def git_state(repo: Path | None = None) -> dict[str, Any]:
     """The commit of the code that ran and whether it had uncommitted changes."""
-    repo = repo or Path(__file__).resolve().parent.parent
+    repo = repo or REPOSITORY
 
     def git(*args: str) -> str:
         done = subprocess.run(
