@@ -12,7 +12,6 @@ from typing import Any
 
 from experiments.calibration.targets import TARGETS_PATH
 from experiments.calibration.validation import DEFAULT_OUTPUT, DEFAULT_SEED, validate
-from experiments.calibration.validation_report import write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``uptake validate`` with parsed ``args`` and write the report."""
+    from experiments.calibration.validation_report import write_report  # Matplotlib: slow
+
     result = validate(args.preset, args.replications, args.n_workers, args.seed, args.targets)
     folder = write_report(result, args.output)
     table = result["targets"]
