@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from experiments.errors import InputError
-from experiments.scenario_files import load_scenario, load_scenarios, read_scenario_file
-from experiments.scenario_writer import write_scenario
-from experiments.scenarios import PRESETS, RECOMMENDATIONS, Scenario, get_preset
+from experiments.scenarios.files import load_scenario, load_scenarios, read_scenario_file
+from experiments.scenarios.library import PRESETS, RECOMMENDATIONS, Scenario, get_preset
+from experiments.scenarios.writer import write_scenario
 from model.policies import Enforcement, WorkerSubsidy
 
 TOML = """
