@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.sensitivity_convergence import compare
+from experiments.sweeps.convergence import compare
 
 
 def _morris(values: dict[str, float], outcome: str = "y") -> pd.DataFrame:

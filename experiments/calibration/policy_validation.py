@@ -31,6 +31,7 @@ import pandas as pd
 from model import UptakeModel
 from model.enforcement import evading, inspection_probability
 from model.policies import ContributionRateCut, Penalties, Policy
+from model.simulation import simulate
 
 #: Months of 2011-2020 (the model's calendar starts in January of ``start_year`` = 2011).
 HORIZON = 120
@@ -70,12 +71,15 @@ def run_months(
     probe: Callable[[UptakeModel], dict[str, float]] | None = None,
 ) -> pd.DataFrame:
     """Monthly outcomes of one run (months 1..``months``), plus ``probe``'s columns."""
-    model = UptakeModel(tuple(policies), **{**params, "n_workers": n_workers, "seed": seed})
-    extra = []
-    for _ in range(months):
-        model.step()
+    extra: list[dict[str, float]] = []
+
+    def watch(model: UptakeModel) -> None:
         if probe is not None:
             extra.append(probe(model))
+
+    model = simulate(
+        tuple(policies), months, watch, **{**params, "n_workers": n_workers, "seed": seed}
+    )
     frame = model.results_frame()
     frame = frame[frame["month"] >= 1].reset_index(drop=True)
     if probe is not None:

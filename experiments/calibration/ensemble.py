@@ -35,10 +35,16 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from experiments.calibration import FREE_PARAMS
-from experiments.objective import Objective, default_point, model_simulator, to_params, to_unit
-from experiments.seeds import replication_seeds
-from experiments.targets import TARGETS_PATH, fitted, load_targets
+from experiments.calibration.fit import FREE_PARAMS
+from experiments.calibration.objective import (
+    Objective,
+    default_point,
+    model_simulator,
+    to_params,
+    to_unit,
+)
+from experiments.calibration.targets import TARGETS_PATH, fitted, load_targets
+from experiments.run.seeds import replication_seeds
 from model.presets import PRESET_DIR, load_preset
 
 ENSEMBLE_PATH = Path(__file__).resolve().parent.parent / "model" / "data" / "ensemble.json"
