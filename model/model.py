@@ -268,7 +268,7 @@ class UptakeModel(mesa.Model):
         shift = trend.norm_shift(self.params, month)
         base = self.status_quo
         if shift:
-            base = dataclasses.replace(base, firm_publicity=base.firm_publicity + shift)
+            base = dataclasses.replace(base, law_norm_shift=shift)
         levers = levers_for_month(base, self.policies, month)
         if self._subsidy_spent >= levers.subsidy_budget:
             levers = _without_subsidy(levers)
