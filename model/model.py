@@ -102,7 +102,8 @@ class UptakeModel(mesa.Model):
         self.levers = self.status_quo
         self.results = Recorder()
         self._month: dict[str, Any] = {}
-        self._subsidy_spent = 0.0  # yuan so far, against the subsidy budget
+        self._subsidy_spent = 0.0  # yuan so far this calendar year, against the year's budget
+        self._subsidy_year = 0  # simulated year (0 = first) that _subsidy_spent counts
         self._start(rng)
         self._burn_in()
         self.datacollector = OutcomeCollector(all_columns())
@@ -270,7 +271,11 @@ class UptakeModel(mesa.Model):
         if shift:
             base = dataclasses.replace(base, law_norm_shift=shift)
         levers = levers_for_month(base, self.policies, month)
-        if self._subsidy_spent >= levers.subsidy_budget:
+        # Subsidy budgets are yearly: spending counts again from each January.
+        year = (month - 1) // 12
+        if year != self._subsidy_year:
+            self._subsidy_year, self._subsidy_spent = year, 0.0
+        if self._subsidy_spent >= levers.subsidy_budget_per_year:
             levers = _without_subsidy(levers)
         self.levers = levers
 
@@ -400,7 +405,7 @@ class UptakeModel(mesa.Model):
     def _accrue(self, t: int) -> None:
         w, f, p = self.workers, self.firms, self.params
         self._month.update(accrual.accrue(w, self._before, self._jobs.employed))
-        left = self.levers.subsidy_budget - self._subsidy_spent
+        left = self.levers.subsidy_budget_per_year - self._subsidy_spent
         rates = self._rates(self.levers)
         self._month.update(
             accrual.money(

@@ -66,7 +66,7 @@ def test_toml_scenario_loads_every_field(tmp_path):
 
 
 def test_yaml_and_extends(tmp_path):
-    text = "extends: baseline\nreforms:\n  - {lever: publicity, strength: 2, start: 13}\n"
+    text = "extends: baseline\nreforms:\n  - {lever: publicity, strength: 1, start: 13}\n"
     s = load_scenario(write(tmp_path, "pub.yaml", text))
     assert s.name == "pub", "name defaults to the file name"
     assert [p.lever for p in s.policies] == ["publicity"], s.policies
@@ -81,7 +81,7 @@ def test_yaml_and_extends(tmp_path):
         ),
         (
             '[[reforms]]\nlever = "enforcement"\nstrength = 99\nstart = 13\n',
-            ["reforms[0]", "strength=99", "[0, 20.0]"],
+            ["reforms[0]", "strength=99", "[0, 1.0]"],
         ),
         (
             '[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 0\n',
