@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import plots
+from experiments.analysis.summaries import ratio_text
 from experiments.analysis.tables import FolderTables, analyse_folder, export
 from experiments.run.storage import atomic_write, atomic_write_text
 
@@ -146,10 +147,11 @@ def _ce_table(t: FolderTables) -> pd.DataFrame:
     if ce.empty:
         return ce
     out = ce[["scenario", "outcome", "gain_points", "gain_ci90_low", "gain_ci90_high"]].copy()
-    out["extra subsidy (M yuan)"] = ce["extra_subsidy_yuan"] / 1e6
-    out["enforcement cost (M yuan)"] = ce["enforcement_cost_yuan"] / 1e6
-    out["points per 100M yuan"] = ce["points_per_100m_yuan"]
-    out["costs not modelled"] = ce["costs_not_modelled"]
+    out["public cost (M yuan)"] = ce["public_cost_yuan"] / 1e6
+    out["points per 100M yuan"] = [
+        ratio_text(v) if pd.notna(v) else status
+        for v, status in zip(ce["points_per_100m_yuan"], ce["cost_status"], strict=True)
+    ]
     return out
 
 
@@ -189,13 +191,16 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
         parts += [
             "<h2>Cost-effectiveness</h2>",
             _p(
-                f"Coverage points gained (last 12 months) per 100 million yuan of extra "
-                f"public cost to the last month. Public cost = extra subsidy spending + "
-                f"extra inspections x {t.cost_per_inspection:,.0f} yuan per inspection "
-                "(an assumption: four staff-days at the 2011 urban average wage x1.5 for "
-                "overheads; no source found). Reforms with no modelled cost (publicity, "
-                "portability, points, unions, data sharing...) show no ratio: their real "
-                "cost is not in the model. Back payments and fines are not netted off."
+                "Coverage points gained (last 12 months) per 100 million yuan of extra "
+                "public cost to the last month. The public cost is the sum of the reform's "
+                "levers' own costs (docs/levers.md): subsidy paid; extra inspections x "
+                f"{t.cost_per_inspection:,.0f} yuan each (an assumption: four staff-days "
+                "at the 2011 urban average wage x1.5); campaign contacts at 50 yuan a "
+                "worker and 500 a firm (assumption); contributions forgone by a rate cut. "
+                "Levers that reallocate inspections cost nothing extra. A reform with a "
+                "lever whose cost is not modelled (data sharing, portability, points, "
+                "unions, penalties, credit rating) shows 'not costed' and the levers, "
+                "never a ratio. Back payments and fines are not netted off."
             ),
             _img(pngs.get("cost")),
             _table(_ce_table(t)),
