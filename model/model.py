@@ -423,6 +423,7 @@ class UptakeModel(mesa.Model):
     def _record(self, month: int) -> None:
         values = self._month
         values.update(self._stocks())
+        values.update(self._continuity(values.get("new_breaks", 0)))
         values["firm_cost_yuan"] = (
             values["employer_contributions_yuan"]
             - values["firm_subsidy_yuan"]
@@ -435,6 +436,23 @@ class UptakeModel(mesa.Model):
         self._subsidy_spent += values["subsidy_spending_yuan"]
         if hasattr(self, "datacollector"):
             self.datacollector.collect(self)
+
+    def _continuity(self, new_breaks: int) -> dict[str, float]:
+        """Breaks per 1,000 workers covered at the start of the month, and the share of
+        workers with a contribution record that has never had a break.
+
+        The raw count of breaks rises with coverage (more workers covered, more who can
+        lose cover); these two say whether cover became less stable.
+        """
+        w = self.workers
+        at_risk = np.count_nonzero(self._before)
+        has_record = w.contrib_months > 0
+        n_records = np.count_nonzero(has_record)
+        unbroken = np.count_nonzero(has_record & (w.n_breaks == 0))
+        return {
+            "breaks_per_1000_covered": 1000.0 * new_breaks / at_risk if at_risk else 0.0,
+            "frac_records_unbroken": unbroken / n_records if n_records else 0.0,
+        }
 
     def _stocks(self) -> dict[str, float]:
         """Stocks at the end of the month (one pass over each worker column needed)."""

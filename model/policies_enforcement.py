@@ -90,7 +90,7 @@ class DataSharing(Policy):
         (
             "registered_share",
             "share of unregistered workshops brought under supervision",
-            0.0,
+            0.5,
             0,
             1,
         ),

@@ -24,6 +24,7 @@ from model.codes import SCHEMES
 COVERAGE = [*(f"frac_covered_{s}" for s in SCHEMES), "frac_covered_any"]
 EVENTS = (
     ("new_breaks_real", "new breaks in coverage (persons/month)"),
+    ("breaks_per_1000_covered", "breaks per 1,000 covered workers (a month)"),
     ("new_disputes_real", "labour disputes filed (cases/month)"),
     ("new_collective_disputes_real", "collective disputes (cases/month)"),
     ("n_inspections_real", "inspections (firms/month)"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis import plots
+from experiments.analysis import plots, summaries
 from experiments.analysis.summaries import ratio_text
 from experiments.analysis.tables import FolderTables, analyse_folder, export
 from experiments.run.storage import atomic_write, atomic_write_text
@@ -174,7 +174,10 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
     parts += ["<h2>Coverage by scheme over time</h2>", _img(pngs.get("coverage"))]
     parts += [
         "<h2>Breaks in coverage, disputes and inspections</h2>",
-        _p("Monthly counts in real persons/cases/firms (agents x population scale)."),
+        _p(
+            "Monthly counts in real persons/cases/firms (agents x population scale), and "
+            "breaks per 1,000 covered workers. " + summaries.BREAKS_NOTE
+        ),
         _img(pngs.get("events")),
     ]
     parts += ["<h2>By industry and region</h2>", _img(pngs.get("breakdowns"))]
@@ -286,6 +289,9 @@ def summary_text(t: FolderTables, last_months: int = 12) -> str:
             "disputes": mean["new_disputes_real"] * per_1000,
         }
     )
+    if "breaks_per_1000_covered" in mean:
+        rows.insert(3, "breaks/1000 covered", mean["breaks_per_1000_covered"])
+        rows.insert(4, "records unbroken %", 100 * mean["frac_records_unbroken"])
     ce = t.cost_effectiveness
     if not ce.empty:
         gain = ce[ce["outcome"] == "frac_covered_pension"].set_index("scenario")
@@ -306,4 +312,4 @@ def summary_text(t: FolderTables, last_months: int = 12) -> str:
         "replications; breaks and disputes a month per 1,000 employed workers; gains in "
         "pension coverage (points) are paired with the baseline (same seeds):"
     )
-    return head + "\n" + rows.round(2).to_string()
+    return head + "\n" + rows.round(2).to_string() + "\n" + summaries.BREAKS_NOTE

@@ -31,6 +31,8 @@ SUMMARY_OUTCOMES = (
     "frac_covered_any",
     "n_employed_real",
     "new_breaks_real",
+    "breaks_per_1000_covered",
+    "frac_records_unbroken",
     "new_disputes_real",
     "new_collective_disputes_real",
     "n_inspections_real",
@@ -46,6 +48,12 @@ SUMMARY_OUTCOMES = (
     "frac_declared",
 )
 
+#: Why the raw count of breaks is not read alone (report and CLI print it under tables).
+BREAKS_NOTE = (
+    "The raw count of breaks in cover rises with coverage: more workers are covered, so "
+    "more can lose cover. Breaks per 1,000 covered workers and the share of contribution "
+    "records never broken show whether cover became less stable."
+)
 #: Levers whose public cost the model counts (measured, planned or zero by
 #: construction; ``docs/levers.md``). The others say ``not costed`` and why.
 COSTED_LEVERS = costed_levers()

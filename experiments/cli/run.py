@@ -137,3 +137,27 @@ def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) ->
         rows.append(row)
     print(f"\nReform minus {baseline}, paired by seed (last 12 months):")
     print(pd.DataFrame(rows).to_string(index=False))
+    _print_breaks(window, scenarios)
+
+
+def _print_breaks(window: pd.DataFrame, scenarios: list) -> None:
+    """Breaks: the raw count beside breaks per covered worker and unbroken records."""
+    import pandas as pd
+
+    from experiments.analysis import summaries
+
+    cols = ["new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken"]
+    if any(c not in window for c in cols):
+        return
+    means = window.groupby("scenario")[cols].mean()
+    order = [s.name for s in scenarios if s.name in means.index]
+    table = pd.DataFrame(
+        {
+            "breaks a month (persons)": means["new_breaks_real"].map("{:,.0f}".format),
+            "per 1,000 covered": means["breaks_per_1000_covered"].map("{:.2f}".format),
+            "records never broken %": (100 * means["frac_records_unbroken"]).map("{:.1f}".format),
+        }
+    ).loc[order]
+    print("\nBreaks in cover (last 12 months, mean over replications):")
+    print(table.to_string())
+    print(summaries.BREAKS_NOTE)
