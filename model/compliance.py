@@ -27,6 +27,7 @@ from model import sectors
 from model.codes import N_SCHEMES, Scheme
 from model.levers import Levers
 from model.params import Params
+from model.population import ALL_SCHEMES
 from model.table import AgentTable
 
 PROPENSITY = (
@@ -116,6 +117,7 @@ def decide(
     p: Params,
     levers: Levers,
     month: int,
+    *,
     u_review: np.ndarray,
     terms: FirmTerms,
     review_all: bool = False,
@@ -165,6 +167,16 @@ def decide(
     )
     f.full_base[review] = norm + p.full_base_propensity - cs * base_gain > 0
     return int(review.size)
+
+
+def comply_fully(f: AgentTable, rows: np.ndarray) -> None:
+    """Firms ``rows`` were found evading: they pay every scheme for everyone on true wages.
+
+    They keep to it for ``honest_months`` (they are not reviewed: :func:`decide`).
+    """
+    f.offers[rows] = ALL_SCHEMES
+    f.declared_share[rows] = 1.0
+    f.full_base[rows] = True
 
 
 class PeerCells:

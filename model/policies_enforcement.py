@@ -45,6 +45,10 @@ class Enforcement(Policy):
     cost: ClassVar[Cost] = INSPECTION_COST
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        inspection_rate_per_year + strength.
+        """
         rate = levers.inspection_rate_per_year + self.strength
         return dataclasses.replace(levers, inspection_rate_per_year=rate)
 
@@ -63,6 +67,10 @@ class RiskTargeting(Policy):
     cost: ClassVar[Cost] = REALLOCATION
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        risk_targeting = max(status quo, strength).
+        """
         return dataclasses.replace(levers, risk_targeting=max(levers.risk_targeting, self.strength))
 
 
@@ -97,6 +105,11 @@ class DataSharing(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        detection_power toward MATCHED_DETECTION for the matched share; fewer unsupervised
+        firms.
+        """
         dp = levers.detection_power
         return dataclasses.replace(
             levers,
@@ -125,6 +138,10 @@ class Penalties(Policy):
     extras: ClassVar[tuple] = (("share_fined", "share of detected cases fined, 0-1", 1.0, 0, 1),)
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        fine_multiple and share_fined raised to at least the policy's values.
+        """
         return dataclasses.replace(
             levers,
             fine_multiple=max(levers.fine_multiple, self.strength),
@@ -149,6 +166,10 @@ class CreditRating(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        reputation_cost + strength (months of wage bill).
+        """
         return dataclasses.replace(levers, reputation_cost=levers.reputation_cost + self.strength)
 
 
@@ -167,6 +188,10 @@ class KeyFirmFocus(Policy):
     cost: ClassVar[Cost] = REALLOCATION
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        key_firm_weight = max(status quo, strength).
+        """
         return dataclasses.replace(
             levers, key_firm_weight=max(levers.key_firm_weight, self.strength)
         )
@@ -187,6 +212,10 @@ class DispatchMonitoring(Policy):
     cost: ClassVar[Cost] = REALLOCATION
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        dispatch_weight = max(status quo, strength).
+        """
         return dataclasses.replace(
             levers, dispatch_weight=max(levers.dispatch_weight, self.strength)
         )

@@ -102,6 +102,10 @@ class WorkerSubsidy(_Subsidy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        The worker share, its cap and the yearly budget (budgets of two funds add up).
+        """
         return dataclasses.replace(
             levers,
             worker_subsidy_share=max(levers.worker_subsidy_share, self.strength),
@@ -132,6 +136,10 @@ class FirmSubsidy(_Subsidy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        The employer share, its cap and the yearly budget (budgets of two funds add up).
+        """
         return dataclasses.replace(
             levers,
             firm_subsidy_share=max(levers.firm_subsidy_share, self.strength),
@@ -167,6 +175,10 @@ class PortableAccounts(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        portability = max(status quo, pooled share x processed share).
+        """
         processed = self.processed_share or min(levers.portability / LEGAL_POOLED_SHARE, 1.0)
         return dataclasses.replace(
             levers, portability=max(levers.portability, self.strength * processed)
@@ -202,6 +214,10 @@ class PointsSystem(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        Services worth ``service_value`` unlocked at a pass mark of ``strength`` months.
+        """
         return dataclasses.replace(
             levers,
             points_service_value=levers.points_service_value + self.service_value,
@@ -235,6 +251,11 @@ class Publicity(Policy):
     extras: ClassVar[tuple] = (("firm_reach", "share of firms reached a year, 0-1", 0.2, 0, 1),)
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        Awareness gain a month from worker reach; norm shift from firm reach x one year of the
+        Law's trend.
+        """
         return dataclasses.replace(
             levers,
             worker_publicity=levers.worker_publicity + AWARENESS_PER_CONTACT * self.strength / 12.0,
@@ -242,6 +263,10 @@ class Publicity(Policy):
         )
 
     def planned_cost_yuan(self, worker_months_real: float) -> float:
+        """Planned public cost, yuan.
+
+        Contacts a year x cost per contact, over the worker-months in force (yuan).
+        """
         per_worker_year = (
             self.strength * WORKER_CONTACT_YUAN
             + self.firm_reach * FIRM_CONTACT_YUAN / WORKERS_PER_FIRM
@@ -267,6 +292,10 @@ class UnionChannels(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        share_union_firms = max(status quo, strength).
+        """
         return dataclasses.replace(
             levers, share_union_firms=max(levers.share_union_firms, self.strength)
         )
@@ -292,5 +321,9 @@ class ContributionRateCut(Policy):
     )
 
     def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        employer_rate_pension - strength (not below 0).
+        """
         rate = max(0.0, levers.employer_rate_pension - self.strength)
         return dataclasses.replace(levers, employer_rate_pension=rate)

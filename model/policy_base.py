@@ -136,8 +136,12 @@ class Policy:
         raise NotImplementedError
 
     def planned_cost_yuan(self, worker_months_real: float) -> float:
-        """Public cost of a ``planned`` policy, yuan, given the migrant worker-months
-        (real units) employed while it is in force; 0 for other kinds."""
+        """Public cost of a ``planned`` policy, yuan; 0 for other kinds.
+
+        Args:
+            worker_months_real: migrant worker-months (real units) employed while the
+                policy is in force.
+        """
         return 0.0
 
     def to_dict(self) -> dict:

@@ -94,7 +94,7 @@ def test_bad_sweep_files_name_the_file_and_key(tmp_path, design, factors, needle
 
 
 def test_sensitivity_indices_recover_a_known_function():
-    """y = 5 x0 + 0 x1: x0 carries all the variance (SALib's analysis, tested as SALib is)."""
+    """For y = 5 x0 + 0 x1, x0 carries all the variance (SALib's analysis, tested as SALib is)."""
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 

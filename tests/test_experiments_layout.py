@@ -1,5 +1,8 @@
-"""The experiments package's shape: every module imports, no import circles, a short top
-level, and argparse only in the command-line layer."""
+"""The experiments package's shape.
+
+Every module imports, there are no import circles, the top level is short, and argparse
+is used only in the command-line layer.
+"""
 
 from __future__ import annotations
 

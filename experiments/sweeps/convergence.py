@@ -33,7 +33,8 @@ def compare(small: pd.DataFrame, large: pd.DataFrame) -> pd.DataFrame:
     """One row per outcome: the three criteria at N and 2N and whether all hold.
 
     Args:
-        small, large: Morris indices (``outcome, factor, index, value``) at N and 2N.
+        small: Morris indices (``outcome, factor, index, value``) at N workers.
+        large: the same at 2N workers.
     """
     rows = []
     for outcome in sorted(set(small["outcome"]) & set(large["outcome"])):

@@ -76,7 +76,7 @@ class Factor:
     hi: float
     values: tuple[float, ...] | None = None  # factorial levels, if listed
     integer: bool = False
-    fixed: dict[str, Any] = field(default_factory=dict)  # lever: start, end, cap, budget
+    fixed: dict[str, Any] = field(default_factory=dict)  # lever: dates and extra fields
 
     @property
     def label(self) -> str:
