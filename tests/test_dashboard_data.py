@@ -174,7 +174,7 @@ def test_saved_folder_problems_are_messages(tmp_path):
 
 def test_custom_scenario_uses_the_explore_levers_and_parameters():
     s = Session(from_preset("baseline", seed=4, n_workers=1_000))
-    assert s.set_lever("publicity", strength=2.0, start=3), s.message.value
+    assert s.set_lever("publicity", strength=1.0, start=3), s.message.value
     custom = pairs.scenario_for("custom", s.settings.value)
     assert [p.lever for p in custom.policies] == ["publicity"], custom.policies
     base, _ = base_params.resolve(None)

@@ -102,8 +102,11 @@ def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folde
     from experiments.analysis.report import make_report, summary_text
 
     _, tables = make_report(compare_folder)
+    from experiments.analysis.summaries import BREAKS_NOTE
+
     text = summary_text(tables)
     rows = text.splitlines()
+    assert rows.pop() == BREAKS_NOTE, "the note on breaks closes the summary"
     assert rows[2].split() == ["scenario"], text  # header, columns, index name, rows
     lines = {line.split()[0]: line for line in rows[3:]}
     assert set(lines) == {"baseline", "worker-subsidy"}, text

@@ -17,6 +17,7 @@ import pandas as pd
 from experiments.analysis import summaries
 from experiments.errors import InputError
 from experiments.run.storage import BREAKDOWNS, ResultStore, atomic_write
+from model.policies import Policy, make_policy
 
 EXCEL_MAX_ROWS = 1_000_000
 
@@ -95,14 +96,11 @@ def analyse_folder(
     if baseline is not None and baseline not in names:
         raise InputError(f"--baseline {baseline!r} has no finished runs; have {sorted(names)}")
     if tables.baseline is not None and tables.kind != "sweep":
-        levers = {
-            s["name"]: [p.get("lever", "") for p in s.get("policies", [])]
-            for s in experiment.get("scenarios", [])
-        }
+        policies = scenario_policies(experiment.get("scenarios", []))
         try:
             tables.differences = summaries.differences(frame, tables.baseline, wanted)
             tables.cost_effectiveness = summaries.cost_effectiveness(
-                frame, tables.baseline, cost_per_inspection, levers=levers
+                frame, tables.baseline, cost_per_inspection, policies=policies
             )
         except ValueError as exc:  # e.g. every baseline run failed: report the rest
             tables.notes.append(f"No differences from {tables.baseline!r}: {exc}")
@@ -183,3 +181,14 @@ def _about(tables: FolderTables) -> list[tuple[str, Any]]:
         ("intervals", "q05/q95: 5% and 95% quantiles across replications (90% interval)"),
         ("cost_per_inspection_yuan", tables.cost_per_inspection),
     ]
+
+
+def scenario_policies(scenarios: list[dict]) -> dict[str, list[Policy]]:
+    """Policy objects of each scenario written in a manifest (unreadable ones left out)."""
+    out = {}
+    for scenario in scenarios:
+        try:
+            out[scenario["name"]] = [make_policy(**dict(p)) for p in scenario.get("policies", [])]
+        except (KeyError, TypeError, ValueError):
+            continue  # an old manifest: its reforms stay uncosted rather than guessed
+    return out

@@ -116,8 +116,8 @@ def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) ->
     if not compare or frame["scenario"].nunique() < 2:
         return
     baseline = scenarios[0].name
-    levers = {s.name: [p.lever for p in s.policies] for s in scenarios}
-    ce = summaries.cost_effectiveness(frame, baseline, args.cost_per_inspection, levers=levers)
+    policies = {s.name: list(s.policies) for s in scenarios}
+    ce = summaries.cost_effectiveness(frame, baseline, args.cost_per_inspection, policies=policies)
     rows = []
     ce = ce.set_index("scenario").loc[
         [s.name for s in scenarios[1:] if s.name in set(ce["scenario"])]
@@ -129,12 +129,35 @@ def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) ->
             row[f"{label} gain, points [90% CI]"] = (
                 f"{r['gain_points']:+.2f} [{r['gain_ci90_low']:+.2f}, {r['gain_ci90_high']:+.2f}]"
             )
-        row["public cost, M yuan"] = f"{g['public_cost_yuan'].iloc[0] / 1e6:,.1f}"
+        cost = g["public_cost_yuan"].iloc[0]
+        row["public cost, M yuan"] = "" if pd.isna(cost) else f"{cost / 1e6:,.1f}"
+        status = g["cost_status"].iloc[0]
         per = g["points_per_100m_yuan"].iloc[0]
-        partial = " (partial cost)" if g["costs_not_modelled"].iloc[0] else ""
-        row["pension points per 100M yuan"] = (
-            "no extra modelled cost" if pd.isna(per) else f"{per:.4f}{partial}"
-        )
+        row["pension points per 100M yuan"] = status if pd.isna(per) else summaries.ratio_text(per)
         rows.append(row)
     print(f"\nReform minus {baseline}, paired by seed (last 12 months):")
     print(pd.DataFrame(rows).to_string(index=False))
+    _print_breaks(window, scenarios)
+
+
+def _print_breaks(window: pd.DataFrame, scenarios: list) -> None:
+    """Breaks: the raw count beside breaks per covered worker and unbroken records."""
+    import pandas as pd
+
+    from experiments.analysis import summaries
+
+    cols = ["new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken"]
+    if any(c not in window for c in cols):
+        return
+    means = window.groupby("scenario")[cols].mean()
+    order = [s.name for s in scenarios if s.name in means.index]
+    table = pd.DataFrame(
+        {
+            "breaks a month (persons)": means["new_breaks_real"].map("{:,.0f}".format),
+            "per 1,000 covered": means["breaks_per_1000_covered"].map("{:.2f}".format),
+            "records never broken %": (100 * means["frac_records_unbroken"]).map("{:.1f}".format),
+        }
+    ).loc[order]
+    print("\nBreaks in cover (last 12 months, mean over replications):")
+    print(table.to_string())
+    print(summaries.BREAKS_NOTE)

@@ -1,0 +1,36 @@
+"""The Morris convergence check passes stable indices and fails unstable ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.sweeps.convergence import compare
+
+
+def _morris(values: dict[str, float], outcome: str = "y") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"outcome": outcome, "factor": k, "index": "mu_star", "value": v}
+            for k, v in values.items()
+        ]
+    )
+
+
+def test_stable_indices_pass() -> None:
+    rng = np.random.default_rng(0)
+    base = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    noisy = {k: v * (1 + 0.02 * rng.standard_normal()) for k, v in base.items()}
+    row = compare(_morris(base), _morris(noisy)).iloc[0]
+    assert row["passed"], f"2% noise on well-separated indices must pass: {row.to_dict()}"
+    assert row["spearman"] > 0.95, f"rank correlation should be near 1, got {row['spearman']}"
+
+
+def test_reordered_top_fails() -> None:
+    base = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    swapped = dict(base)
+    swapped["f0"], swapped["f19"] = base["f19"], base["f0"]  # the leader drops to the bottom
+    row = compare(_morris(base), _morris(swapped)).iloc[0]
+    assert not row["passed"], f"a leader that drops out must fail the check: {row.to_dict()}"
+    assert not row["same_top"], "the top set changed, so same_top must be False"
+    assert row["max_change_share"] > 0.9, f"change should be ~0.99, got {row['max_change_share']}"
