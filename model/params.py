@@ -31,6 +31,13 @@ def sourced(key: str, unit: str, lo: float, hi: float, doc: str, year: int | Non
 
 
 A = "assumption"
+
+#: Worker agents per run in the ``uptake`` CLI (run, compare, demo) and the dashboard.
+#: Larger than the ``n_workers`` default (kept at 10,000 so that stored results and
+#: tests stay comparable): with ~158.6 M real migrant workers each agent stands for
+#: ~7,900 people, so a count of 30 agents (~240,000 people) is still within ~18% of
+#: its expectation (Poisson: 1/sqrt(30)). Counts of fewer agents are flagged as noisy.
+DEFAULT_POPULATION = 20_000
 CAL = "assumption; free, fitted by `uptake calibrate`"
 
 

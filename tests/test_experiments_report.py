@@ -99,22 +99,40 @@ def test_charts_are_written_as_png_files_too(compare_folder):
 
 
 def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folder):
-    from experiments.analysis.report import make_report, summary_text
+    from experiments.analysis.findings import summary_text
+    from experiments.analysis.report import make_report
 
     _, tables = make_report(compare_folder)
-    from experiments.analysis.summaries import BREAKS_NOTE
-
     text = summary_text(tables)
-    rows = text.splitlines()
-    assert rows.pop() == BREAKS_NOTE, "the note on breaks closes the summary"
-    assert rows[2].split() == ["scenario"], text  # header, columns, index name, rows
-    lines = {line.split()[0]: line for line in rows[3:]}
-    assert set(lines) == {"baseline", "worker-subsidy"}, text
+    assert "frac_covered" not in text, f"raw column names in the terminal table:\n{text}"
+    assert "Pension coverage" in text, "coverage columns carry the model's labels"
+    ranked = text.split("Reforms ranked by pension coverage gain")[1].splitlines()
+    row = next(line for line in ranked if "worker-subsidy" in line)
     gain = tables.cost_effectiveness.set_index(["scenario", "outcome"]).loc[
         ("worker-subsidy", "frac_covered_pension"), "gain_points"
     ]
-    assert f"{gain:+.1f}" in lines["worker-subsidy"], text
-    assert "+" not in lines["baseline"], f"the baseline has a gain over itself: {text}"
-    pension = tables.summary.query("outcome == 'frac_covered_pension' and month > 2")
-    base = pension[pension["scenario"] == "baseline"]["mean"].mean()
-    assert f"{100 * base:.2f}" in lines["baseline"], text
+    shown = f"{gain:+.1f}" if round(gain, 1) else "0.0"
+    assert shown in row, f"the paired gain {gain} is not in {row!r}"
+    assert not any(line.split()[1:2] == ["baseline"] for line in ranked[2:]), (
+        "the baseline is not ranked against itself"
+    )
+    coverage = text.split("Breaks in coverage")[0]
+    base_row = next(line for line in coverage.splitlines() if line.strip().startswith("baseline"))
+    window = tables.outcomes[tables.outcomes["month"] > tables.outcomes["month"].max() - 12]
+    base = window[window["scenario"] == "baseline"]["frac_covered_pension"].mean()
+    assert f"{100 * base:.1f}%" in base_row, f"{100 * base:.1f}% missing from {base_row!r}"
+    assert "per 1,000 covered" in text, "breaks per covered worker shown beside the raw count"
+    assert "rises with coverage" in text, "the sentence on why raw breaks rise with coverage"
+
+
+def test_report_opens_with_its_findings_and_ends_with_the_metadata(compare_folder):
+    html = write_report(compare_folder).read_text(encoding="utf-8")
+    headings = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert headings[0] == "Findings", f"the report must open with its findings: {headings}"
+    assert headings.index("About these runs") > headings.index("Coverage"), headings
+    findings = html.split("<h2>Findings</h2>")[1].split("<h2>")[0]
+    assert "worker-subsidy" in findings, "the reform is ranked in the findings"
+    assert "90% CI" in findings, "the ranking gives intervals"
+    assert "real workers" in findings, "the note on agents x scale"
+    assert "frac_covered" not in html.split("<h2>Scenarios</h2>")[0], "no raw column names"
+    assert "-0.0" not in re.sub(r"data:image/png;base64,[^\"]+", "", html), "no negative zero"

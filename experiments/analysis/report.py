@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis import plots, summaries
-from experiments.analysis.summaries import ratio_text
+from experiments.analysis import findings, plots, summaries
+from experiments.analysis import formatting as fmt
 from experiments.analysis.tables import FolderTables, analyse_folder, export
 from experiments.run.storage import atomic_write, atomic_write_text
 
@@ -34,8 +34,8 @@ code{background:#f6f6f6;padding:0 .2em}
 def figures(t: FolderTables) -> dict[str, bytes]:
     """The report's charts as PNG bytes, by file stem (only those with data)."""
     made = {
-        "coverage": plots.coverage_figure(t.summary),
-        "events": plots.events_figure(t.summary),
+        "coverage": plots.coverage_figure(t.summary, t.baseline),
+        "events": plots.events_figure(t.summary, t.baseline),
         "breakdowns": plots.breakdown_figure(t.breakdowns),
     }
     if not t.cost_effectiveness.empty:
@@ -105,8 +105,8 @@ def _scenarios(t: FolderTables) -> str:
     rows = []
     for s in e.get("scenarios", []):
         reforms = "; ".join(
-            f"{p['lever']} {p['strength']:g} from month {p['start']}"
-            + (f" to {p['end']}" if p.get("end") else "")
+            f"{p['lever']} {p['strength']:g} from {fmt.month_label(p['start'])}"
+            + (f" to {fmt.month_label(p['end'])}" if p.get("end") else "")
             for p in s.get("policies", [])
         )
         rows.append(
@@ -124,59 +124,72 @@ def _scenarios(t: FolderTables) -> str:
 MAX_ROWS = 40
 
 
-def _final_table(t: FolderTables) -> pd.DataFrame:
-    s = t.summary
-    last = s[s["month"] == s["month"].max()]
-    keep = ["frac_covered_pension", "frac_covered_medical", "frac_covered_any"]
-    last = last[last["outcome"].isin(keep)]
-    wide = last.pivot_table(
-        index="scenario", columns="outcome", values=["mean", "q05", "q95"], sort=False
+def _cost_text(t: FolderTables) -> str:
+    return (
+        "Coverage points gained (last 12 months) per 100 million yuan of extra public cost "
+        "to the last month. The public cost is the sum of the reform's levers' own costs "
+        "(docs/levers.md): subsidy paid; extra inspections x "
+        f"{t.cost_per_inspection:,.0f} yuan each (an assumption: four staff-days at the "
+        "2011 urban average wage x1.5); campaign contacts at 50 yuan a worker and 500 a "
+        "firm (assumption); contributions forgone by a rate cut. Levers that reallocate "
+        "inspections cost nothing extra. A reform with a lever whose cost is not modelled "
+        "(data sharing, portability, points, unions, penalties, credit rating) shows 'not "
+        "costed' and the levers, never a ratio, and is not drawn. Back payments and fines "
+        "are not netted off."
     )
-    out = pd.DataFrame(index=wide.index)
-    for o in keep:
-        if ("mean", o) in wide:
-            out[o.removeprefix("frac_covered_") + " %"] = [
-                f"{100 * m:.1f} [{100 * lo:.1f}, {100 * hi:.1f}]"
-                for m, lo, hi in zip(wide["mean", o], wide["q05", o], wide["q95", o], strict=True)
-            ]
-    return out.reset_index()
 
 
-def _ce_table(t: FolderTables) -> pd.DataFrame:
-    ce = t.cost_effectiveness
-    if ce.empty:
-        return ce
-    out = ce[["scenario", "outcome", "gain_points", "gain_ci90_low", "gain_ci90_high"]].copy()
-    out["public cost (M yuan)"] = ce["public_cost_yuan"] / 1e6
-    out["points per 100M yuan"] = [
-        ratio_text(v) if pd.notna(v) else status
-        for v, status in zip(ce["points_per_100m_yuan"], ce["cost_status"], strict=True)
-    ]
-    return out
+def _findings(t: FolderTables) -> list[str]:
+    parts = ["<h2>Findings</h2>", "<ul>"]
+    parts += [f"<li>{html.escape(line)}</li>" for line in findings.headlines(t)]
+    parts.append("</ul>")
+    ranked = findings.ranking_display(t)
+    if not ranked.empty:
+        parts += [
+            f"<h3>Reforms ranked by pension coverage gain over {html.escape(str(t.baseline))}</h3>",
+            _p(
+                "Percentage points of employed migrant workers, mean of the last 12 months "
+                "of paired runs (each reform shares its seeds with the baseline: common "
+                "random numbers), with the 90% confidence interval of the mean gain."
+            ),
+            _table(ranked),
+        ]
+    return parts
 
 
 def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
     """The report as one HTML string (``pngs``: :func:`figures`, made here if not given)."""
     pngs = figures(t) if pngs is None else pngs
-    parts = [f"<h1>Uptake experiment report: {html.escape(t.folder.name)}</h1>", _header(t)]
-    parts += ["<h2>Scenarios</h2>", _scenarios(t)]
-    final = _final_table(t)
+    parts = [f"<h1>Uptake experiment report: {html.escape(t.folder.name)}</h1>"]
+    parts += _findings(t)
+    final = findings.coverage_table(t)
     more = f"First {MAX_ROWS} of {len(final)} scenarios; all are in summary.csv."
     parts += [
-        "<h2>Coverage at the last month</h2>",
+        "<h2>Coverage</h2>",
         _p(
-            "Mean across replications with the 5%-95% range, % of employed migrant "
-            "workers whose employer pays the scheme."
+            f"% of employed migrant workers whose employer pays the scheme, mean of the last "
+            f"12 months ({findings.window_text(t)}) across replications, with the 5%-95% "
+            "range of the replications."
         ),
         _table(final.head(MAX_ROWS)),
         _p(more) if len(final) > MAX_ROWS else "",
-    ]
-    parts += ["<h2>Coverage by scheme over time</h2>", _img(pngs.get("coverage"))]
-    parts += [
-        "<h2>Breaks in coverage, disputes and inspections</h2>",
         _p(
-            "Monthly counts in real persons/cases/firms (agents x population scale), and "
-            "breaks per 1,000 covered workers. " + summaries.BREAKS_NOTE
+            "Over time: black and bold, the baseline with its 5%-95% band across "
+            "replications; one colour per reform (their intervals are those of the paired "
+            "differences, below)."
+        ),
+        _img(pngs.get("coverage")),
+    ]
+    breaks = findings.breaks_table(t)
+    parts += ["<h2>Breaks in coverage, disputes and inspections</h2>", _p(summaries.BREAKS_NOTE)]
+    if not breaks.empty:
+        parts.append(_table(breaks.head(MAX_ROWS)))
+        if any("*" in str(v) for v in breaks.to_numpy().ravel()):
+            parts.append(_p(fmt.noise_note(findings.population_scale(t))))
+    parts += [
+        _p(
+            "Monthly counts in real persons, cases or firms: agents x the population scale "
+            f"(~{findings.population_scale(t):,.0f} real workers per agent)."
         ),
         _img(pngs.get("events")),
     ]
@@ -190,23 +203,9 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
                 "t-intervals across replications."
             ),
             _img(pngs.get("differences")),
-        ]
-        parts += [
             "<h2>Cost-effectiveness</h2>",
-            _p(
-                "Coverage points gained (last 12 months) per 100 million yuan of extra "
-                "public cost to the last month. The public cost is the sum of the reform's "
-                "levers' own costs (docs/levers.md): subsidy paid; extra inspections x "
-                f"{t.cost_per_inspection:,.0f} yuan each (an assumption: four staff-days "
-                "at the 2011 urban average wage x1.5); campaign contacts at 50 yuan a "
-                "worker and 500 a firm (assumption); contributions forgone by a rate cut. "
-                "Levers that reallocate inspections cost nothing extra. A reform with a "
-                "lever whose cost is not modelled (data sharing, portability, points, "
-                "unions, penalties, credit rating) shows 'not costed' and the levers, "
-                "never a ratio. Back payments and fines are not netted off."
-            ),
+            _p(_cost_text(t)),
             _img(pngs.get("cost")),
-            _table(_ce_table(t)),
         ]
     if not t.sensitivity.empty:
         parts += [
@@ -216,6 +215,8 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
         ]
     if t.notes:
         parts += ["<h2>Notes</h2>", "".join(_p(n) for n in t.notes)]
+    parts += ["<h2>Scenarios</h2>", _scenarios(t)]
+    parts += ["<h2>About these runs</h2>", _header(t)]
     parts += [
         "<h2>Files</h2>",
         _p(
@@ -261,55 +262,3 @@ def make_report(
     path = target / "report.html"
     atomic_write_text(path, render(tables, pngs))
     return path, tables
-
-
-def summary_text(t: FolderTables, last_months: int = 12) -> str:
-    """A plain-text table of the comparison for the terminal.
-
-    Per scenario, means over replications of the last ``last_months`` months: pension
-    and any-scheme coverage (% of employed workers), breaks and disputes (a month, per
-    1,000 employed workers), and, for reforms, the paired gain in pension coverage over
-    the baseline (points, with its 90% interval).
-    """
-    s = t.summary
-    if s.empty:
-        return "(no finished runs)"
-    last = s[s["month"] > s["month"].max() - last_months]
-    mean = last.pivot_table(index="scenario", columns="outcome", values="mean", sort=False)
-    needed = ["frac_covered_pension", "frac_covered_any", "new_breaks_real"]
-    needed += ["new_disputes_real", "n_employed_real"]
-    if any(c not in mean for c in needed):
-        return "(the summary lacks " + ", ".join(c for c in needed if c not in mean) + ")"
-    per_1000 = 1000.0 / mean["n_employed_real"]
-    rows = pd.DataFrame(
-        {
-            "pension %": 100 * mean["frac_covered_pension"],
-            "any %": 100 * mean["frac_covered_any"],
-            "breaks": mean["new_breaks_real"] * per_1000,
-            "disputes": mean["new_disputes_real"] * per_1000,
-        }
-    )
-    if "breaks_per_1000_covered" in mean:
-        rows.insert(3, "breaks/1000 covered", mean["breaks_per_1000_covered"])
-        rows.insert(4, "records unbroken %", 100 * mean["frac_records_unbroken"])
-    ce = t.cost_effectiveness
-    if not ce.empty:
-        gain = ce[ce["outcome"] == "frac_covered_pension"].set_index("scenario")
-        rows["pension gain"] = gain["gain_points"].map("{:+.1f}".format)
-        rows["90% interval"] = [
-            f"{lo:+.1f} to {hi:+.1f}" if pd.notna(lo) else ""
-            for lo, hi in zip(
-                gain["gain_ci90_low"].reindex(rows.index),
-                gain["gain_ci90_high"].reindex(rows.index),
-                strict=True,
-            )
-        ]
-        rows = rows.fillna({"pension gain": "", "90% interval": ""})
-    months = sorted(last["month"].unique())
-    n = int(last["n"].max())
-    head = (
-        f"Last {len(months)} months (months {months[0]}-{months[-1]}), mean of {n} "
-        "replications; breaks and disputes a month per 1,000 employed workers; gains in "
-        "pension coverage (points) are paired with the baseline (same seeds):"
-    )
-    return head + "\n" + rows.round(2).to_string() + "\n" + summaries.BREAKS_NOTE

@@ -95,7 +95,7 @@ def analyse_folder(
     )
     if baseline is not None and baseline not in names:
         raise InputError(f"--baseline {baseline!r} has no finished runs; have {sorted(names)}")
-    if tables.baseline is not None and tables.kind != "sweep":
+    if tables.baseline is not None and tables.kind != "sweep" and len(names) > 1:
         policies = scenario_policies(experiment.get("scenarios", []))
         try:
             tables.differences = summaries.differences(frame, tables.baseline, wanted)
@@ -104,6 +104,8 @@ def analyse_folder(
             )
         except ValueError as exc:  # e.g. every baseline run failed: report the rest
             tables.notes.append(f"No differences from {tables.baseline!r}: {exc}")
+    elif tables.kind == "compare" and len(names) == 1:
+        tables.notes.append(f"No differences: only {sorted(names)[0]!r} has finished runs.")
     order = {name: i for i, name in enumerate(experiment.get("scenario_names", []))}
     for name in ("summary", "breakdowns", "differences", "cost_effectiveness"):
         setattr(tables, name, _in_order(getattr(tables, name), order))

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.params import DEFAULT_POPULATION  # cheap: no Mesa, pandas or NumPy
+
 if TYPE_CHECKING:
     from experiments.run.runner import RunSummary
 
@@ -84,7 +86,8 @@ def add_run_options(parser: argparse.ArgumentParser, defaults: dict | None = Non
         "-w",
         type=whole(100),
         default=d.get("workers"),
-        help="worker agents per run (default: the parameter default, 10000)",
+        help=f"worker agents per run (default {DEFAULT_POPULATION}, unless a scenario or "
+        "--param sets n_workers; each agent stands for ~158.6 M / WORKERS real workers)",
     )
     g.add_argument(
         "--seed",
@@ -148,6 +151,19 @@ def check_executor(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(
             f"argument --scheduler: {args.scheduler!r} needs --executor dask, not {args.executor!r}"
         )
+
+
+def workers(args: argparse.Namespace, scenarios=()) -> int | None:
+    """Worker agents per run: ``--workers``, else the run default.
+
+    ``None`` (let the parameters decide) when ``--param n_workers=...`` or one of
+    ``scenarios`` sets ``n_workers`` itself.
+    """
+    if args.workers is not None:
+        return args.workers
+    if "n_workers" in overrides(args) or any("n_workers" in s.params for s in scenarios):
+        return None
+    return DEFAULT_POPULATION
 
 
 def overrides(args: argparse.Namespace) -> dict[str, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from experiments.cli import common
 
-DEMO = {"replications": 10, "months": 120, "workers": 50_000, "seed": 2024}
+DEMO = {"replications": 10, "months": 120, "seed": 2024}
 
 
 def register(subparsers) -> None:
@@ -33,19 +33,20 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run the comparison and write the report."""
-    from experiments.analysis.report import make_report, summary_text
+    from experiments.analysis.findings import summary_text
+    from experiments.analysis.report import make_report
     from experiments.run.experiment import Experiment
     from experiments.scenarios.library import RECOMMENDATIONS, get_preset
 
     common.check_executor(parser, args)
-    names = ["baseline", "paper-package", *RECOMMENDATIONS]
+    scenarios = tuple(get_preset(n) for n in ["baseline", "paper-package", *RECOMMENDATIONS])
     experiment = Experiment(
         "compare",
-        tuple(get_preset(n) for n in names),
+        scenarios,
         args.replications,
         args.months,
         args.seed,
-        workers=args.workers,
+        workers=common.workers(args, scenarios),
         overrides=common.overrides(args),
         base_params=args.base_params,
     )

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from experiments.assumptions import COST_PER_INSPECTION_YUAN
 from experiments.cli import common
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def register(subparsers) -> None:
@@ -67,7 +63,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
         args.replications,
         args.months,
         args.seed,
-        workers=args.workers,
+        workers=common.workers(args, scenarios),
         overrides=common.overrides(args),
         base_params=args.base_params,
     )
@@ -75,89 +71,18 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     summary = common.execute(experiment, args, out)
     code = common.report_outcome(summary, args.command)
     frame = ResultStore(out).load()
-    if not frame.empty:
-        _print_results(frame, scenarios, compare, args)
-    if args.report and not frame.empty:
+    if frame.empty:
+        return code
+    from experiments.analysis.findings import summary_text
+    from experiments.analysis.tables import analyse_folder
+
+    cost = getattr(args, "cost_per_inspection", COST_PER_INSPECTION_YUAN)
+    print()
+    print(summary_text(analyse_folder(out, cost_per_inspection=cost)))
+    if args.report:
         from experiments.analysis.report import write_report
 
-        cost = getattr(args, "cost_per_inspection", COST_PER_INSPECTION_YUAN)
         print(f"report: {write_report(out, cost_per_inspection=cost)}")
-    elif not frame.empty:
+    else:
         print(f"write the report with: uptake report {out}")
     return code
-
-
-def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) -> None:
-    import pandas as pd
-
-    from experiments.analysis import summaries
-
-    window = summaries.final_window(frame)
-    cols = ["frac_covered_pension", "frac_covered_medical", "frac_covered_any"]
-    table = (
-        window.groupby(["scenario", "replication"])[cols]
-        .mean()
-        .groupby("scenario")
-        .agg(["mean", lambda s: s.quantile(0.05), lambda s: s.quantile(0.95)])
-    )
-    order = [s.name for s in scenarios if s.name in table.index]
-    rows = []
-    for name, r in table.loc[order].iterrows():
-        row = {"scenario": name}
-        for c in cols:
-            m, lo, hi = (100 * r[c].iloc[k] for k in range(3))
-            row[c.removeprefix("frac_covered_") + " %"] = f"{m:.1f} [{lo:.1f}, {hi:.1f}]"
-        rows.append(row)
-    print(
-        "\nCoverage of employed migrant workers, mean of the last 12 months "
-        "[5%, 95% across replications]:"
-    )
-    print(pd.DataFrame(rows).to_string(index=False))
-    if not compare or frame["scenario"].nunique() < 2:
-        return
-    baseline = scenarios[0].name
-    policies = {s.name: list(s.policies) for s in scenarios}
-    ce = summaries.cost_effectiveness(frame, baseline, args.cost_per_inspection, policies=policies)
-    rows = []
-    ce = ce.set_index("scenario").loc[
-        [s.name for s in scenarios[1:] if s.name in set(ce["scenario"])]
-    ]
-    for name, g in ce.reset_index().groupby("scenario", sort=False):
-        row = {"reform": name}
-        for _, r in g.iterrows():
-            label = r["outcome"].removeprefix("frac_covered_")
-            row[f"{label} gain, points [90% CI]"] = (
-                f"{r['gain_points']:+.2f} [{r['gain_ci90_low']:+.2f}, {r['gain_ci90_high']:+.2f}]"
-            )
-        cost = g["public_cost_yuan"].iloc[0]
-        row["public cost, M yuan"] = "" if pd.isna(cost) else f"{cost / 1e6:,.1f}"
-        status = g["cost_status"].iloc[0]
-        per = g["points_per_100m_yuan"].iloc[0]
-        row["pension points per 100M yuan"] = status if pd.isna(per) else summaries.ratio_text(per)
-        rows.append(row)
-    print(f"\nReform minus {baseline}, paired by seed (last 12 months):")
-    print(pd.DataFrame(rows).to_string(index=False))
-    _print_breaks(window, scenarios)
-
-
-def _print_breaks(window: pd.DataFrame, scenarios: list) -> None:
-    """Breaks: the raw count beside breaks per covered worker and unbroken records."""
-    import pandas as pd
-
-    from experiments.analysis import summaries
-
-    cols = ["new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken"]
-    if any(c not in window for c in cols):
-        return
-    means = window.groupby("scenario")[cols].mean()
-    order = [s.name for s in scenarios if s.name in means.index]
-    table = pd.DataFrame(
-        {
-            "breaks a month (persons)": means["new_breaks_real"].map("{:,.0f}".format),
-            "per 1,000 covered": means["breaks_per_1000_covered"].map("{:.2f}".format),
-            "records never broken %": (100 * means["frac_records_unbroken"]).map("{:.1f}".format),
-        }
-    ).loc[order]
-    print("\nBreaks in cover (last 12 months, mean over replications):")
-    print(table.to_string())
-    print(summaries.BREAKS_NOTE)
