@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -150,6 +151,9 @@ def test_validate_writes_the_whole_report(tmp_path):
         "manifest.json",
     ):
         assert (folder / name).stat().st_size > 0, f"{name} missing or empty"
+    page = (folder / "report.html").read_text()
+    assert page.count("src='data:image/png;base64,") == 3, "report.html embeds its 3 charts"
+    assert not re.search(r"src=['\"](?!data:)", page), "report.html links no file: self-contained"
     text = (folder / "report.md").read_text()
     for label in ("coverage_injury_2013", "contract_share_2012", "Scheme ordering", "age band"):
         assert label in text, f"report lacks {label!r}"

@@ -2,12 +2,14 @@
 
 Writes into one folder: ``targets.csv``, ``ordering.csv``, ``groups.csv``,
 ``monthly.csv``, ``patterns.csv``, three PNG charts (targets vs model with 90%
-bands, gaps, coverage by group side by side), ``report.md``, ``report.html`` and
+bands, gaps, coverage by group side by side), ``report.md`` (links the PNGs),
+``report.html`` (one self-contained file: the charts embedded as base64) and
 ``manifest.json`` (preset, seeds, sizes, versions, git commit).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from pathlib import Path
@@ -174,7 +176,7 @@ def write_report(result: dict[str, Any], folder: Path) -> Path:
     (folder / "manifest.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
     sections = _sections(result)
     (folder / "report.md").write_text(_markdown(sections, info), encoding="utf-8")
-    (folder / "report.html").write_text(_html(sections, info), encoding="utf-8")
+    (folder / "report.html").write_text(_html(sections, info, folder), encoding="utf-8")
     return folder
 
 
@@ -250,7 +252,12 @@ def _markdown(sections: list[tuple[str, str, Any]], info: dict[str, Any]) -> str
     return "\n".join(lines) + "\n"
 
 
-def _html(sections: list[tuple[str, str, Any]], info: dict[str, Any]) -> str:
+def _embedded(path: Path) -> str:
+    """A PNG file as a ``data:`` URI, so that report.html is one self-contained file."""
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _html(sections: list[tuple[str, str, Any]], info: dict[str, Any], folder: Path) -> str:
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>Validation of {html.escape(info['preset'])}</title>",
@@ -270,6 +277,9 @@ def _html(sections: list[tuple[str, str, Any]], info: dict[str, Any]) -> str:
         if isinstance(item, pd.DataFrame):
             parts.append(item.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep=""))
         elif isinstance(item, str):
-            parts.append(f"<img src='{html.escape(item)}' style='max-width:100%'>")
+            parts.append(
+                f"<img alt='{html.escape(item)}' src='{_embedded(folder / item)}' "
+                "style='max-width:100%'>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
