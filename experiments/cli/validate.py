@@ -30,16 +30,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``uptake validate`` with parsed ``args`` and write the report."""
+    from experiments.calibration.targets import ORDERING
     from experiments.calibration.validation_report import write_report  # Matplotlib: slow
 
     result = validate(args.preset, args.replications, args.n_workers, args.seed, args.targets)
     folder = write_report(result, args.output)
-    table = result["targets"]
-    shown = table[["target", "role", "data", "model_mean", "model_p05", "model_p95", "gap_pp"]]
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    print(result["ordering"][["year", "model_order", "holds_for_mean"]].to_string(index=False))
+    print(targets_text(result["targets"], args.targets))
+    ordering = result["ordering"][["year", "model_order", "holds_for_mean"]]
+    print("\nScheme ordering of the model means (published: " + " > ".join(ORDERING) + "):")
+    renamed = ordering.rename(columns={"model_order": "model order", "holds_for_mean": "holds"})
+    print(renamed.to_string(index=False))
     print(f"report: {folder / 'report.md'} and {folder / 'report.html'}")
     return 0
+
+
+def targets_text(table: Any, targets_path: Path) -> str:
+    """Targets against the model in the table's units: shares in %, gaps in points."""
+    import math
+
+    from experiments.analysis import formatting as fmt
+    from experiments.calibration.targets import load_targets
+
+    units = {t.key: t.unit for t in load_targets(targets_path)}
+
+    def shown(key: str, v: float) -> str:
+        if v is None or math.isnan(v):
+            return "n/a"
+        return fmt.share(v) if units.get(key, "").startswith("share") else f"{v:.3g}"
+
+    rows = [
+        {
+            "target": r.target,
+            "role": r.role,
+            "data": shown(r.key, r.data),
+            "model mean [5%, 95%]": f"{shown(r.key, r.model_mean)} "
+            f"[{shown(r.key, r.model_p05)}, {shown(r.key, r.model_p95)}]",
+            "gap, points": fmt.points(r.gap_pp, 2)
+            if units.get(r.key, "").startswith("share")
+            else "",
+        }
+        for r in table.itertuples(index=False)
+    ]
+    from experiments.cli.text import table as text_table
+
+    return (
+        "Targets (shares in % of the group named by the source) against the model, "
+        f"mean over runs [5%, 95%]:\n{text_table(rows)}"
+    )
 
 
 def register(subparsers: Any) -> None:
