@@ -97,27 +97,45 @@ def ranking(t: FolderTables) -> pd.DataFrame:
 
 
 def ranking_display(t: FolderTables) -> pd.DataFrame:
-    """:func:`ranking` formatted for a table (labels and units in the headers)."""
+    """:func:`ranking` formatted for a table (points of coverage, yuan, ratios)."""
     r = ranking(t)
     if r.empty:
         return r
     out = pd.DataFrame({"rank": range(1, len(r) + 1), "reform": r["reform"]})
     for title in ("pension", "any scheme"):
         if f"gain, {title}" in r:
-            out[f"{title} coverage gain, pts [90% CI]"] = [
+            out[f"{title} gain, pts [90% CI]"] = [
                 f"{fmt.points(m)} [{fmt.points(lo)}, {fmt.points(hi)}]"
                 for m, lo, hi in zip(
                     r[f"gain, {title}"], r[f"{title} 90% low"], r[f"{title} 90% high"], strict=True
                 )
             ]
     out["extra public cost"] = [
-        fmt.yuan(c) if pd.notna(c) else "not modelled" for c in r["public cost"]
+        fmt.yuan(c) if pd.notna(c) else "not costed" for c in r["public cost"]
     ]
     out["pension pts per 100 M yuan"] = [
-        ratio_text(v) if pd.notna(v) else str(s)
-        for v, s in zip(r["pts per 100 M yuan"], r["cost status"], strict=True)
+        ratio_text(v) if pd.notna(v) else ("none: no extra cost" if pd.notna(c) else "n/a")
+        for v, c in zip(r["pts per 100 M yuan"], r["public cost"], strict=True)
     ]
     return out
+
+
+def uncosted_text(t: FolderTables) -> str:
+    """Which reforms have levers whose cost is not modelled (empty if none)."""
+    r = ranking(t)
+    if r.empty:
+        return ""
+    uncosted = [
+        f"{n} ({str(s).removeprefix('not costed: ')})"
+        for n, s in zip(r["reform"], r["cost status"], strict=True)
+        if str(s).startswith("not costed")
+    ]
+    if not uncosted:
+        return ""
+    return (
+        "Not costed (a lever's cost is not modelled, so no cost-effectiveness is given, "
+        "which is not the same as free): " + "; ".join(uncosted) + "."
+    )
 
 
 def breaks_table(t: FolderTables) -> pd.DataFrame:
@@ -211,16 +229,8 @@ def headlines(t: FolderTables) -> list[str]:
             )
             + "."
         )
-        uncosted = [
-            f"{n} ({s.removeprefix('not costed: ')})"
-            for n, s in zip(r["reform"], r["cost status"], strict=True)
-            if str(s).startswith("not costed")
-        ]
-        if uncosted:
-            lines.append(
-                "Not costed (a lever's cost is not modelled, so no cost-effectiveness is "
-                "given, which is not the same as free): " + "; ".join(uncosted) + "."
-            )
+        if uncosted_text(t):
+            lines.append(uncosted_text(t))
     scale = population_scale(t)
     agents = e.get("workers") or _agents_at_start(t)
     workers = f"{int(agents):,}" if agents else "the default number of"
@@ -253,6 +263,8 @@ def summary_text(t: FolderTables) -> str:
             "12 months; 90% CI of the mean gain):",
             ranked.to_string(index=False),
         ]
+        if uncosted_text(t):
+            blocks.append(textwrap.fill(uncosted_text(t), 100))
     if any("*" in str(v) for v in breaks.to_numpy().ravel()):
         blocks.append(textwrap.fill(fmt.noise_note(population_scale(t)), 100))
     return "\n".join(blocks)
