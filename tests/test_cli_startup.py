@@ -3,7 +3,7 @@
 Each check runs in a fresh interpreter and asserts on what gets imported (which does
 not flake on a busy machine); the wall-clock times are printed for the record
 (`pytest -s tests/test_cli_startup.py`). On the 2-core development machine they are
-well under 1 s (see README, "Start-up").
+well under 1 s (see README.md, "Times").
 """
 
 from __future__ import annotations
