@@ -41,6 +41,14 @@ def register(subparsers) -> None:
         default=COST_PER_INSPECTION_YUAN,
         help="yuan per extra inspection in cost-effectiveness (default %(default)s, an assumption)",
     )
+    c.add_argument(
+        "--ensemble",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also run every scenario on the first K calibrated parameter sets of the "
+        "ensemble (`uptake ensemble`) and show each gain's interval across them (0: off)",
+    )
     c.set_defaults(handler=lambda a: run(a, c, compare=True))
 
 
@@ -77,6 +85,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     frame = ResultStore(out).load()
     if not frame.empty:
         _print_results(frame, scenarios, compare, args)
+    if compare and getattr(args, "ensemble", 0):
+        _ensemble(scenarios, args, out)
     if args.report and not frame.empty:
         from experiments.analysis.report import write_report
 
@@ -161,3 +171,54 @@ def _print_breaks(window: pd.DataFrame, scenarios: list) -> None:
     print("\nBreaks in cover (last 12 months, mean over replications):")
     print(table.to_string())
     print(summaries.BREAKS_NOTE)
+
+
+def _ensemble(scenarios: list, args: argparse.Namespace, out: Path) -> None:
+    """Gains across the ensemble and across seeds; which rankings hold in every member."""
+    import pandas as pd
+
+    from experiments.analysis import ensemble_gains
+    from experiments.calibration.ensemble import load_ensemble, member_params
+    from experiments.run.seeds import replication_seeds
+
+    if args.ensemble < 1:
+        raise ValueError(f"--ensemble={args.ensemble} must be >= 1")
+    data = load_ensemble()
+    members = [{**m, **common.overrides(args)} for m in member_params(data, args.ensemble)]
+    seeds = replication_seeds(args.seed, args.replications)
+    gains = ensemble_gains.member_gains(
+        members, scenarios[0], scenarios[1:], seeds, args.workers, args.months
+    )
+    table = ensemble_gains.summarise(gains)
+    pairs = ensemble_gains.rankings(gains)
+    out.mkdir(parents=True, exist_ok=True)
+    gains.to_csv(out / "ensemble_gains.csv", index=False)
+    table.to_csv(out / "ensemble_summary.csv", index=False)
+    pairs.to_csv(out / "ensemble_rankings.csv", index=False)
+    print(
+        f"\nPension gain, points, over {len(members)} calibrated parameter sets x "
+        f"{len(seeds)} seeds (last 12 months):"
+    )
+    shown = pd.DataFrame(
+        {
+            "reform": table["scenario"],
+            "mean": table["gain_mean"].map("{:+.2f}".format),
+            "seeds 90% CI (set 0)": [
+                f"[{lo:+.2f}, {hi:+.2f}]"
+                for lo, hi in zip(table["seed_ci90_low"], table["seed_ci90_high"], strict=True)
+            ],
+            "ensemble 5-95%": [
+                f"[{lo:+.2f}, {hi:+.2f}]"
+                for lo, hi in zip(table["ensemble_q05"], table["ensemble_q95"], strict=True)
+            ],
+        }
+    )
+    print(shown.to_string(index=False))
+    robust = pairs[pairs["robust"]]
+    fragile = pairs[~pairs["robust"]]
+    print(f"robust rankings ({len(robust)} of {len(pairs)} pairs; same order in every set):")
+    for r in robust.itertuples():
+        print(f"  {r.first} > {r.second}")
+    if not fragile.empty:
+        print("not robust: " + "; ".join(f"{r.first} vs {r.second}" for r in fragile.itertuples()))
+    print(f"tables: {out / 'ensemble_summary.csv'}, {out / 'ensemble_rankings.csv'}")
