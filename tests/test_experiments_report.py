@@ -136,3 +136,27 @@ def test_report_opens_with_its_findings_and_ends_with_the_metadata(compare_folde
     assert "real workers" in findings, "the note on agents x scale"
     assert "frac_covered" not in html.split("<h2>Scenarios</h2>")[0], "no raw column names"
     assert "-0.0" not in re.sub(r"data:image/png;base64,[^\"]+", "", html), "no negative zero"
+
+
+def test_report_shows_ensemble_intervals_and_robust_rankings(compare_folder, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from experiments.analysis.report import make_report
+
+    folder = tmp_path / "with-ensemble"
+    shutil.copytree(compare_folder, folder)
+    summary = pd.DataFrame(
+        [{"scenario": "worker-subsidy", "gain_mean": 0.8, "ensemble_q05": 0.3, "ensemble_q95": 1.2}]
+    )
+    summary.to_csv(folder / "ensemble_summary.csv", index=False)
+    pairs = pd.DataFrame([{"first": "worker-subsidy", "second": "points", "robust": True}])
+    pairs.to_csv(folder / "ensemble_rankings.csv", index=False)
+    path, tables = make_report(folder)
+    text = path.read_text()
+    assert "Parameter uncertainty" in text, "the ensemble section is missing"
+    assert "worker-subsidy &gt; points" in text or "worker-subsidy > points" in text, (
+        "the robust ranking is not listed"
+    )
+    assert tables.ensemble["ensemble_q95"].iloc[0] == 1.2, tables.ensemble

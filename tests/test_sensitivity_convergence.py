@@ -34,3 +34,26 @@ def test_reordered_top_fails() -> None:
     assert not row["passed"], f"a leader that drops out must fail the check: {row.to_dict()}"
     assert not row["same_top"], "the top set changed, so same_top must be False"
     assert row["max_change_share"] > 0.9, f"change should be ~0.99, got {row['max_change_share']}"
+
+
+def test_the_study_replicates_points_and_checks_convergence(tmp_path, monkeypatch):
+    """A tiny study: replications per point, a rerun at 2N workers and its check on file."""
+    import json
+
+    from experiments.sweeps import study as study_module
+
+    few = {"turnover_per_year": (0.1, 0.3), "propensity_pension": (-1.0, 0.0)}
+    monkeypatch.setattr(study_module, "factor_ranges", lambda base: dict(few))
+    out = tmp_path / "study"
+    result = study_module.study(
+        out, workers=1000, months=6, trajectories=2, top=2, sobol_n=2, replications=2
+    )
+    sizes = json.loads((out / "study.json").read_text())
+    assert sizes["replications_per_point"] == 2, sizes
+    assert sizes["convergence_workers"] == [1000, 2000], sizes
+    check = result["convergence"]
+    assert set(check["outcome"]) == set(study_module.OUTCOMES), check
+    assert (out / "convergence.csv").exists(), "the convergence table is written"
+    assert sizes["convergence_passed"] == bool(check["passed"].all()), sizes
+    runs = {p.name for p in (out / "morris_2n").glob("**/*.parquet")}
+    assert runs, "the 2N Morris sweep wrote no runs"

@@ -207,6 +207,22 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
             _p(_cost_text(t)),
             _img(pngs.get("cost")),
         ]
+    if not t.ensemble.empty:
+        robust = t.ensemble_rankings
+        held = robust[robust["robust"]] if not robust.empty else robust
+        parts += [
+            "<h2>Parameter uncertainty: gains across calibrated parameter sets</h2>",
+            _p(
+                "Pension gain (points, last 12 months) for each calibrated parameter set of "
+                "the ensemble (uptake ensemble: sets whose calibration objective is within "
+                "chi2_0.68 of the best), with the seeds' 90% interval for the calibrated set "
+                "and the 5-95% range over sets. A ranking is robust when it holds in every "
+                "set and the seeds' interval of the difference excludes 0 in each. Robust: "
+                + (", ".join(f"{r.first} > {r.second}" for r in held.itertuples()) or "none")
+                + "."
+            ),
+            _table(t.ensemble),
+        ]
     if not t.sensitivity.empty:
         parts += [
             "<h2>Sensitivity indices</h2>",

@@ -35,6 +35,8 @@ class FolderTables:
     differences: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_effectiveness: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ensemble_rankings: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     cost_per_inspection: float = summaries.COST_PER_INSPECTION_YUAN
 
@@ -109,6 +111,14 @@ def analyse_folder(
     order = {name: i for i, name in enumerate(experiment.get("scenario_names", []))}
     for name in ("summary", "breakdowns", "differences", "cost_effectiveness"):
         setattr(tables, name, _in_order(getattr(tables, name), order))
+    # Written by `uptake compare --ensemble K` beside the runs.
+    for name, attr in (
+        ("ensemble_summary", "ensemble"),
+        ("ensemble_rankings", "ensemble_rankings"),
+    ):
+        path = Path(folder) / f"{name}.csv"
+        if path.is_file():
+            setattr(tables, attr, pd.read_csv(path))
     if experiment.get("design"):
         from experiments.sweeps.indices import analyse
 

@@ -47,7 +47,7 @@ from experiments.calibration.targets import TARGETS_PATH, fitted, load_targets
 from experiments.run.seeds import replication_seeds
 from model.presets import PRESET_DIR, load_preset
 
-ENSEMBLE_PATH = Path(__file__).resolve().parent.parent / "model" / "data" / "ensemble.json"
+ENSEMBLE_PATH = Path(__file__).resolve().parents[2] / "model" / "data" / "ensemble.json"
 STEP = 0.02  # finite-difference step in the unit cube
 CONFIDENCE = 0.68
 BATCH = 10

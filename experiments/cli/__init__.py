@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "experiments.cli.calibrate",
     "experiments.cli.validate",
     "experiments.cli.study",
+    "experiments.cli.ensemble",
 ]
 
 #: The commands each module registers, with their one-line help: what ``uptake --help``
@@ -74,6 +75,9 @@ COMMANDS = {
     },
     "experiments.cli.study": {
         "sensitivity-study": "Morris screening of all parameters, then Sobol on the top ones",
+    },
+    "experiments.cli.ensemble": {
+        "ensemble": "draw calibrated parameter sets that fit the targets about equally well",
     },
 }
 

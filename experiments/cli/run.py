@@ -37,6 +37,14 @@ def register(subparsers) -> None:
         default=COST_PER_INSPECTION_YUAN,
         help="yuan per extra inspection in cost-effectiveness (default %(default)s, an assumption)",
     )
+    c.add_argument(
+        "--ensemble",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also run every scenario on the first K calibrated parameter sets of the "
+        "ensemble (`uptake ensemble`) and show each gain's interval across them (0: off)",
+    )
     c.set_defaults(handler=lambda a: run(a, c, compare=True))
 
 
@@ -79,6 +87,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     cost = getattr(args, "cost_per_inspection", COST_PER_INSPECTION_YUAN)
     print()
     print(summary_text(analyse_folder(out, cost_per_inspection=cost)))
+    if compare and getattr(args, "ensemble", 0):
+        _ensemble(scenarios, args, out)
     if args.report:
         from experiments.analysis.report import write_report
 
@@ -86,3 +96,75 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     else:
         print(f"write the report with: uptake report {out}")
     return code
+
+
+def _ensemble(scenarios: list, args: argparse.Namespace, out: Path) -> None:
+    """Gains across the ensemble and across seeds; which rankings hold in every member."""
+    import pandas as pd
+
+    from experiments.analysis import ensemble_gains
+    from experiments.calibration.ensemble import load_ensemble, member_params
+    from experiments.run.seeds import replication_seeds
+
+    if args.ensemble < 1:
+        raise ValueError(f"--ensemble={args.ensemble} must be >= 1")
+    data = load_ensemble()
+    members = [{**m, **common.overrides(args)} for m in member_params(data, args.ensemble)]
+    seeds = replication_seeds(args.seed, args.replications)
+    gains = ensemble_gains.member_gains(
+        members, scenarios[0], scenarios[1:], seeds, common.workers(args, scenarios), args.months
+    )
+    table = ensemble_gains.summarise(gains)
+    pairs = ensemble_gains.rankings(gains)
+    out.mkdir(parents=True, exist_ok=True)
+    gains.to_csv(out / "ensemble_gains.csv", index=False)
+    table.to_csv(out / "ensemble_summary.csv", index=False)
+    pairs.to_csv(out / "ensemble_rankings.csv", index=False)
+    print(
+        f"\nPension gain, points, over {len(members)} calibrated parameter sets x "
+        f"{len(seeds)} seeds (last 12 months):"
+    )
+    shown = pd.DataFrame(
+        {
+            "reform": table["scenario"],
+            "mean over sets": table["gain_mean"].map("{:+.2f}".format),
+            "set 0 (calibrated) [90% CI over seeds]": [
+                f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+                for m, lo, hi in zip(
+                    table["gain_member0"],
+                    table["seed_ci90_low"],
+                    table["seed_ci90_high"],
+                    strict=True,
+                )
+            ],
+            "5-95% over sets": [
+                f"[{lo:+.2f}, {hi:+.2f}]"
+                for lo, hi in zip(table["ensemble_q05"], table["ensemble_q95"], strict=True)
+            ],
+        }
+    )
+    print(shown.to_string(index=False))
+    robust = pairs[pairs["robust"]]
+    fragile = pairs[~pairs["robust"]]
+    print(
+        f"robust rankings ({len(robust)} of {len(pairs)} pairs: the same order in every set, "
+        "and the seeds' 90% interval of the difference excludes 0 in each):"
+    )
+    for r in robust.itertuples():
+        print(f"  {r.first} > {r.second}")
+    ordered = fragile[fragile["share_of_members_first_higher"].isin([0.0, 1.0])]
+    if not ordered.empty:
+        print(
+            "same order in every set, but within the seed noise of some set: "
+            + "; ".join(f"{r.first} > {r.second}" for r in ordered.itertuples())
+        )
+    flips = fragile[~fragile.index.isin(ordered.index)]
+    if not flips.empty:
+        print(
+            "order differs between sets: "
+            + "; ".join(
+                f"{r.first} vs {r.second} ({r.share_of_members_first_higher:.0%})"
+                for r in flips.itertuples()
+            )
+        )
+    print(f"tables: {out / 'ensemble_summary.csv'}, {out / 'ensemble_rankings.csv'}")

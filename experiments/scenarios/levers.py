@@ -59,6 +59,7 @@ def lever_rows() -> list[dict[str, Any]]:
                 "unit": cls.unit,
                 "strength": f"{cls.min_strength:g}-{cls.max_strength:g}",
                 "extra_fields": ", ".join(f"{name} ({unit})" for name, (unit, _) in extras.items()),
+                "cost": f"{cls.cost.kind}: {cls.cost.payer}" if cls.cost else "not costed",
                 "paper": cls.paper,
             }
         )
