@@ -160,3 +160,5 @@ def test_report_shows_ensemble_intervals_and_robust_rankings(compare_folder, tmp
         "the robust ranking is not listed"
     )
     assert tables.ensemble["ensemble_q95"].iloc[0] == 1.2, tables.ensemble
+    assert "gain_mean" not in text, "the ensemble table has plain headers"
+    assert "[+0.3, +1.2]" in text, "the range over sets is shown in signed points"

@@ -157,6 +157,24 @@ def _findings(t: FolderTables) -> list[str]:
     return parts
 
 
+def _ensemble_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The ensemble summary with plain headers, gains in signed percentage points."""
+
+    def pts(column: str) -> pd.Series:
+        if column not in table:
+            return pd.Series([""] * len(table), index=table.index)
+        return table[column].map(fmt.points)
+
+    out = pd.DataFrame({"reform": table["scenario"]})
+    out["pension gain, mean over sets (pts)"] = pts("gain_mean")
+    if "gain_member0" in table:
+        out["calibrated set [90% CI over seeds]"] = (
+            pts("gain_member0") + " [" + pts("seed_ci90_low") + ", " + pts("seed_ci90_high") + "]"
+        )
+    out["5%-95% over sets"] = "[" + pts("ensemble_q05") + ", " + pts("ensemble_q95") + "]"
+    return out
+
+
 def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
     """The report as one HTML string (``pngs``: :func:`figures`, made here if not given)."""
     pngs = figures(t) if pngs is None else pngs
@@ -221,7 +239,7 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
                 + (", ".join(f"{r.first} > {r.second}" for r in held.itertuples()) or "none")
                 + "."
             ),
-            _table(t.ensemble),
+            _table(_ensemble_table(t.ensemble)),
         ]
     if not t.sensitivity.empty:
         parts += [
