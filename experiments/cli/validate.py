@@ -70,7 +70,15 @@ def run(args: argparse.Namespace) -> int:
         r = result["responses"]
         print("\nPublished responses to policy changes (docs/levers.md section 5):")
         shown = r[["key", "model_mean", "model_p05", "model_p95", "criterion", "pass"]]
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        shown = shown.rename(
+            columns={
+                "key": "experiment",
+                "model_mean": "model mean",
+                "model_p05": "5%",
+                "model_p95": "95%",
+            }
+        )
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         for row in r.itertuples():
             print(f"  {row.key}: {row.measure}; published: {row.published}; {row.note}")
             print(f"    source: {row.source}")
