@@ -162,3 +162,14 @@ def test_report_shows_ensemble_intervals_and_robust_rankings(compare_folder, tmp
     assert tables.ensemble["ensemble_q95"].iloc[0] == 1.2, tables.ensemble
     assert "gain_mean" not in text, "the ensemble table has plain headers"
     assert "[+0.3, +1.2]" in text, "the range over sets is shown in signed points"
+
+
+def test_uptake_report_prints_the_findings_of_a_sweep(sweep_folder, capsys):
+    from experiments import cli
+
+    assert cli.main(["report", str(sweep_folder)]) == 0, "uptake report exits 0"
+    out = capsys.readouterr().out
+    assert "4 design points x 2 replications" in out, f"the sweep's findings are printed:\n{out}"
+    assert "report: " in out, "the path of the report is printed"
+    html = (sweep_folder / "report.html").read_text(encoding="utf-8")
+    assert html.index("<h2>Findings</h2>") < html.index("Sensitivity indices"), "findings first"

@@ -194,7 +194,15 @@ def headlines(t: FolderTables) -> list[str]:
     lines = []
     base = t.baseline or next(iter(dict.fromkeys(t.outcomes["scenario"])))
     means = final_means(t, [PENSION, ANY])
-    if base in means.index and PENSION in means:
+    if t.kind == "sweep" and PENSION in means:
+        p = means[PENSION]["mean"]
+        lines.append(
+            f"{len(means)} design points x {reps} replications: pension coverage over "
+            f"{window_text(t)} ranges from {fmt.share(p.min())} to {fmt.share(p.max())} "
+            "across the points (means of the replications); the sensitivity indices say "
+            "which factors drive it."
+        )
+    elif base in means.index and PENSION in means:
         p, a = means.loc[base, PENSION], means.loc[base, ANY]
         lines.append(
             f"{base}: pension coverage {fmt.share(p['mean'])} (5-95% across runs "

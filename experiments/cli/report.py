@@ -57,10 +57,15 @@ def _kwargs(args: argparse.Namespace) -> dict:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Write the report and print its path."""
-    from experiments.analysis.report import write_report
+    """Write the report, print its findings and its path."""
+    import textwrap
 
-    path = write_report(args.folder, args.out, **_kwargs(args))
+    from experiments.analysis.findings import headlines
+    from experiments.analysis.report import make_report
+
+    path, tables = make_report(args.folder, args.out, **_kwargs(args))
+    for line in headlines(tables):
+        print(textwrap.fill(line, 100, initial_indent="- ", subsequent_indent="  "))
     print(f"report: {path.resolve()}")
     return 0
 
