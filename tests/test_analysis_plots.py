@@ -70,3 +70,18 @@ def test_cost_chart_draws_only_costed_reforms_without_text_labels():
     shown = [t.get_text().split(":")[0] for t in ax.get_legend().get_texts()]
     assert shown == ["a", "b"], f"only reforms with a cost > 0 are drawn: {shown}"
     matplotlib.pyplot.close(fig)
+
+
+def test_event_chart_skips_month_zero_and_flags_counts_of_few_agents():
+    summary = summary_frame(months=24)
+    fig = plots.events_figure(summary, scale=100.0)  # 1,000 persons = 10 agents: noisy
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert any("noisy" in t for t in titles if t.startswith("New breaks")), titles
+    per_1000 = next(t for t in titles if t.startswith("Breaks per 1,000"))
+    assert "noisy" not in per_1000, "a rate is not a count: no noise flag"
+    months = {x for line in fig.axes[0].get_lines() for x in line.get_xdata()}
+    assert 0 not in months, "flows have no value at the start (month 0)"
+    matplotlib.pyplot.close(fig)
+    quiet = plots.events_figure(summary, scale=1.0)  # 1,000 agents
+    assert not any("noisy" in ax.get_title() for ax in quiet.axes), "enough agents: no flag"
+    matplotlib.pyplot.close(quiet)

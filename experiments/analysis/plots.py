@@ -116,7 +116,19 @@ def _series_panel(ax, summary: pd.DataFrame, outcome: str, scale: float, baselin
     _month_axis(ax, data["month"])
 
 
-def _panels(summary: pd.DataFrame, columns, baseline, ncols: int = 3) -> Figure | None:
+def _noisy(summary: pd.DataFrame, outcome: str, baseline, scale: float | None) -> bool:
+    """Whether the baseline's monthly count rests on fewer than NOISE_AGENTS agents."""
+    if not scale or fmt.unit(outcome) not in fmt.COUNT_UNITS:
+        return False
+    data = summary[(summary["outcome"] == outcome) & (summary["month"] >= 1)]
+    if baseline in set(data["scenario"]):
+        data = data[data["scenario"] == baseline]
+    return fmt.noisy(float(data["mean"].mean()), scale)
+
+
+def _panels(
+    summary: pd.DataFrame, columns, baseline, scale: float | None = None, ncols: int = 3
+) -> Figure | None:
     present = [c for c in columns if c in set(summary["outcome"])]
     if not present:
         return None
@@ -125,7 +137,11 @@ def _panels(summary: pd.DataFrame, columns, baseline, ncols: int = 3) -> Figure 
     for ax, outcome in zip(axes.flat, present, strict=False):
         percent = fmt.unit(outcome) == "%"
         _series_panel(ax, summary, outcome, 100.0 if percent else 1.0, baseline)
-        ax.set_title(fmt.label(outcome), fontsize=10)
+        noisy = _noisy(summary, outcome, baseline, scale)
+        title = fmt.label(outcome) + (
+            f"\n(noisy: < {fmt.NOISE_AGENTS} agents a month)" if noisy else ""
+        )
+        ax.set_title(title, fontsize=10, color="#b30000" if noisy else "black")
         ax.set_ylabel(fmt.unit(outcome), fontsize=9)
         ax.yaxis.set_major_formatter(
             matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
@@ -142,9 +158,16 @@ def coverage_figure(summary: pd.DataFrame, baseline: str | None = "baseline") ->
     return _panels(summary, COVERAGE, baseline)
 
 
-def events_figure(summary: pd.DataFrame, baseline: str | None = "baseline") -> Figure | None:
-    """Breaks in coverage (raw and per covered worker), disputes and inspections over time."""
-    return _panels(summary, EVENTS, baseline)
+def events_figure(
+    summary: pd.DataFrame, baseline: str | None = "baseline", scale: float | None = None
+) -> Figure | None:
+    """Breaks in coverage (raw and per covered worker), disputes and inspections over time.
+
+    These are flows, so month 0 (the start, with no flow yet) is left out. With
+    ``scale`` (real workers per agent), a panel whose baseline count rests on fewer than
+    :data:`~experiments.analysis.formatting.NOISE_AGENTS` agents a month says so.
+    """
+    return _panels(summary[summary["month"] >= 1], EVENTS, baseline, scale)
 
 
 def _legend(fig: Figure, ax) -> None:

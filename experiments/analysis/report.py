@@ -35,7 +35,7 @@ def figures(t: FolderTables) -> dict[str, bytes]:
     """The report's charts as PNG bytes, by file stem (only those with data)."""
     made = {
         "coverage": plots.coverage_figure(t.summary, t.baseline),
-        "events": plots.events_figure(t.summary, t.baseline),
+        "events": plots.events_figure(t.summary, t.baseline, findings.population_scale(t)),
         "breakdowns": plots.breakdown_figure(t.breakdowns),
     }
     if not t.cost_effectiveness.empty:
