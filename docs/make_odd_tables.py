@@ -131,7 +131,7 @@ def policy_table() -> str:
     for lever, cls in POLICIES.items():
         extra = [f"{name} ({unit})" for name, unit, _ in cls.extra_fields()]
         moves = ", ".join(f"`{name}`" for name in cls.moves)
-        cost = f"{cls.cost.payer}: {cls.cost.basis}" if cls.cost else "not modelled"
+        cost = f"{cls.cost.kind}: {cls.cost.payer}; {cls.cost.basis}" if cls.cost else "not costed"
         lines.append(
             f"| `{lever}` | `{cls.__name__}` | {_cell(cls.label)} | {_cell(cls.unit)} | "
             f"{cls.min_strength:g} to {cls.max_strength:g} | {_cell(', '.join(extra)) or '-'} | "
