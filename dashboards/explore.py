@@ -1,14 +1,25 @@
-"""Explore tab: run controls, headline numbers and live charts of one run."""
+"""Explore tab: run controls, headline numbers and live charts of one run.
+
+Only :func:`Live` reads the snapshot, so a new month re-renders the headline and
+the chart images, not the controls column. The chart images come with the
+snapshot (drawn by the session when it publishes, see :mod:`dashboards.live`).
+"""
 
 from __future__ import annotations
 
 import solara
 
-from dashboards import charts
+from dashboards import format as fmt
 from dashboards.controls import Controls
-from dashboards.state import DEFAULT_PACE, DEFAULT_UNTIL, MAX_MONTHS, PACES, Session, Snapshot
+from dashboards.explore_charts import EXPLORE_CHARTS, NOTES
+from dashboards.fields import NumberField
+from dashboards.settings import MAX_MONTHS
+from dashboards.snapshot import Snapshot
+from dashboards.state import DEFAULT_PACE, DEFAULT_UNTIL, PACES, Session
 from dashboards.ui import CAPTION
 from model import SCHEMES
+
+NOISY = {"color": "#888"}
 
 
 @solara.component
@@ -39,7 +50,9 @@ def RunBar(session: Session):
         )
         solara.Button("Reset", icon_name="mdi-restore", on_click=session.reset)
         with solara.Div(style={"width": "170px"}):
-            solara.InputInt(f"run until month (1-{MAX_MONTHS})", value=until, dense=True)
+            NumberField(
+                f"run until month (1-{MAX_MONTHS})", until.value, until.set, lo=1, hi=MAX_MONTHS
+            )
         with solara.Div(style={"width": "190px"}):
             solara.Select("speed", values=list(PACES), value=pace, dense=True)
     if status.busy:
@@ -49,94 +62,103 @@ def RunBar(session: Session):
         solara.Error(session.message.value, classes=["uptake-message"])
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _count(x: float) -> str:
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.2f} M"
-    if abs(x) >= 1e3:
-        return f"{x / 1e3:,.1f} k"
-    return f"{x:,.0f}"
-
-
-def _yuan(x: float) -> str:
-    if abs(x) >= 1e9:
-        return f"{x / 1e9:,.2f} bn yuan"
-    return f"{x / 1e6:,.1f} M yuan"
-
-
-def headline(snap: Snapshot) -> list[tuple[str, str]]:
-    """The month and the headline figures as (label, formatted value)."""
+def headline(snap: Snapshot) -> list[tuple[str, str, str]]:
+    """The month and headline figures as (label, value, note); a note marks a noisy value."""
     c = snap.current
-    return [
-        ("Month", f"{snap.month} ({snap.date})"),
-        ("Coverage, any scheme", _pct(c["frac_covered_any"])),
-        ("Pension", _pct(c["frac_covered_pension"])),
-        ("Medical", _pct(c["frac_covered_medical"])),
-        ("Work injury", _pct(c["frac_covered_injury"])),
-        ("Employed", _count(c["n_employed_real"])),
-        ("Breaks this month", _count(c["new_breaks_real"])),
-        ("Disputes this month", _count(c["new_disputes_real"])),
-        ("of which collective", _count(c["new_collective_disputes_real"])),
-        ("Inspections this month", _count(c["n_inspections_real"])),
-        ("Fines + back payments", _yuan(c["fines_yuan"] + c["back_payments_yuan"])),
-        ("Subsidies so far", _yuan(c["cum_subsidy_spending_yuan"])),
+    scale = snap.scale
+
+    def counted(column: str) -> tuple[str, str]:
+        return fmt.count_with_noise(c[column], scale)
+
+    breaks, breaks_noise = counted("new_breaks")
+    covered = snap.results["n_covered_any"].iloc[-2] if snap.month > 0 else 0
+    rate = 1000 * c["new_breaks"] / covered if covered else float("nan")
+    money = c["fines_yuan"] + c["back_payments_yuan"]
+    detected = c["n_detections"]
+    money_noise = (
+        f"from {detected:,.0f} firms found evading (agents)" if fmt.noisy(detected) else ""
+    )
+    rows = [
+        ("Month", snap.when, ""),
+        ("Coverage, any scheme", fmt.pct(c["frac_covered_any"]), ""),
+        ("Pension", fmt.pct(c["frac_covered_pension"]), ""),
+        ("Medical", fmt.pct(c["frac_covered_medical"]), ""),
+        ("Work injury", fmt.pct(c["frac_covered_injury"]), ""),
+        ("Employed", fmt.count(c["n_employed_real"]), ""),
+        ("Breaks this month", breaks, breaks_noise),
+        ("Breaks per 1,000 covered", "-" if snap.month == 0 else f"{rate:.1f}", ""),
+        ("Disputes this month", *counted("new_disputes")),
+        ("of which collective", *counted("new_collective_disputes")),
+        ("Inspections this month", *counted("n_inspections")),
+        ("Fines + back payments", fmt.yuan(money), money_noise),
+        ("Subsidies so far", fmt.yuan(c["cum_subsidy_spending_yuan"]), ""),
     ]
+    if snap.month == 0:  # flows start in month 1
+        flows = {"Breaks this month", "Disputes this month", "of which collective"}
+        flows |= {"Inspections this month", "Fines + back payments"}
+        rows = [(k, "-", "") if k in flows else (k, v, n) for k, v, n in rows]
+    return rows
 
 
 @solara.component
 def Headline(snap: Snapshot):
-    """Headline numbers as small cards (counts in real persons, money in yuan)."""
+    """Headline numbers as small cards; a value resting on few agents is greyed."""
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=["uptake-headline"]):
-        for label, value in headline(snap):
+        for label, value, note in headline(snap):
+            classes = ["uptake-card"] + (["uptake-noisy"] if note else [])
             with solara.Div(
-                style={"border": "1px solid #ddd", "border-radius": "4px", "padding": "4px 8px"}
+                classes=classes,
+                style={"border": "1px solid #ddd", "border-radius": "4px", "padding": "4px 8px"},
             ):
                 solara.Text(label, style=CAPTION)
-                solara.Div(children=[value], style={"font-weight": "bold"})
-
-
-@solara.component
-def Chart(session: Session, snap: Snapshot, key: str, scheme: str = "pension"):
-    """One Explore chart, redrawn only when the run's data or the scheme change."""
-    image = solara.use_memo(
-        lambda: session.charts.get(snap, key, scheme), [snap.data_version, key, scheme]
-    )
-    with solara.Div(classes=["uptake-chart", f"chart-{key}"]):
-        solara.Image(image, format="png")
+                solara.Div(children=[value], style={"font-weight": "bold", **(NOISY if note else {})})
+                if note:
+                    solara.Text(note, style={**CAPTION, "font-size": "0.7em"})
 
 
 @solara.component
 def Charts(session: Session, snap: Snapshot):
-    """All Explore charts, two per row."""
-    scheme = solara.use_reactive("pension")
-    # Effects run after the charts below are drawn: lets a running play publish again.
-    solara.use_effect(lambda: session.mark_shown(snap.data_version), [snap.data_version])
-    with solara.Div(style={"width": "260px"}):
-        solara.Select("Scheme in the by-industry and by-region charts", list(SCHEMES), scheme)
+    """All Explore charts, two per row (images drawn with the snapshot)."""
+    # Effects run after the page took the images: lets a running play publish again.
+    solara.use_effect(lambda: session.mark_shown(snap.data_version), [snap.version])
+    with solara.Div(style={"width": "280px"}):
+        solara.Select(
+            "Scheme in the by-industry and by-region charts",
+            list(SCHEMES),
+            snap.scheme,
+            on_value=session.set_scheme,
+        )
     with solara.ColumnsResponsive(default=12, large=6):
-        for key in charts.EXPLORE_CHARTS:
-            Chart(session, snap, key, scheme.value)
+        for key in EXPLORE_CHARTS:
+            with solara.Div(classes=["uptake-chart", f"chart-{key}"]):
+                solara.Image(snap.images[key], format="png")
+                if key in NOTES:
+                    solara.Text(NOTES[key], style=CAPTION, classes=[f"note-{key}"])
+
+
+@solara.component
+def Live(session: Session):
+    """Everything that follows the run month by month."""
+    snap = session.snapshot.value
+    if snap is None:
+        solara.Info("No model yet: fix the settings and press Reset.")
+        return
+    Headline(snap)
+    solara.Text(fmt.scale_note(snap.scale), style=CAPTION, classes=["uptake-scale-note"])
+    in_force = "; ".join(snap.in_force) or "none (status quo)"
+    solara.Text(f"Levers in force: {in_force}", style=CAPTION, classes=["uptake-in-force"])
+    Charts(session, snap)
+    with solara.Details("Run log"):
+        for line in snap.log:
+            solara.Text(line, style=CAPTION)
 
 
 @solara.component
 def Explore(session: Session):
     """The Explore tab: controls on the left, run and charts on the right."""
-    snap = session.snapshot.value
     with solara.Columns([1, 3]):
         with solara.Column(style={"max-height": "85vh", "overflow-y": "auto"}):
             Controls(session)
         with solara.Column():
             RunBar(session)
-            if snap is None:
-                solara.Info("No model yet: fix the settings and press Reset.")
-                return
-            Headline(snap)
-            in_force = "; ".join(snap.in_force) or "none (status quo)"
-            solara.Text(f"Levers in force: {in_force}", style=CAPTION, classes=["uptake-in-force"])
-            Charts(session, snap)
-            with solara.Details("Run log"):
-                for line in snap.log:
-                    solara.Text(line, style=CAPTION)
+            Live(session)

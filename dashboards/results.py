@@ -16,6 +16,7 @@ import pandas as pd
 import solara
 
 from dashboards import charts, sweeps
+from dashboards.explore_charts import EXPLORE_CHARTS
 from dashboards.compare import Comparer
 from dashboards.state import Session, Snapshot
 from dashboards.ui import CAPTION, KeyValues, Line
@@ -63,8 +64,8 @@ def stem(snap: Snapshot) -> str:
 def groups_frame(snap: Snapshot) -> pd.DataFrame:
     """Coverage by industry and by region, every month, in one long frame."""
     parts = []
-    for by, table in snap.groups.items():
-        t = table.rename(columns={by: "group"})
+    for by, view in snap.groups.items():
+        t = view.frame().rename(columns={by: "group"})
         t["group"] = t["group"].astype(str)
         t.insert(1, "by", by)
         parts.append(t)
@@ -79,7 +80,7 @@ def RunDownloads(session: Session):
         solara.Info("No run yet: build one in the Explore tab.")
         return
     s = stem(snap)
-    Line("Current run: ", snap.settings.label(), f", month {snap.month} ({snap.date}).")
+    Line("Current run: ", snap.settings.label(), f", month {snap.when}.")
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-downloads"]):
         solara.FileDownload(
             lambda: csv_bytes(snap.results),
@@ -104,9 +105,9 @@ def RunDownloads(session: Session):
         )
     solara.Text("Charts (PNG):", style=CAPTION)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-chart-downloads"]):
-        for key, title in charts.EXPLORE_CHARTS.items():
+        for key, title in EXPLORE_CHARTS.items():
             solara.FileDownload(
-                lambda key=key: session.charts.get(snap, key),
+                snap.images[key],
                 f"{s}_{key}.png",
                 title,
                 mime_type="image/png",

@@ -20,7 +20,12 @@ from experiments.scenarios import PRESETS, get_preset
 from model import POLICIES, Params, Policy, make_policy
 from model.params import describe
 
-DEFAULT_WORKERS = 5_000
+#: One population for Explore and Compare: enough agents that monthly counts of
+#: common events (breaks, inspections) rest on hundreds of agents, while a month
+#: still takes milliseconds.
+DEFAULT_WORKERS = 20_000
+#: Longest run the dashboard steps or plays (months); lever dates stay within it.
+MAX_MONTHS = 600
 #: Largest population the dashboard builds; bigger runs belong to the CLI and sweeps.
 MAX_WORKERS = 200_000
 DEFAULT_SEED = 42
@@ -131,6 +136,13 @@ class Settings:
         if lever not in POLICIES:
             raise ValueError(f"unknown lever {lever!r}; allowed: {sorted(POLICIES)}")
         setting = dataclasses.replace(self.levers.get(lever, LeverSetting()), **changes)
+        for name in ("start", "end"):
+            month = getattr(setting, name)
+            if isinstance(month, int) and not isinstance(month, bool) and month > MAX_MONTHS:
+                raise ValueError(
+                    f"{lever}.{name}={month} is past the last month the dashboard runs; "
+                    f"allowed 1 to {MAX_MONTHS}"
+                )
         setting.policy(lever)
         return dataclasses.replace(self, levers={**self.levers, lever: setting})
 

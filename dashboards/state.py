@@ -1,12 +1,16 @@
-"""One browser session's state: settings, the model, its runner and published snapshots.
+"""One browser session's run: settings, the model, its runner and published snapshots.
 
-Each page render creates its own :class:`Session` (``solara.use_memo`` in
-``dashboards/app.py``); nothing about a run lives at module level, so two browser
-tabs never share a model. The model is touched only under the session's lock;
-the user interface reads immutable :class:`Snapshot` objects published after steps.
+The run itself (:class:`Run`: model, history, log, live charts) is plain Python
+kept on the server per browser session (see :mod:`dashboards.sessions`), so a
+page reload finds it again. A :class:`Session` is one page's handle on a run:
+Solara reactive values (which belong to one page) and a background job. When a
+reloaded page adopts a run, the previous page's job is stopped first, so one run
+is only ever stepped by one page. The model is touched only under the run's lock;
+the page reads immutable :class:`~dashboards.snapshot.Snapshot` objects.
 
 Semantics: parameters, seed, population and preset rebuild the model at month 0;
-levers take effect live from the next month (a lever change mid-run is logged).
+a lever change acts from the next month (its start month is moved there, and the
+change is logged), so the page, the log and the manifest tell the same story.
 """
 
 from __future__ import annotations
@@ -14,86 +18,104 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import solara
 
-from dashboards.charts import PngCache
+from dashboards import format as fmt
+from dashboards.explore_charts import ExploreCharts
 from dashboards.jobs import Job, Status
-from dashboards.settings import Settings, from_preset
-from model import UptakeModel
+from dashboards.settings import MAX_MONTHS, Settings, from_preset
+from dashboards.snapshot import GROUPS, GroupHistory, Snapshot
+from model import SCHEMES, UptakeModel
 
-#: Breakdowns recorded every month for the by-group charts.
-GROUPS = ("industry", "region")
-#: Seconds between snapshots while playing (each snapshot redraws the charts).
-PUBLISH_SECONDS = 0.5
-#: Play speeds: label -> seconds between months (0 = as fast as possible).
+#: Shortest time between redraws while playing as fast as possible (seconds).
+PUBLISH_SECONDS = 0.1
+#: Play speeds: label -> seconds per month (0 = as fast as possible).
 PACES = {"2 months/s": 0.5, "10 months/s": 0.1, "as fast as possible": 0.0}
 DEFAULT_PACE = "10 months/s"
 DEFAULT_UNTIL = 120
-MAX_MONTHS = 600
 BUILDING = "building the model"
 
 
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """An immutable view of the run after some month (what the charts draw)."""
-
-    version: int
-    data_version: int  # changes only when the run's data change (build, step)
-    month: int
-    date: str
-    results: pd.DataFrame
-    groups: dict[str, pd.DataFrame]
-    current: dict[str, float]
-    start_year: int
-    scale: float
-    settings: Settings
-    in_force: tuple[str, ...]
-    log: tuple[str, ...]
-
-
 def describe_policies(model: UptakeModel) -> tuple[str, ...]:
-    """Human-readable list of the model's policies with their dates."""
+    """The model's policies in words, with the months (and dates) they act."""
+    year = model.params.start_year
     out = []
     for p in model.policies:
-        end = f" to month {p.end}" if p.end is not None else ""
-        out.append(f"{p.lever} = {p.strength:g} from month {p.start}{end}")
+        end = f" to month {fmt.month_text(p.end, year)}" if p.end is not None else ""
+        out.append(
+            f"{p.lever} = {p.strength:g} ({type(p).unit}) from month "
+            f"{fmt.month_text(p.start, year)}{end}"
+        )
     return tuple(out)
 
 
+class Run:
+    """The part of a session that outlives its page: model, history, log, charts.
+
+    Args:
+        settings: the settings chosen (the model is built from them by a session).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        """An empty run (no model yet)."""
+        self.lock = threading.RLock()
+        self.settings = settings  # as chosen in the controls
+        self.in_model = settings  # as the model runs them
+        self.model: UptakeModel | None = None
+        self.groups = {g: GroupHistory(g) for g in GROUPS}
+        self.log: list[str] = []
+        self.data_version = 0
+        self.charts = ExploreCharts()
+        self.scheme = "pension"
+        self.until = DEFAULT_UNTIL
+        self.comparison: Any = None  # the Compare tab's last result
+        self.owner: Session | None = None
+
+
 class Session:
-    """Everything one browser session needs to explore a run.
+    """One page's handle on a :class:`Run`.
 
     Args:
         settings: starting settings (default: the baseline preset).
-        build: build the model now, synchronously (fast for the default population).
+        build: build the model now, synchronously (about a second at 20,000 workers).
+        run: an existing run to adopt (after a page reload); its settings win.
     """
 
-    def __init__(self, settings: Settings | None = None, build: bool = True) -> None:
-        """Create the reactive values and, optionally, the first model."""
-        self.settings = solara.Reactive(settings or from_preset("baseline"))
+    def __init__(
+        self, settings: Settings | None = None, build: bool = True, run: Run | None = None
+    ) -> None:
+        """Create the reactive values and adopt ``run`` or build a new one."""
+        self.run = run or Run(settings or from_preset("baseline"))
+        self.settings = solara.Reactive(self.run.settings)
         self.snapshot = solara.Reactive(None)
         self.status = solara.Reactive(Status())
         self.message = solara.Reactive("")
         self.runner = Job(self.status, self.message)
-        self.charts = PngCache()
-        self.model: UptakeModel | None = None
-        self._in_model = self.settings.value  # the settings the model runs with
-        self._lock = threading.RLock()
-        self._groups: dict[str, list[pd.DataFrame]] = {g: [] for g in GROUPS}
-        self._log: list[str] = []
         self._version = 0
-        self._data_version = 0
         self._published = 0  # data version of the last published snapshot
         self._shown = 0  # data version the page last drew
-        if build:
+        previous = self.run.owner
+        if previous is not None and previous is not self:
+            previous.runner.stop(wait=True)  # a reloaded page takes the run over
+        self.run.owner = self
+        if self.run.model is not None:
+            self._publish()
+        elif build:
             try:
                 self._build()
             except ValueError as error:
                 self.message.value = str(error)
+
+    @property
+    def model(self) -> UptakeModel | None:
+        """The run's model (None until built or after a failed build)."""
+        return self.run.model
+
+    def _choose(self, settings: Settings) -> None:
+        self.settings.value = settings
+        self.run.settings = settings
 
     # --- model lifecycle --------------------------------------------------------------
     def _build(self) -> None:
@@ -101,53 +123,64 @@ class Session:
         settings = self.settings.value
         settings.validate()
         model = UptakeModel(settings.policies(), **settings.model_kwargs())
-        with self._lock:
-            self.model = model
-            self._in_model = settings
-            self._data_version += 1
-            self._groups = {g: [] for g in GROUPS}
+        run = self.run
+        with run.lock:
+            run.model = model
+            run.in_model = settings
+            run.data_version += 1
+            run.groups = {g: GroupHistory(g) for g in GROUPS}
             self._record_groups()
-            self._log = [
+            run.log = [
                 f"built: {settings.label()}, seed {settings.seed}, {settings.n_workers:,} workers"
             ]
         self._publish()
 
     def _record_groups(self) -> None:
-        for by in GROUPS:
-            frame = self.model.breakdown(by)
-            frame.insert(0, "month", self.model.month)
-            self._groups[by].append(frame)
+        for history in self.run.groups.values():
+            history.record(self.run.model)
 
     def _step_locked(self) -> None:
-        with self._lock:
-            self.model.step()
-            self._data_version += 1
+        with self.run.lock:
+            self.run.model.step()
+            self.run.data_version += 1
             self._record_groups()
 
     def _publish(self) -> Snapshot:
-        with self._lock:
-            m = self.model
+        run = self.run
+        with run.lock:
+            m = run.model
             self._version += 1
             snap = Snapshot(
                 version=self._version,
-                data_version=self._data_version,
+                data_version=run.data_version,
                 month=m.month,
-                date=m.date(),
                 results=m.results_frame(),
-                groups={g: pd.concat(v, ignore_index=True) for g, v in self._groups.items()},
+                groups={g: h.view() for g, h in run.groups.items()},
                 current=dict(m.current),
                 start_year=m.params.start_year,
                 scale=m.scale,
-                settings=self._in_model,
+                n_workers=m.params.n_workers,
+                settings=run.in_model,
                 in_force=describe_policies(m),
-                log=tuple(self._log),
+                log=tuple(run.log),
+                scheme=run.scheme,
             )
+            images = run.charts.draw(snap, run.scheme, run.until)
+            snap = dataclasses.replace(snap, images=images)
         self._published = snap.data_version
         self.snapshot.value = snap
         return snap
 
+    def _owned(self) -> bool:
+        if self.run.owner is self:
+            return True
+        self.message.value = "This run was opened again in another page: reload this page."
+        return False
+
     def reset(self, wait: bool = False) -> bool:
         """Rebuild the model at month 0 from the current settings (in the background)."""
+        if not self._owned():
+            return False
         self.runner.stop(wait=True)
         started = self.runner.start(BUILDING, lambda job: self._build())
         if wait:
@@ -159,14 +192,24 @@ class Session:
         if self.runner.busy and self.status.value.label == BUILDING:
             self.runner.wait(60)
 
-    def step(self, months: int = 1) -> bool:
-        """Advance ``months`` months now (the page waits: keep it short)."""
+    def _ready(self) -> bool:
         self._settle()
-        if self.runner.busy:
-            self.message.value = "A run is in progress: pause it before stepping."
+        if not self._owned():
             return False
         if self.model is None:
             self.message.value = "No model: fix the settings and press Reset."
+            return False
+        return True
+
+    def step(self, months: int = 1) -> bool:
+        """Advance ``months`` months now and redraw (the page waits: keep it short)."""
+        if not self._ready():
+            return False
+        if self.runner.busy:
+            self.message.value = "A run is in progress: pause it before stepping."
+            return False
+        if self.model.month + months > MAX_MONTHS:
+            self.message.value = f"The dashboard runs at most {MAX_MONTHS} months."
             return False
         for _ in range(months):
             self._step_locked()
@@ -178,11 +221,9 @@ class Session:
         self, until: int = DEFAULT_UNTIL, pace: str = DEFAULT_PACE, wait: bool = False
     ) -> bool:
         """Run in the background until month ``until``, publishing as it goes."""
-        self._settle()
-        if self.model is None:
-            self.message.value = "No model: fix the settings and press Reset."
+        if not self._ready():
             return False
-        if not isinstance(until, int) or not 1 <= until <= MAX_MONTHS:
+        if isinstance(until, bool) or not isinstance(until, int) or not 1 <= until <= MAX_MONTHS:
             self.message.value = f"run until month={until!r}: allowed 1 to {MAX_MONTHS}"
             return False
         if until <= self.model.month:
@@ -195,6 +236,7 @@ class Session:
         if delay is None:
             self.message.value = f"pace={pace!r} is not one of {list(PACES)}"
             return False
+        self.run.until = until
         first = self.model.month
         started = self.runner.start(
             f"running to month {until}", lambda job: self._play(job, first, until, delay)
@@ -204,23 +246,27 @@ class Session:
         return started
 
     def _play(self, job: Job, first: int, until: int, delay: float) -> None:
-        """Step to ``until``; publish only once the page has drawn the last snapshot.
+        """Step to ``until`` on a fixed clock (month ``n`` due at ``n x delay``).
 
-        Drawing seven charts can take longer than a month of simulation, so without
-        this back-pressure a fast run would queue redraws and the page would lag
-        ever further behind (and stop answering clicks).
+        A month is redrawn only once the page has drawn the previous one, so a
+        slow browser never queues redraws (it sees fewer, later months instead);
+        as fast as possible, redraws are at most every :data:`PUBLISH_SECONDS`.
         """
-        last = time.monotonic()
+        began = last = time.monotonic()
+        done = 0
         while self.model.month < until and not job.stopping:
             self._step_locked()
+            done += 1
             month = self.model.month
-            if time.monotonic() - last >= PUBLISH_SECONDS:
+            now = time.monotonic()
+            if (delay or now - last >= PUBLISH_SECONDS) and self._shown >= self._published:
                 job.report((month - first) / (until - first), f"month {month} of {until}")
-                if self._shown >= self._published:
-                    self._publish()
-                last = time.monotonic()
-            if delay and job.sleep(delay):
-                break
+                self._publish()
+                last = now
+            if delay:
+                wait = began + done * delay - time.monotonic()
+                if wait > 0 and job.sleep(wait):
+                    break
         self._publish()
 
     def mark_shown(self, data_version: int) -> None:
@@ -249,7 +295,7 @@ class Session:
         new = self._apply(lambda: from_preset(name, s.seed, s.n_workers))
         if new is None:
             return False
-        self.settings.value = new
+        self._choose(new)
         return self.reset()
 
     def set_param(self, name: str, value: Any) -> bool:
@@ -257,34 +303,57 @@ class Session:
         new = self._apply(lambda: self.settings.value.with_param(name, value))
         if new is None:
             return False
-        self.settings.value = new
+        self._choose(new)
         return self.reset()
 
+    def set_scheme(self, scheme: str) -> bool:
+        """Show ``scheme`` in the by-industry and by-region charts."""
+        if scheme not in SCHEMES:
+            self.message.value = f"scheme={scheme!r}; allowed: {list(SCHEMES)}"
+            return False
+        self.run.scheme = scheme
+        if self.model is not None:
+            self._publish()
+        return True
+
     def set_lever(self, lever: str, **changes: Any) -> bool:
-        """Change a lever; it acts on the running model from the next month."""
+        """Change a lever; on a running model it acts from the next month."""
+        if not self._owned():
+            return False
         new = self._apply(lambda: self.settings.value.with_lever(lever, **changes))
         if new is None:
             return False
-        self.settings.value = new
+        month = self.model.month if self.model is not None else 0
+        setting = new.levers[lever]
+        note = ""
+        moves_past = {"strength", "start"} & set(changes)
+        if month > 0 and moves_past and setting.start <= month:
+            # The months already run cannot change: the new setting starts next month.
+            new = self._apply(lambda: new.with_lever(lever, start=month + 1))
+            if new is None:
+                return False
+            setting = new.levers[lever]
+            note = " (the months already run cannot change)"
+        self._choose(new)
         self.message.value = ""
         if self.model is None:
             return True
-        with self._lock:
+        year = self.model.params.start_year
+        with self.run.lock:
             self.model.policies = new.policies()
-            self._in_model = dataclasses.replace(self._in_model, levers=new.levers)
-            setting = new.levers[lever]
-            self._log.append(
-                f"month {self.model.month}: {lever} set to strength {setting.strength:g} "
-                f"from month {setting.start} (acts from month "
-                f"{max(setting.start, self.model.month + 1)})"
+            self.run.in_model = dataclasses.replace(self.run.in_model, levers=new.levers)
+            self.run.log.append(
+                f"month {fmt.month_text(month, year)}: {lever} set to strength "
+                f"{setting.strength:g}, acting from month "
+                f"{fmt.month_text(setting.start, year)}{note}"
             )
         self._publish()
         return True
 
     # --- data for the other tabs -----------------------------------------------------------
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def frames(self):
         """Workers and firms of the current month (copies, taken under the lock)."""
-        with self._lock:
+        with self.run.lock:
             if self.model is None:
                 raise ValueError("No model: fix the settings and press Reset.")
             return self.model.workers_frame(), self.model.firms_frame()
@@ -295,7 +364,7 @@ class Session:
         if snap is None:
             raise ValueError("No run yet.")
         s = snap.settings
-        with self._lock:
+        with self.run.lock:
             params = self.model.params.to_dict() if self.model is not None else {}
             policies = [p.to_dict() for p in self.model.policies] if self.model else []
         return {
