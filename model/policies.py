@@ -5,8 +5,19 @@ agents' decisions), never agents or outcomes. Every policy is the identity at
 strength 0, so a zero-strength reform reproduces the baseline exactly. Policies
 are applied in the order given; several may be stacked.
 
-Each class names the paper recommendation it implements (``paper``), the lever it
-moves and the unit of its strength.
+Each class is the one place that describes its lever, as class variables read by
+the CLI, the experiment designs, the cost analysis and the dashboard:
+
+- ``lever``: the name used in scenario files and the CLI;
+- ``label``: a short human label for charts and controls;
+- ``unit``, ``max_strength`` (``min_strength`` is 0 for every policy): the strength;
+- ``paper``: the paper recommendation it implements;
+- ``moves``: the :class:`~model.levers.Levers` fields it may change (the first is the
+  main one: strength raises it, except ``rate_cut``, which lowers it);
+- ``cost``: ``None`` when the model does not count the policy's public cost, else a
+  :class:`Cost` naming who pays and the outcome that measures it;
+- :meth:`Policy.extra_fields`: fields beyond strength, start and end (a subsidy's cap
+  and budget), as (name, unit, default).
 """
 
 from __future__ import annotations
@@ -17,6 +28,28 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from model.levers import Levers
+
+
+@dataclass(frozen=True)
+class Cost:
+    """How the model counts a policy's public cost.
+
+    Attributes:
+        payer: who pays (e.g. ``"government"``).
+        basis: the outcome column(s) the cost is computed from, and how.
+    """
+
+    payer: str
+    basis: str
+
+
+#: Inspections cost ``cum_n_inspections_real`` x a cost per inspection (experiments).
+INSPECTION_COST = Cost(
+    payer="government (labour inspection)",
+    basis="cum_n_inspections_real x cost per inspection (yuan)",
+)
+#: Subsidies cost what they pay out.
+SUBSIDY_COST = Cost(payer="government (special funds)", basis="cum_subsidy_spending_yuan")
 
 
 def _toward(value: float, target: float, strength: float) -> float:
@@ -39,9 +72,13 @@ class Policy:
     end: int | None = None
 
     lever: ClassVar[str] = ""
+    label: ClassVar[str] = ""
     unit: ClassVar[str] = "share of the gap to the maximum, 0-1"
+    min_strength: ClassVar[float] = 0.0
     max_strength: ClassVar[float] = 1.0
     paper: ClassVar[str] = ""
+    moves: ClassVar[tuple[str, ...]] = ()
+    cost: ClassVar[Cost | None] = None
 
     def __post_init__(self) -> None:
         """Validate strength and dates, naming the field and the allowed range."""
@@ -49,9 +86,10 @@ class Policy:
         s = self.strength
         if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s):
             raise ValueError(f"{name}.strength={s!r} is not a finite number")
-        if not 0 <= s <= self.max_strength:
+        if not self.min_strength <= s <= self.max_strength:
             raise ValueError(
-                f"{name}.strength={s!r} is out of range; allowed [0, {self.max_strength}] "
+                f"{name}.strength={s!r} is out of range; allowed "
+                f"[{self.min_strength:g}, {self.max_strength}] "
                 f"({self.unit})"
             )
         if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
@@ -62,6 +100,11 @@ class Policy:
             raise ValueError(
                 f"{name}.end={self.end!r} must be a whole month >= start ({self.start}) or None"
             )
+
+    @classmethod
+    def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:
+        """Fields beyond strength, start and end, as (name, unit, default); none here."""
+        return ()
 
     def active(self, month: int) -> bool:
         """Whether the policy is in force in ``month`` (1-based)."""
@@ -87,6 +130,9 @@ class Enforcement(Policy):
     """
 
     lever: ClassVar[str] = "enforcement"
+    label: ClassVar[str] = "More inspections"
+    moves: ClassVar[tuple[str, ...]] = ("inspection_rate_per_year",)
+    cost: ClassVar[Cost | None] = INSPECTION_COST
     unit: ClassVar[str] = "proportional increase in inspections per year"
     max_strength: ClassVar[float] = 20.0
     paper: ClassVar[str] = "Gov 4 (inspection), Gov 5 (staffing)"
@@ -101,6 +147,8 @@ class RiskTargeting(Policy):
     """Target inspections on firms with violations and complaints rather than at random."""
 
     lever: ClassVar[str] = "targeting"
+    label: ClassVar[str] = "Risk-targeted inspections"
+    moves: ClassVar[tuple[str, ...]] = ("risk_targeting",)
     paper: ClassVar[str] = "Gov 4 (special audits)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -118,6 +166,8 @@ class DataSharing(Policy):
     """
 
     lever: ClassVar[str] = "data_sharing"
+    label: ClassVar[str] = "Data sharing between agencies"
+    moves: ClassVar[tuple[str, ...]] = ("detection_power", "share_unsupervised_firms")
     paper: ClassVar[str] = "Gov 1 (joint mechanism, tax collection, headcount screening)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -133,6 +183,8 @@ class Penalties(Policy):
     """Forced collection and fines toward the legal maximum (3x arrears, always fined)."""
 
     lever: ClassVar[str] = "penalties"
+    label: ClassVar[str] = "Tougher penalties"
+    moves: ClassVar[tuple[str, ...]] = ("share_fined", "fine_multiple")
     paper: ClassVar[str] = "Gov 4 (forced collection)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -150,6 +202,8 @@ class CreditRating(Policy):
     """Public credit rating and blacklist: a detected firm loses reputation."""
 
     lever: ClassVar[str] = "credit_rating"
+    label: ClassVar[str] = "Credit rating and blacklist"
+    moves: ClassVar[tuple[str, ...]] = ("reputation_cost",)
     unit: ClassVar[str] = "months of wage bill lost by a published violator"
     max_strength: ClassVar[float] = 24.0
     paper: ClassVar[str] = "Gov 4 (credit rating); Society 2 (media scrutiny)"
@@ -166,6 +220,8 @@ class KeyFirmFocus(Policy):
     """
 
     lever: ClassVar[str] = "key_firm_focus"
+    label: ClassVar[str] = "Key firms first"
+    moves: ClassVar[tuple[str, ...]] = ("key_firm_weight",)
     paper: ClassVar[str] = "Gov 4 (key, leading and large firms first)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -179,6 +235,8 @@ class DispatchMonitoring(Policy):
     """Close monitoring of labour-dispatch agencies: up to 5x their inspection weight."""
 
     lever: ClassVar[str] = "dispatch_monitoring"
+    label: ClassVar[str] = "Monitoring of dispatch agencies"
+    moves: ClassVar[tuple[str, ...]] = ("dispatch_weight",)
     paper: ClassVar[str] = "Gov 4 (labour-dispatch agencies)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -210,6 +268,14 @@ class _Subsidy(Policy):
                     f"{name}.{field_name}={value!r} must be a positive number (yuan) or inf"
                 )
 
+    @classmethod
+    def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:
+        """The subsidy's cap and budget, as (name, unit, default)."""
+        return (
+            ("cap", "yuan per worker per month (government share at most)", math.inf),
+            ("budget", "yuan, total (real units)", math.inf),
+        )
+
     def _limits(self, levers: Levers) -> dict:
         if self.strength == 0:
             return {}  # identity at zero strength: no cap or budget on a status-quo subsidy
@@ -224,6 +290,9 @@ class WorkerSubsidy(_Subsidy):
     """Local special funds that pay part of migrant workers' own contributions."""
 
     lever: ClassVar[str] = "worker_subsidy"
+    label: ClassVar[str] = "Subsidy of workers' contributions"
+    moves: ClassVar[tuple[str, ...]] = ("worker_subsidy_share", "subsidy_cap", "subsidy_budget")
+    cost: ClassVar[Cost | None] = SUBSIDY_COST
     paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -236,6 +305,9 @@ class FirmSubsidy(_Subsidy):
     """Subsidy of the employer's contribution for migrant workers."""
 
     lever: ClassVar[str] = "firm_subsidy"
+    label: ClassVar[str] = "Subsidy of employers' contributions"
+    moves: ClassVar[tuple[str, ...]] = ("firm_subsidy_share", "subsidy_cap", "subsidy_budget")
+    cost: ClassVar[Cost | None] = SUBSIDY_COST
     paper: ClassVar[str] = "Gov 3 (subsidies); Firm 2 (operating costs)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -248,6 +320,8 @@ class PortableAccounts(Policy):
     """Cross-region transfer of pension rights, crediting of years, frozen accounts."""
 
     lever: ClassVar[str] = "portability"
+    label: ClassVar[str] = "Portable pension accounts"
+    moves: ClassVar[tuple[str, ...]] = ("portability",)
     paper: ClassVar[str] = "Gov 3 (transfer, crediting, freezing)"
 
     def apply(self, levers: Levers) -> Levers:
@@ -261,6 +335,8 @@ class PointsSystem(Policy):
     """Points-based 'new citizen' access: insured months unlock city services."""
 
     lever: ClassVar[str] = "points"
+    label: ClassVar[str] = "Points-based city services"
+    moves: ClassVar[tuple[str, ...]] = ("points_value",)
     unit: ClassVar[str] = "multiple of points_service_value (0-3)"
     max_strength: ClassVar[float] = 3.0
     paper: ClassVar[str] = "Gov 2 (points-based new-citizen system)"
@@ -278,6 +354,8 @@ class Publicity(Policy):
     """
 
     lever: ClassVar[str] = "publicity"
+    label: ClassVar[str] = "Publicity and legal education"
+    moves: ClassVar[tuple[str, ...]] = ("worker_publicity", "firm_publicity")
     unit: ClassVar[str] = "campaign intensity (1 = standard campaign), 0-5"
     max_strength: ClassVar[float] = 5.0
     paper: ClassVar[str] = "Society 1 (publicity), Firm 1 (legal awareness)"
@@ -295,6 +373,8 @@ class UnionChannels(Policy):
     """Trade unions and grievance channels in more firms."""
 
     lever: ClassVar[str] = "unions"
+    label: ClassVar[str] = "Unions and grievance channels"
+    moves: ClassVar[tuple[str, ...]] = ("share_union_firms",)
     paper: ClassVar[str] = "Firm 3 (unions, grievance channels); Society 3"
 
     def apply(self, levers: Levers) -> Levers:
@@ -309,6 +389,8 @@ class ContributionRateCut(Policy):
 
     strength: float = 0.04  # the 2019 cut; the base class default (1.0) is out of range here
     lever: ClassVar[str] = "rate_cut"
+    label: ClassVar[str] = "Employer pension rate cut"
+    moves: ClassVar[tuple[str, ...]] = ("employer_rate_pension",)
     unit: ClassVar[str] = "cut in the employer pension rate, share of base (0-0.2)"
     max_strength: ClassVar[float] = 0.2
     paper: ClassVar[str] = "brief: contribution rate changes"
