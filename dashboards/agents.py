@@ -95,15 +95,15 @@ def LookInside(session: Session, active: bool = True):
         session: the browser session.
         active: whether the tab is shown; hidden, it skips building the tables.
     """
-    snap = session.snapshot.value
     which = solara.use_reactive("Workers")
+    if not active:  # hidden: do not even read the snapshot, so a new month skips this tab
+        solara.Text("(tables are built when this tab is open)")
+        return
+    snap = session.snapshot.value
     if snap is None:
         solara.Info("No model yet: build one in the Explore tab.")
         return
-    if not active:
-        solara.Text("(tables are built when this tab is open)")
-        return
-    Line("Agents at month ", snap.month, f" ({snap.date}) of the Explore run.")
+    Line("Agents at month ", snap.when, " of the Explore run.")
     solara.ToggleButtonsSingle(value=which, values=["Workers", "Firms"])
     if which.value == "Workers":
         Workers(session, snap.data_version)

@@ -22,7 +22,7 @@ from dashboards.sessions import open_session
 from dashboards.ui import Caption, Heading
 
 TITLE = "Uptake: social insurance of migrant workers"
-LOOK_INSIDE = 2  # tab index
+LOOK_INSIDE, RESULTS = 2, 3  # tab indices
 
 # No phone-home from the server on closed networks (``make dashboard`` also sets
 # SOLARA_TELEMETRY_MIXPANEL_ENABLE=False and --no-check-version before start-up).
@@ -61,4 +61,4 @@ def Page():
             with solara.lab.Tab("Look inside", icon_name="mdi-account-search"):
                 LookInside(session, active=tab.value == LOOK_INSIDE)
             with solara.lab.Tab("Results", icon_name="mdi-download"):
-                Results(session, comparer)
+                Results(session, comparer, active=tab.value == RESULTS)

@@ -19,7 +19,6 @@ from dashboards.settings import (
     MAX_WORKERS,
     OWN_CONTROLS,
     PARAMS,
-    SUBSIDY_LEVERS,
     lever_info,
     param_tooltip,
 )
@@ -92,7 +91,7 @@ def ParamEditor(session: Session):
 
 @solara.component
 def LeverControl(session: Session, lever: str):
-    """Strength slider, dates and (for subsidies) cap and budget of one lever."""
+    """Strength slider, dates and the lever's own further fields (e.g. a subsidy's cap)."""
     info = lever_info(lever)
     setting = session.settings.value.levers[lever]
     tip = f"{info['doc']} Paper: {info['paper']}. Strength unit: {info['unit']}."
@@ -108,7 +107,7 @@ def LeverControl(session: Session, lever: str):
         solara.SliderFloat(
             label=info["title"],
             value=setting.strength,
-            min=0.0,
+            min=info["min"],
             max=info["max"],
             step=step,
             on_value=on_strength,
@@ -130,26 +129,20 @@ def LeverControl(session: Session, lever: str):
             lo=1,
             hi=MAX_MONTHS,
         )
-    if lever in SUBSIDY_LEVERS:
+    extra = info["extra"]
+    if extra:
         with solara.Row(gap="8px"):
-            NumberField(
-                "cap (yuan/worker/month; blank: none)",
-                setting.cap,
-                lambda v: _verdict(
-                    session, session.set_lever(lever, cap=math.inf if v is None else v)
-                ),
-                integer=False,
-                optional=True,
-            )
-            NumberField(
-                "budget (yuan, total; blank: none)",
-                setting.budget,
-                lambda v: _verdict(
-                    session, session.set_lever(lever, budget=math.inf if v is None else v)
-                ),
-                integer=False,
-                optional=True,
-            )
+            for name, unit, default in extra:
+                blank = math.isinf(default)  # blank = no limit
+                NumberField(
+                    f"{name} ({unit}{'; blank: none' if blank else ''})",
+                    setting.extra.get(name, default),
+                    lambda v, name=name, default=default: _verdict(
+                        session, session.set_lever(lever, **{name: default if v is None else v})
+                    ),
+                    integer=False,
+                    optional=blank,
+                )
 
 
 @solara.component

@@ -7,6 +7,9 @@ snapshot (drawn by the session when it publishes, see :mod:`dashboards.live`).
 
 from __future__ import annotations
 
+import html
+
+import ipywidgets as widgets
 import solara
 
 from dashboards import format as fmt
@@ -18,8 +21,6 @@ from dashboards.snapshot import Snapshot
 from dashboards.state import DEFAULT_PACE, DEFAULT_UNTIL, PACES, Session
 from dashboards.ui import CAPTION
 from model import SCHEMES
-
-NOISY = {"color": "#888"}
 
 
 @solara.component
@@ -100,57 +101,97 @@ def headline(snap: Snapshot) -> list[tuple[str, str, str]]:
     return rows
 
 
-@solara.component
-def Headline(snap: Snapshot):
-    """Headline numbers as small cards; a value resting on few agents is greyed."""
-    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=["uptake-headline"]):
-        for label, value, note in headline(snap):
-            classes = ["uptake-card"] + (["uptake-noisy"] if note else [])
-            with solara.Div(
-                classes=classes,
-                style={"border": "1px solid #ddd", "border-radius": "4px", "padding": "4px 8px"},
-            ):
-                solara.Text(label, style=CAPTION)
-                solara.Div(children=[value], style={"font-weight": "bold", **(NOISY if note else {})})
-                if note:
-                    solara.Text(note, style={**CAPTION, "font-size": "0.7em"})
+CARD = "display:inline-block;border:1px solid #ddd;border-radius:4px;padding:4px 8px;margin:3px"
 
 
-@solara.component
-def Charts(session: Session, snap: Snapshot):
-    """All Explore charts, two per row (images drawn with the snapshot)."""
-    # Effects run after the page took the images: lets a running play publish again.
-    solara.use_effect(lambda: session.mark_shown(snap.data_version), [snap.version])
-    with solara.Div(style={"width": "280px"}):
-        solara.Select(
-            "Scheme in the by-industry and by-region charts",
-            list(SCHEMES),
-            snap.scheme,
-            on_value=session.set_scheme,
+def headline_html(snap: Snapshot) -> str:
+    """The headline cards as one HTML string (one widget: cheap to update every month)."""
+    cards = []
+    for label, value, note in headline(snap):
+        colour = "#888" if note else "inherit"
+        extra = f"<div style='font-size:0.7em;color:#666'>{html.escape(note)}</div>" if note else ""
+        noisy = " uptake-noisy" if note else ""
+        cards.append(
+            f"<div class='uptake-card{noisy}' style='{CARD}'>"
+            f"<div style='font-size:0.8em;color:#555'>{html.escape(label)}</div>"
+            f"<div style='font-weight:bold;color:{colour}'>{html.escape(value)}</div>{extra}</div>"
         )
-    with solara.ColumnsResponsive(default=12, large=6):
-        for key in EXPLORE_CHARTS:
-            with solara.Div(classes=["uptake-chart", f"chart-{key}"]):
-                solara.Image(snap.images[key], format="png")
-                if key in NOTES:
-                    solara.Text(NOTES[key], style=CAPTION, classes=[f"note-{key}"])
+    return "".join(cards)
+
+
+def _small(*lines: str) -> str:
+    """Lines of small grey text as HTML (escaped)."""
+    body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+    return f"<div style='font-size:0.8em;color:#555;line-height:1.4'>{body}</div>"
+
+
+class LiveView:
+    """The widgets that follow the run month by month, updated in place.
+
+    A new month sets these widgets' values directly (one message each to the
+    browser) instead of re-rendering components: Solara would otherwise walk the
+    whole page's component tree for every month. Created once per page.
+    """
+
+    def __init__(self) -> None:
+        """Empty widgets: headline, notes, one image per chart, run log."""
+        self.headline = widgets.HTML()
+        self.scale_note = widgets.HTML()
+        self.in_force = widgets.HTML()
+        self.images = {key: widgets.Image(format="png") for key in EXPLORE_CHARTS}
+        self.log = widgets.HTML()
+        self.shown: Snapshot | None = None
+
+    def show(self, snap: Snapshot) -> None:
+        """Put ``snap`` on the page (only the widgets whose content changed)."""
+        old = self.shown
+        self.headline.value = headline_html(snap)
+        for key, image in self.images.items():
+            if old is None or old.images.get(key) is not snap.images[key]:
+                image.value = snap.images[key]
+        if old is None or old.scale != snap.scale:
+            self.scale_note.value = _small(fmt.scale_note(snap.scale))
+        if old is None or old.in_force != snap.in_force:
+            in_force = "; ".join(snap.in_force) or "none (status quo)"
+            self.in_force.value = _small(f"Levers in force: {in_force}")
+        if old is None or old.log != snap.log:
+            self.log.value = _small(*snap.log)
+        self.shown = snap
 
 
 @solara.component
 def Live(session: Session):
-    """Everything that follows the run month by month."""
-    snap = session.snapshot.value
-    if snap is None:
+    """Headline, notes, charts and log of the run (updated in place, see :class:`LiveView`)."""
+    view = solara.use_memo(LiveView, [])
+    scheme = solara.use_reactive(session.run.scheme)
+
+    def attach():
+        snap = session.snapshot.peek()
+        if snap is not None:
+            view.show(snap)
+        return session.subscribe(view.show)
+
+    solara.use_effect(attach, [session])
+    if not session.has_model.value:
         solara.Info("No model yet: fix the settings and press Reset.")
-        return
-    Headline(snap)
-    solara.Text(fmt.scale_note(snap.scale), style=CAPTION, classes=["uptake-scale-note"])
-    in_force = "; ".join(snap.in_force) or "none (status quo)"
-    solara.Text(f"Levers in force: {in_force}", style=CAPTION, classes=["uptake-in-force"])
-    Charts(session, snap)
+    solara.Div(classes=["uptake-headline"], children=[view.headline])
+    solara.Div(classes=["uptake-scale-note"], children=[view.scale_note])
+    solara.Div(classes=["uptake-in-force"], children=[view.in_force])
+    with solara.Div(style={"width": "280px"}):
+        solara.Select(
+            "Scheme in the by-industry and by-region charts",
+            list(SCHEMES),
+            scheme.value,
+            on_value=lambda s: session.set_scheme(s) and scheme.set(s),
+        )
+    with solara.ColumnsResponsive(default=12, large=6):
+        for key, image in view.images.items():
+            with solara.Div(classes=["uptake-chart", f"chart-{key}"]):
+                solara.Div(children=[image])
+                if key in NOTES:
+                    solara.Text(NOTES[key], style=CAPTION, classes=[f"note-{key}"])
     with solara.Details("Run log"):
-        for line in snap.log:
-            solara.Text(line, style=CAPTION)
+        solara.Div(children=[view.log])
 
 
 @solara.component

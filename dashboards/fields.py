@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import ipyvuetify as v
 import solara
+from solara.alias import rv as v
 from solara.components.input import use_change
 
 

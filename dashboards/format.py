@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from model import outcomes
+
 #: Counts from fewer agent events than this are shown as noisy (+-20% or more at 95%).
 NOISY_BELOW = 100
 Z95 = 1.96
@@ -49,7 +51,7 @@ def points(diff: float, digits: int = 1) -> str:
 def _signed(x: float, digits: int) -> str:
     text = f"{x:+,.{digits}f}"
     # "-0.0" reads as a loss: a value that rounds to zero is written without a sign.
-    return text[1:] if float(text) == 0 else text
+    return text[1:] if round(x, digits) == 0 else text
 
 
 def count(x: float, signed: bool = False) -> str:
@@ -89,9 +91,8 @@ def number(x: float, signed: bool = False) -> str:
         return "-"
     if x == 0:
         return "0"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
-    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
-    return text[1:] if signed and float(text) == 0 else text
+    digits = max(0, 2 - math.floor(math.log10(abs(x))))
+    return _signed(x, digits) if signed else f"{x:,.{digits}f}"
 
 
 def value(x: float, unit: str, signed: bool = False) -> str:
@@ -100,7 +101,7 @@ def value(x: float, unit: str, signed: bool = False) -> str:
         return points(x) if signed else pct(x)
     if unit == "yuan":
         return yuan(x, signed)
-    if unit in ("agents", "persons", "workers", "firms", "cases", "people"):
+    if unit in ("agents", "persons", "workers", "firms", "cases"):
         return count(x, signed)
     return number(x, signed)
 
@@ -134,7 +135,8 @@ def count_with_noise(agents: float, scale: float) -> tuple[str, str]:
     if not noisy(agents):
         return text, ""
     lo, hi = interval(agents, scale)
-    return text, f"95%: {count(lo)} to {count(hi)}, from {agents:,.0f} agents"
+    noun = "agent" if agents == 1 else "agents"
+    return text, f"95%: {count(lo)} to {count(hi)}, from {agents:,.0f} {noun}"
 
 
 def scale_note(scale: float) -> str:
@@ -145,3 +147,41 @@ def scale_note(scale: float) -> str:
         f"than {NOISY_BELOW} agent events are greyed, with their 95% sampling interval; "
         "more agents (the population field) give less noise."
     )
+
+
+# --- outcome columns: labels and units from the model's outcome table ----------------------
+def label(column: str) -> str:
+    """Human label of a results column (``model.outcomes.label``).
+
+    The dashboard shows every count in real persons, so the model's ", real" suffix
+    is left out.
+    """
+    return outcomes.label(column).removesuffix(", real")
+
+
+def unit(column: str) -> str:
+    """Unit of a results column (``model.outcomes.unit``): share, persons, cases, yuan..."""
+    return outcomes.unit(column)
+
+
+def is_flow(column: str) -> bool:
+    """Whether a column counts events of one month (shown "per month")."""
+    return column.removesuffix("_real") in outcomes.FLOWS
+
+
+def unit_text(column: str) -> str:
+    """How values of ``column`` are written, e.g. ``%``, ``persons per month``, ``yuan``."""
+    u = unit(column)
+    text = "% of employed workers" if u == "share" and "covered" in column else u
+    text = "%" if u == "share" and text == u else text
+    return text + (" per month" if is_flow(column) else "")
+
+
+def heading(column: str) -> str:
+    """Label with unit, e.g. ``Coverage by any scheme (%)``."""
+    return f"{label(column)} ({unit_text(column)})"
+
+
+def column_value(x: float, column: str, signed: bool = False) -> str:
+    """A value of ``column`` in the dashboard's convention (see :func:`value`)."""
+    return value(x, unit(column), signed)

@@ -16,29 +16,30 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dashboards.settings import CUSTOM, Settings
+from dashboards.settings import CUSTOM, DEFAULT_WORKERS, MAX_MONTHS, Settings
 from experiments import analysis
 from experiments.plan import Experiment
 from experiments.runs import execute
 from experiments.scenarios import PRESETS, Scenario
 
-#: Outcomes offered in the comparison: column -> label with unit.
-METRICS: dict[str, str] = {
-    "frac_covered_any": "coverage, any scheme (share of employed)",
-    "frac_covered_pension": "pension coverage (share of employed)",
-    "frac_covered_medical": "medical coverage (share of employed)",
-    "frac_covered_injury": "work-injury coverage (share of employed)",
-    "new_breaks_real": "breaks in coverage (workers per month)",
-    "new_disputes_real": "dispute cases per month",
-    "new_collective_disputes_real": "collective dispute cases per month",
-    "n_inspections_real": "inspections per month (firms)",
-    "fines_yuan": "fines (yuan per month)",
-    "subsidy_spending_yuan": "subsidy spending (yuan per month)",
-    "contribution_income_yuan": "contribution income (yuan per month)",
-}
+#: Outcomes offered in the comparison (labels and units come from ``model.outcomes``).
+METRICS: tuple[str, ...] = (
+    "frac_covered_any",
+    "frac_covered_pension",
+    "frac_covered_medical",
+    "frac_covered_injury",
+    "new_breaks_real",
+    "new_disputes_real",
+    "new_collective_disputes_real",
+    "n_inspections_real",
+    "fines_yuan",
+    "subsidy_spending_yuan",
+    "contribution_income_yuan",
+)
 MAX_REPS = 20
-MAX_MONTHS = 600
 MAX_COMPARE_WORKERS = 50_000
+#: The Compare tab's starting population: the Explore default, so both tabs agree.
+COMPARE_WORKERS = DEFAULT_WORKERS
 
 
 def scenario_for(choice: str, custom: Settings) -> Scenario:
@@ -118,7 +119,7 @@ def difference(outcomes: pd.DataFrame, metric: str, baseline: str) -> pd.DataFra
 def summary(outcomes: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Last-12-month means of each scenario and the paired difference with its band."""
     window = analysis.final_window(outcomes)
-    metrics = list(METRICS)
+    metrics = [m for m in METRICS if m in outcomes.columns]
     per_rep = window.groupby(["scenario", "replication"], sort=False)[metrics].mean()
     names = list(dict.fromkeys(outcomes["scenario"]))
     reform = next(n for n in names if n != baseline)
@@ -126,7 +127,7 @@ def summary(outcomes: pd.DataFrame, baseline: str) -> pd.DataFrame:
     d = b - a.reindex(b.index)
     rows = [
         {
-            "outcome": METRICS[m],
+            "column": m,
             baseline: a[m].mean(),
             reform: b[m].mean(),
             "difference": d[m].mean(),

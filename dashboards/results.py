@@ -16,15 +16,15 @@ import pandas as pd
 import solara
 
 from dashboards import charts, sweeps
-from dashboards.explore_charts import EXPLORE_CHARTS
+from dashboards import format as fmt
 from dashboards.compare import Comparer
+from dashboards.explore_charts import EXPLORE_CHARTS
 from dashboards.state import Session, Snapshot
 from dashboards.ui import CAPTION, KeyValues, Line
 from experiments import analysis
 
 #: Where saved experiment folders are looked for (relative to the working directory).
 RESULTS_ROOT = Path("results")
-MAX_SCENARIOS_CHARTED = 10
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -136,15 +136,17 @@ def ComparisonDownloads(comparer: Comparer):
 
 @solara.component
 def SavedResults():
-    """Open a saved experiment folder: overview, final table, outcome chart, figures."""
-    found = solara.use_memo(lambda: [str(p) for p in sweeps.find_folders(RESULTS_ROOT)], [])
+    """Open a saved experiment folder under ``results/``: overview, table, chart, figures."""
+    found = solara.use_memo(
+        lambda: [str(p.relative_to(RESULTS_ROOT)) for p in sweeps.find_folders(RESULTS_ROOT)], []
+    )
     path = solara.use_reactive(found[0] if found else "")
     opened = solara.use_reactive(None)
     error = solara.use_reactive("")
 
     def open_folder():
         try:
-            opened.value = sweeps.load(path.value)
+            opened.value = sweeps.load(path.value, RESULTS_ROOT)
             error.value = ""
         except ValueError as exc:
             opened.value = None
@@ -155,12 +157,40 @@ def SavedResults():
             solara.Select(f"Folders found under {RESULTS_ROOT}/", found, path)
     with solara.Row(gap="8px", style={"align-items": "center"}):
         with solara.Div(style={"width": "520px"}):
-            solara.InputText("Results folder (holds manifest.json)", path)
+            solara.InputText(f"Folder under {RESULTS_ROOT}/ (holds manifest.json)", path)
         solara.Button("Open", on_click=open_folder, color="primary")
+    solara.Text(
+        f"Only folders under {RESULTS_ROOT.resolve()}/ open; symbolic links are not followed.",
+        style=CAPTION,
+    )
     if error.value:
         solara.Error(error.value, classes=["uptake-message"])
     if opened.value is not None:
         SweepView(opened.value)
+
+
+def sweep_table(sweep: sweeps.Sweep) -> pd.DataFrame:
+    """The saved folder's final table with labels and values in their units."""
+    table = sweeps.final_table(sweep)
+    rows = []
+    for row in table.to_dict("records"):
+        column = row["column"]
+        rows.append(
+            {
+                "scenario": row["scenario"],
+                "outcome": fmt.label(column),
+                "unit": fmt.unit_text(column),
+                "replications": row["replications"],
+                **{k: fmt.column_value(row[k], column) for k in ("mean", "q05", "q95")},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scenario_groups(names: list[str]) -> list[list[str]]:
+    """Scenarios in charts of at most :data:`charts.MAX_LINES` (every scenario is shown)."""
+    size = charts.MAX_LINES
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 @solara.component
@@ -170,24 +200,40 @@ def SweepView(sweep: sweeps.Sweep):
     with solara.Div(classes=["uptake-sweep"]):
         KeyValues(sweeps.overview(sweep))
         solara.Text("Last 12 months, mean and 5-95% band over replications:", style=CAPTION)
-        table = sweeps.final_table(sweep)
-        for column in ("mean", "q05", "q95"):
-            table[column] = table[column].map(lambda x: f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}")
+        table = solara.use_memo(lambda: sweep_table(sweep), [sweep])
         solara.DataFrame(table, items_per_page=14)
-        names = sweep.scenarios[:MAX_SCENARIOS_CHARTED]
-        if len(sweep.scenarios) > len(names):
-            solara.Text(f"Chart shows the first {len(names)} of {len(sweep.scenarios)} scenarios.")
         options = [c for c in sweeps.TABLE_OUTCOMES if c in sweep.outcomes.columns]
         with solara.Div(style={"width": "300px"}):
-            solara.Select("Outcome", options, outcome)
+            solara.Select(
+                "Outcome",
+                [fmt.label(c) for c in options],
+                fmt.label(outcome.value),
+                on_value=lambda text: outcome.set(next(c for c in options if fmt.label(c) == text)),
+            )
+        groups = scenario_groups(sweep.scenarios)
+        if len(groups) > 1:
+            solara.Text(
+                f"{len(sweep.scenarios)} scenarios, in {len(groups)} charts of at most "
+                f"{charts.MAX_LINES} (one colour each).",
+                style=CAPTION,
+            )
 
-        def draw() -> bytes:
-            rows = sweep.outcomes[sweep.outcomes["scenario"].isin(names)]
-            summary = analysis.summarise(rows, [outcome.value])
-            start = int(rows["year"].min())
-            return charts.png(charts.compare_lines(summary, outcome.value, outcome.value, start))
+        def draw() -> list[bytes]:
+            column = outcome.value
+            start = int(sweep.outcomes["year"].min())
+            images = []
+            for names in groups:
+                rows = sweep.outcomes[sweep.outcomes["scenario"].isin(names)]
+                summary = analysis.summarise(rows, [column])
+                figure = charts.compare_lines(
+                    summary, fmt.label(column), fmt.unit_text(column), fmt.unit(column), start
+                )
+                images.append(charts.png(figure))
+            return images
 
-        solara.Image(solara.use_memo(draw, [sweep, outcome.value]), format="png")
+        for image in solara.use_memo(draw, [sweep, outcome.value]):
+            with solara.Div(classes=["uptake-sweep-chart"]):
+                solara.Image(image, format="png")
         if sweep.figures:
             solara.Text(f"Figures in the folder ({len(sweep.figures)}):", style=CAPTION)
             with solara.ColumnsResponsive(default=12, large=6):
@@ -198,10 +244,11 @@ def SweepView(sweep: sweeps.Sweep):
 
 
 @solara.component
-def Results(session: Session, comparer: Comparer):
-    """The Results tab."""
+def Results(session: Session, comparer: Comparer, active: bool = True):
+    """The Results tab (hidden, it skips the run's downloads, which change every month)."""
     with solara.Card("Download the current run", margin=0):
-        RunDownloads(session)
+        if active:
+            RunDownloads(session)
         ComparisonDownloads(comparer)
     with solara.Card("Saved results", margin=0):
         SavedResults()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import solara
@@ -25,12 +26,14 @@ import solara
 from dashboards import format as fmt
 from dashboards.explore_charts import ExploreCharts
 from dashboards.jobs import Job, Status
-from dashboards.settings import MAX_MONTHS, Settings, from_preset
+from dashboards.settings import MAX_MONTHS, Settings, from_preset, lever_info
 from dashboards.snapshot import GROUPS, GroupHistory, Snapshot
 from model import SCHEMES, UptakeModel
 
 #: Shortest time between redraws while playing as fast as possible (seconds).
 PUBLISH_SECONDS = 0.1
+#: Shortest time between progress reports while playing (seconds).
+PROGRESS_SECONDS = 0.5
 #: Play speeds: label -> seconds per month (0 = as fast as possible).
 PACES = {"2 months/s": 0.5, "10 months/s": 0.1, "as fast as possible": 0.0}
 DEFAULT_PACE = "10 months/s"
@@ -45,7 +48,7 @@ def describe_policies(model: UptakeModel) -> tuple[str, ...]:
     for p in model.policies:
         end = f" to month {fmt.month_text(p.end, year)}" if p.end is not None else ""
         out.append(
-            f"{p.lever} = {p.strength:g} ({type(p).unit}) from month "
+            f"{type(p).label or p.lever} = {p.strength:g} ({type(p).unit}) from month "
             f"{fmt.month_text(p.start, year)}{end}"
         )
     return tuple(out)
@@ -90,12 +93,12 @@ class Session:
         self.run = run or Run(settings or from_preset("baseline"))
         self.settings = solara.Reactive(self.run.settings)
         self.snapshot = solara.Reactive(None)
+        self.has_model = solara.Reactive(self.run.model is not None)
+        self._listeners: list[Callable[[Snapshot], None]] = []
         self.status = solara.Reactive(Status())
         self.message = solara.Reactive("")
         self.runner = Job(self.status, self.message)
         self._version = 0
-        self._published = 0  # data version of the last published snapshot
-        self._shown = 0  # data version the page last drew
         previous = self.run.owner
         if previous is not None and previous is not self:
             previous.runner.stop(wait=True)  # a reloaded page takes the run over
@@ -134,6 +137,7 @@ class Session:
                 f"built: {settings.label()}, seed {settings.seed}, {settings.n_workers:,} workers"
             ]
         self._publish()
+        self.has_model.value = True
 
     def _record_groups(self) -> None:
         for history in self.run.groups.values():
@@ -167,9 +171,15 @@ class Session:
             )
             images = run.charts.draw(snap, run.scheme, run.until)
             snap = dataclasses.replace(snap, images=images)
-        self._published = snap.data_version
         self.snapshot.value = snap
+        for listener in list(self._listeners):
+            listener(snap)
         return snap
+
+    def subscribe(self, listener: Callable[[Snapshot], None]) -> Callable[[], None]:
+        """Call ``listener(snapshot)`` at every publish; returns the function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _owned(self) -> bool:
         if self.run.owner is self:
@@ -246,32 +256,30 @@ class Session:
         return started
 
     def _play(self, job: Job, first: int, until: int, delay: float) -> None:
-        """Step to ``until`` on a fixed clock (month ``n`` due at ``n x delay``).
+        """Step to ``until`` on a fixed clock (month ``n`` due at ``n x delay`` seconds).
 
-        A month is redrawn only once the page has drawn the previous one, so a
-        slow browser never queues redraws (it sees fewer, later months instead);
-        as fast as possible, redraws are at most every :data:`PUBLISH_SECONDS`.
+        At a set pace every month is drawn; as fast as possible, at most every
+        :data:`PUBLISH_SECONDS`. Progress is reported at most every
+        :data:`PROGRESS_SECONDS` (each report re-renders the run bar).
         """
-        began = last = time.monotonic()
+        began = drawn = reported = time.monotonic()
         done = 0
         while self.model.month < until and not job.stopping:
             self._step_locked()
             done += 1
             month = self.model.month
             now = time.monotonic()
-            if (delay or now - last >= PUBLISH_SECONDS) and self._shown >= self._published:
-                job.report((month - first) / (until - first), f"month {month} of {until}")
+            if delay or now - drawn >= PUBLISH_SECONDS:
                 self._publish()
-                last = now
+                drawn = now
+            if now - reported >= PROGRESS_SECONDS:
+                job.report((month - first) / (until - first), f"month {month} of {until}")
+                reported = now
             if delay:
                 wait = began + done * delay - time.monotonic()
                 if wait > 0 and job.sleep(wait):
                     break
         self._publish()
-
-    def mark_shown(self, data_version: int) -> None:
-        """The page has drawn the snapshot with ``data_version`` (see :meth:`_play`)."""
-        self._shown = max(self._shown, data_version)
 
     def pause(self) -> None:
         """Stop a running play (or build) and wait for it to finish its month."""
@@ -342,8 +350,9 @@ class Session:
         with self.run.lock:
             self.model.policies = new.policies()
             self.run.in_model = dataclasses.replace(self.run.in_model, levers=new.levers)
+            label = lever_info(lever)["title"]
             self.run.log.append(
-                f"month {fmt.month_text(month, year)}: {lever} set to strength "
+                f"month {fmt.month_text(month, year)}: {label} set to strength "
                 f"{setting.strength:g}, acting from month "
                 f"{fmt.month_text(setting.start, year)}{note}"
             )
