@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import solara
 from solara.alias import rv as v
-from solara.components.input import use_change
+
+#: When a typed value is taken: on leaving the field or pressing Enter.
+EVENTS = ("focusout", "keyup.enter")
 
 
 def shown(value: float | None, integer: bool) -> str:
@@ -78,8 +80,7 @@ def NumberField(
     error = solara.use_reactive("")
     text = shown(value, integer)
 
-    def on_change(typed: str) -> None:
-        widget = solara.get_widget(field)
+    def on_change(widget, typed: str) -> None:
         try:
             number = parse(str(typed or ""), integer, optional)
             if number is not None and lo is not None and number < lo:
@@ -105,5 +106,23 @@ def NumberField(
         hide_details="auto",
         class_=" ".join(["uptake-number", *(classes or [])]),
     )
-    use_change(field, on_change)
+    handler = solara.use_ref(on_change)
+    handler.current = on_change  # the latest render's value in force and callback
+
+    def listen():
+        widget = solara.get_widget(field)
+
+        def changed(w, _event, _data):
+            handler.current(w, w.v_model)
+
+        for event in EVENTS:
+            widget.on_event(event, changed)
+
+        def stop():
+            for event in EVENTS:
+                widget.on_event(event, changed, remove=True)
+
+        return stop
+
+    solara.use_effect(listen, [])
     return field

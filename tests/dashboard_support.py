@@ -61,7 +61,9 @@ def text_of(widget) -> str:
                 out.extend(map(str, row.values() if isinstance(row, dict) else [row]))
         html = getattr(w, "unsafe_innerHTML", None)  # solara.HTML
         if isinstance(html, str):
-            out.append(re.sub(r"<[^>]+>", "", html))
+            out.append(re.sub(r"<[^>]+>", " ", html))
+        if isinstance(w, widgets.HTML):  # widgets updated in place (the Explore headline)
+            out.append(re.sub(r"<[^>]+>", " ", w.value))
     return " ".join(out)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dashboard_support import make_saved_folder, small_session
 
-from dashboards import charts, pairs, sweeps
+from dashboards import explore_charts, pairs, sweeps
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
@@ -120,25 +120,43 @@ def test_manifest_is_strict_json_with_infinite_caps():
 
 def test_every_explore_chart_draws_and_unknown_is_rejected(stepped):
     snap = stepped.snapshot.value
-    for key in charts.EXPLORE_CHARTS:
-        data = charts.png(charts.draw(key, snap, "medical"))
+    images = explore_charts.ExploreCharts().draw(snap, "medical", until=120)
+    assert set(images) == set(explore_charts.EXPLORE_CHARTS), f"charts drawn: {set(images)}"
+    for key, data in images.items():
         assert data[:8] == b"\x89PNG\r\n\x1a\n", f"chart {key} is not a PNG"
     with pytest.raises(ValueError, match="unknown chart 'pie'"):
-        charts.draw("pie", snap)
+        explore_charts.build("pie", 2011)
+
+
+def test_live_charts_blit_and_redraw_only_when_an_axis_changes():
+    s = small_session(seed=3)
+    s.step(13)
+    charts_ = s.run.charts
+    before = dict(s.snapshot.value.images)
+    full = charts_.full_redraws
+    for _ in range(5):
+        s.step()
+    after = s.snapshot.value.images
+    assert all(after[k] != before[k] for k in before), "a chart was not redrawn after 5 months"
+    assert charts_.full_redraws - full <= 2 * len(before), (
+        f"{charts_.full_redraws - full} full redraws in 5 months: blitting is not used"
+    )
+    fresh = explore_charts.ExploreCharts().draw(s.snapshot.value, "pension", until=120)
+    assert fresh["coverage"] == after["coverage"], "a blitted chart differs from a fresh drawing"
 
 
 def test_comparison_summary_is_the_paired_difference():
     s = small_session()
     exp = pairs.experiment("baseline", "worker-subsidy", s.settings.value, 2, 14, 800, 3)
     outcomes = pairs.run(exp)
-    table = pairs.summary(outcomes, "baseline").set_index("outcome")
-    label = pairs.METRICS["frac_covered_any"]
+    table = pairs.summary(outcomes, "baseline").set_index("column")
     last = outcomes[outcomes["month"] >= 3]  # months 3-14: the last 12
     means = last.groupby(["scenario", "replication"])["frac_covered_any"].mean()
     want = (means["worker-subsidy"] - means["baseline"]).mean()
-    assert table.loc[label, "difference"] == pytest.approx(want), "summary difference is wrong"
-    assert table.loc[label, "band 5%"] <= table.loc[label, "band 95%"], "band upside down"
-    spend = table.loc[pairs.METRICS["subsidy_spending_yuan"], "worker-subsidy"]
+    row = table.loc["frac_covered_any"]
+    assert row["difference"] == pytest.approx(want), "summary difference is wrong"
+    assert row["band 5%"] <= row["band 95%"], "band upside down"
+    spend = table.loc["subsidy_spending_yuan", "worker-subsidy"]
     assert spend > 0, "a worker subsidy from month 13 must spend money by month 14"
 
 
@@ -150,8 +168,9 @@ def test_comparison_stops_when_asked():
 
 def test_saved_folder_loads_with_overview_and_table(tmp_path):
     folder = make_saved_folder(tmp_path / "saved")
-    sweep = sweeps.load(folder)
+    sweep = sweeps.load("saved", tmp_path)
     assert sweep.scenarios == ["baseline", "points"], sweep.scenarios
+    assert sweeps.load(f"{tmp_path}/saved", tmp_path).folder == folder, "root/ prefix refused"
     rows = dict(sweeps.overview(sweep))
     assert rows["Kind"] == "compare", rows
     assert rows["Runs"].startswith("done: 2"), rows["Runs"]
@@ -161,15 +180,32 @@ def test_saved_folder_loads_with_overview_and_table(tmp_path):
 
 
 def test_saved_folder_problems_are_messages(tmp_path):
-    with pytest.raises(ValueError, match="is not a folder"):
-        sweeps.load(tmp_path / "missing")
-    with pytest.raises(ValueError, match=r"has no manifest\.json"):
-        sweeps.load(tmp_path)
+    with pytest.raises(ValueError, match="not a saved results folder"):
+        sweeps.load("missing", tmp_path)
+    with pytest.raises(ValueError, match=r"no manifest\.json"):
+        sweeps.load(".", tmp_path)
     (tmp_path / "manifest.json").write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
-        sweeps.load(tmp_path)
-    with pytest.raises(ValueError, match="Enter the path"):
-        sweeps.load("  ")
+        sweeps.load(".", tmp_path)
+    with pytest.raises(ValueError, match="Enter a folder"):
+        sweeps.load("  ", tmp_path)
+
+
+def test_saved_results_open_only_real_folders_under_the_root(tmp_path):
+    root = tmp_path / "results"
+    root.mkdir()
+    outside = make_saved_folder(tmp_path / "elsewhere")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    for path in (str(outside), "../elsewhere", "/etc", "/no/such/folder"):
+        with pytest.raises(ValueError, match="only folders under") as error:
+            sweeps.load(path, root)
+        text = str(error.value)
+        assert "exist" not in text and "not a folder" not in text, (
+            f"the message for {path!r} tells whether it exists: {text}"
+        )
+    with pytest.raises(ValueError, match="symbolic link"):
+        sweeps.load("link", root)
+    assert sweeps.find_folders(root) == [], "a linked folder was listed"
 
 
 def test_custom_scenario_uses_the_explore_levers_and_parameters():
