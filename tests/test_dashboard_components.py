@@ -95,7 +95,8 @@ def test_invalid_seed_shows_a_message_not_a_traceback():
     assert session.settings.value.seed == 5, "an invalid seed reached the settings"
     seed = field(rc, v.TextField, "Seed")
     assert seed.v_model == "5", f"the seed field should show the seed in force, not {seed.v_model}"
-    assert seed.error and "kept 5" in seed.messages[0], f"no note under the field: {seed.messages}"
+    assert seed.error, "the refused seed is not marked under the field"
+    assert "kept 5" in seed.messages[0], f"no note under the field: {seed.messages}"
 
 
 def test_bad_text_is_rejected_in_place_everywhere():
@@ -106,7 +107,7 @@ def test_bad_text_is_rejected_in_place_everywhere():
     population.fire_event("focusout", {})
     assert population.v_model == "2000", f"the field kept {population.v_model!r}, not the value"
     assert "not a number" in population.messages[0], population.messages
-    start = [w for w in rc.find(v.TextField).widgets if w.label == "from month"][0]
+    start = next(w for w in rc.find(v.TextField).widgets if w.label == "from month")
     start.v_model = "700"
     start.fire_event("focusout", {})
     assert start.v_model == "1", f"from month shows {start.v_model!r} after 700 was refused"
@@ -165,7 +166,8 @@ def test_compare_shows_both_scenarios_and_difference():
     table = text_of(by_class(rc, "uptake-compare-summary"))
     assert "Subsidy spending" in table, f"summary table missing: {table[:300]}"
     assert "frac_covered" not in table, "the summary shows raw column names"
-    assert "%" in table and "yuan" in table, f"summary values lack units: {table[:300]}"
+    assert "%" in table, f"shares lack the % unit: {table[:300]}"
+    assert "yuan" in table, f"money lacks its unit: {table[:300]}"
     assert len(images(rc)) == 2, "both-scenario and difference charts expected"
 
 

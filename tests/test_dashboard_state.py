@@ -62,7 +62,8 @@ def test_step_advances_month_and_publishes_new_data():
     assert len(snap.results) == 4, f"results should hold months 0-3, got {len(snap.results)} rows"
     months = list(snap.groups["industry"].months)
     assert months == [0, 1, 2, 3], f"industry breakdown should be recorded monthly, got {months}"
-    assert first.date == "start" and first.when == "0 (start)", f"month 0 reads {first.when}"
+    assert first.date == "start", f"month 0 should read 'start', not {first.date}"
+    assert first.when == "0 (start)", f"month 0 reads {first.when}"
 
 
 def test_lever_change_acts_from_the_next_month_only():
