@@ -256,9 +256,12 @@ class Session:
         return started
 
     def _play(self, job: Job, first: int, until: int, delay: float) -> None:
-        """Step to ``until`` on a fixed clock (month ``n`` due at ``n x delay`` seconds).
+        """Step to ``until`` on a fixed clock: month ``n`` is due ``n x delay`` s after the start.
 
-        At a set pace every month is drawn; as fast as possible, at most every
+        A month is drawn when the clock allows it; when drawing falls behind the
+        clock (a slow machine or browser), months are stepped without drawing until
+        the run is back on time, but never more than :data:`PUBLISH_SECONDS` x 5
+        without a drawing. As fast as possible, drawings are at most every
         :data:`PUBLISH_SECONDS`. Progress is reported at most every
         :data:`PROGRESS_SECONDS` (each report re-renders the run bar).
         """
@@ -269,7 +272,12 @@ class Session:
             done += 1
             month = self.model.month
             now = time.monotonic()
-            if delay or now - drawn >= PUBLISH_SECONDS:
+            if delay:
+                behind = now > began + (done + 1) * delay  # the next month is already due
+                draw = not behind or now - drawn >= 5 * PUBLISH_SECONDS
+            else:
+                draw = now - drawn >= PUBLISH_SECONDS
+            if draw:
                 self._publish()
                 drawn = now
             if now - reported >= PROGRESS_SECONDS:
