@@ -1,23 +1,10 @@
-"""Policy levers as small objects: each one is dated and has a strength.
+"""The policies of the paper, one class each, and the registry of levers by name.
 
 A policy changes the month's :class:`~model.levers.Levers` (the inputs to the
-agents' decisions), never agents or outcomes. Every policy is the identity at
-strength 0, so a zero-strength reform reproduces the baseline exactly. Policies
-are applied in the order given; several may be stacked.
-
-Each class is the one place that describes its lever, as class variables read by
-the CLI, the experiment designs, the cost analysis and the dashboard:
-
-- ``lever``: the name used in scenario files and the CLI;
-- ``label``: a short human label for charts and controls;
-- ``unit``, ``max_strength`` (``min_strength`` is 0 for every policy): the strength;
-- ``paper``: the paper recommendation it implements;
-- ``moves``: the :class:`~model.levers.Levers` fields it may change (the first is the
-  main one: strength raises it, except ``rate_cut``, which lowers it);
-- ``cost``: ``None`` when the model does not count the policy's public cost, else a
-  :class:`Cost` naming who pays and the outcome that measures it;
-- :meth:`Policy.extra_fields`: fields beyond strength, start and end (a subsidy's cap
-  and budget), as (name, unit, default).
+agents' decisions), never agents or outcomes; every policy is the identity at
+strength 0. The base class and the class variables each policy declares (``lever``,
+``label``, ``unit``, ``max_strength``, ``paper``, ``moves``, ``cost``,
+``extra_fields()``) are described in :mod:`model.policy_base`.
 """
 
 from __future__ import annotations
@@ -28,97 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from model.levers import Levers
-
-
-@dataclass(frozen=True)
-class Cost:
-    """How the model counts a policy's public cost.
-
-    Attributes:
-        payer: who pays (e.g. ``"government"``).
-        basis: the outcome column(s) the cost is computed from, and how.
-    """
-
-    payer: str
-    basis: str
-
-
-#: Inspections cost ``cum_n_inspections_real`` x a cost per inspection (experiments).
-INSPECTION_COST = Cost(
-    payer="government (labour inspection)",
-    basis="cum_n_inspections_real x cost per inspection (yuan)",
-)
-#: Subsidies cost what they pay out.
-SUBSIDY_COST = Cost(payer="government (special funds)", basis="cum_subsidy_spending_yuan")
-
-
-def _toward(value: float, target: float, strength: float) -> float:
-    """Move ``value`` a share ``strength`` of the way to ``target``."""
-    return value + strength * (target - value)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A dated policy.
-
-    Attributes:
-        strength: how strongly the lever is moved; unit and range per class.
-        start: first month in force (1 = the first simulated month).
-        end: last month in force (inclusive), or None for no end.
-    """
-
-    strength: float = 1.0
-    start: int = 1
-    end: int | None = None
-
-    lever: ClassVar[str] = ""
-    label: ClassVar[str] = ""
-    unit: ClassVar[str] = "share of the gap to the maximum, 0-1"
-    min_strength: ClassVar[float] = 0.0
-    max_strength: ClassVar[float] = 1.0
-    paper: ClassVar[str] = ""
-    moves: ClassVar[tuple[str, ...]] = ()
-    cost: ClassVar[Cost | None] = None
-
-    def __post_init__(self) -> None:
-        """Validate strength and dates, naming the field and the allowed range."""
-        name = type(self).__name__
-        s = self.strength
-        if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s):
-            raise ValueError(f"{name}.strength={s!r} is not a finite number")
-        if not self.min_strength <= s <= self.max_strength:
-            raise ValueError(
-                f"{name}.strength={s!r} is out of range; allowed "
-                f"[{self.min_strength:g}, {self.max_strength}] "
-                f"({self.unit})"
-            )
-        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
-            raise ValueError(f"{name}.start={self.start!r} must be a whole month >= 1")
-        if self.end is not None and (
-            isinstance(self.end, bool) or not isinstance(self.end, int) or self.end < self.start
-        ):
-            raise ValueError(
-                f"{name}.end={self.end!r} must be a whole month >= start ({self.start}) or None"
-            )
-
-    @classmethod
-    def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:
-        """Fields beyond strength, start and end, as (name, unit, default); none here."""
-        return ()
-
-    def active(self, month: int) -> bool:
-        """Whether the policy is in force in ``month`` (1-based)."""
-        return self.start <= month and (self.end is None or month <= self.end)
-
-    def apply(self, levers: Levers) -> Levers:
-        """Return the levers with this policy in force."""
-        raise NotImplementedError
-
-    def to_dict(self) -> dict:
-        """Plain description: lever name, strength, dates and any extra fields."""
-        out = {"lever": self.lever}
-        out.update(dataclasses.asdict(self))
-        return out
+from model.policy_base import INSPECTION_COST, SUBSIDY_COST, Cost, Policy, toward
 
 
 @dataclass(frozen=True)
@@ -138,6 +35,7 @@ class Enforcement(Policy):
     paper: ClassVar[str] = "Gov 4 (inspection), Gov 5 (staffing)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Multiply the inspection rate by ``1 + strength``."""
         rate = levers.inspection_rate_per_year * (1.0 + self.strength)
         return dataclasses.replace(levers, inspection_rate_per_year=rate)
 
@@ -152,8 +50,9 @@ class RiskTargeting(Policy):
     paper: ClassVar[str] = "Gov 4 (special audits)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move risk targeting toward full targeting (1)."""
         return dataclasses.replace(
-            levers, risk_targeting=_toward(levers.risk_targeting, 1.0, self.strength)
+            levers, risk_targeting=toward(levers.risk_targeting, 1.0, self.strength)
         )
 
 
@@ -171,9 +70,10 @@ class DataSharing(Policy):
     paper: ClassVar[str] = "Gov 1 (joint mechanism, tax collection, headcount screening)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Raise detection power toward 1; bring unsupervised firms into supervision."""
         return dataclasses.replace(
             levers,
-            detection_power=_toward(levers.detection_power, 1.0, self.strength),
+            detection_power=toward(levers.detection_power, 1.0, self.strength),
             share_unsupervised_firms=levers.share_unsupervised_firms * (1.0 - self.strength),
         )
 
@@ -188,12 +88,13 @@ class Penalties(Policy):
     paper: ClassVar[str] = "Gov 4 (forced collection)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move the fine toward 3x arrears and the share fined toward 1."""
         return dataclasses.replace(
             levers,
-            fine_multiple=_toward(
+            fine_multiple=toward(
                 levers.fine_multiple, max(levers.fine_multiple, 3.0), self.strength
             ),
-            share_fined=_toward(levers.share_fined, 1.0, self.strength),
+            share_fined=toward(levers.share_fined, 1.0, self.strength),
         )
 
 
@@ -209,6 +110,7 @@ class CreditRating(Policy):
     paper: ClassVar[str] = "Gov 4 (credit rating); Society 2 (media scrutiny)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Add ``strength`` months of wage bill to the reputation cost of a violator."""
         return dataclasses.replace(levers, reputation_cost=levers.reputation_cost + self.strength)
 
 
@@ -225,8 +127,9 @@ class KeyFirmFocus(Policy):
     paper: ClassVar[str] = "Gov 4 (key, leading and large firms first)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move key firms' inspection weight toward 2."""
         return dataclasses.replace(
-            levers, key_firm_weight=_toward(levers.key_firm_weight, 2.0, self.strength)
+            levers, key_firm_weight=toward(levers.key_firm_weight, 2.0, self.strength)
         )
 
 
@@ -240,6 +143,7 @@ class DispatchMonitoring(Policy):
     paper: ClassVar[str] = "Gov 4 (labour-dispatch agencies)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Multiply dispatch agencies' inspection weight by ``1 + 4 strength``."""
         return dataclasses.replace(
             levers, dispatch_weight=levers.dispatch_weight * (1.0 + 4.0 * self.strength)
         )
@@ -296,7 +200,8 @@ class WorkerSubsidy(_Subsidy):
     paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
 
     def apply(self, levers: Levers) -> Levers:
-        share = _toward(levers.worker_subsidy_share, 1.0, self.strength)
+        """Move the subsidised share of workers' contributions toward 1; set limits."""
+        share = toward(levers.worker_subsidy_share, 1.0, self.strength)
         return dataclasses.replace(levers, worker_subsidy_share=share, **self._limits(levers))
 
 
@@ -311,7 +216,8 @@ class FirmSubsidy(_Subsidy):
     paper: ClassVar[str] = "Gov 3 (subsidies); Firm 2 (operating costs)"
 
     def apply(self, levers: Levers) -> Levers:
-        share = _toward(levers.firm_subsidy_share, 1.0, self.strength)
+        """Move the subsidised share of employers' contributions toward 1; set limits."""
+        share = toward(levers.firm_subsidy_share, 1.0, self.strength)
         return dataclasses.replace(levers, firm_subsidy_share=share, **self._limits(levers))
 
 
@@ -325,8 +231,9 @@ class PortableAccounts(Policy):
     paper: ClassVar[str] = "Gov 3 (transfer, crediting, freezing)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move portability toward 1."""
         return dataclasses.replace(
-            levers, portability=_toward(levers.portability, 1.0, self.strength)
+            levers, portability=toward(levers.portability, 1.0, self.strength)
         )
 
 
@@ -342,6 +249,7 @@ class PointsSystem(Policy):
     paper: ClassVar[str] = "Gov 2 (points-based new-citizen system)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Add ``strength`` to the value of points-unlocked city services."""
         return dataclasses.replace(levers, points_value=levers.points_value + self.strength)
 
 
@@ -361,6 +269,7 @@ class Publicity(Policy):
     paper: ClassVar[str] = "Society 1 (publicity), Firm 1 (legal awareness)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Raise workers' awareness gain and shift firms' compliance norm."""
         return dataclasses.replace(
             levers,
             worker_publicity=levers.worker_publicity + 0.02 * self.strength,
@@ -378,8 +287,9 @@ class UnionChannels(Policy):
     paper: ClassVar[str] = "Firm 3 (unions, grievance channels); Society 3"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move the share of unionised firms toward 1."""
         return dataclasses.replace(
-            levers, share_union_firms=_toward(levers.share_union_firms, 1.0, self.strength)
+            levers, share_union_firms=toward(levers.share_union_firms, 1.0, self.strength)
         )
 
 
@@ -396,6 +306,7 @@ class ContributionRateCut(Policy):
     paper: ClassVar[str] = "brief: contribution rate changes"
 
     def apply(self, levers: Levers) -> Levers:
+        """Lower the employer pension rate by ``strength`` (not below 0)."""
         rate = max(0.0, levers.employer_rate_pension - self.strength)
         return dataclasses.replace(levers, employer_rate_pension=rate)
 
