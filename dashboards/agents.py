@@ -36,9 +36,8 @@ def Workers(session: Session, version: int):
     sex = solara.use_reactive(ANY)
 
     def build():
-        workers, firms = session.frames()
         chosen = None if scheme.value == ANY_SCHEME else scheme.value
-        return worker_table(workers, firms, chosen)
+        return worker_table(session.agents(chosen))
 
     table = solara.use_memo(build, [version, scheme.value])
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
@@ -69,7 +68,7 @@ def Firms(session: Session, version: int):
     industry = solara.use_reactive(ANY)
     region = solara.use_reactive(ANY)
     status = solara.use_reactive(ANY)
-    table = solara.use_memo(lambda: firm_table(session.frames()[1]), [version])
+    table = solara.use_memo(lambda: firm_table(session.agents()), [version])
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         _select("Industry", INDUSTRIES, industry)
         _select("Region", REGIONS, region)

@@ -23,6 +23,7 @@ from typing import Any
 
 import solara
 
+from dashboards import agents_data
 from dashboards import format as fmt
 from dashboards.explore_charts import ExploreCharts
 from dashboards.jobs import Job, Status
@@ -374,6 +375,13 @@ class Session:
             if self.model is None:
                 raise ValueError("No model: fix the settings and press Reset.")
             return self.model.workers_frame(), self.model.firms_frame()
+
+    def agents(self, scheme: str | None = None):
+        """Workers, firms and the model's explanations now (see :mod:`dashboards.agents_data`)."""
+        with self.run.lock:
+            if self.model is None:
+                raise ValueError("No model: fix the settings and press Reset.")
+            return agents_data.explained(self.model, scheme)
 
     def manifest(self) -> dict[str, Any]:
         """A self-describing record of the current run for downloads."""

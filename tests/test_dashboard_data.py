@@ -15,11 +15,8 @@ from dashboards import explore_charts, pairs, sweeps
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
-    firm_gaps,
-    firm_status,
     firm_table,
     reason_counts,
-    uncovered_reason,
     worker_table,
 )
 from dashboards.results import csv_bytes, groups_frame, json_bytes, parquet_bytes, stem
@@ -37,51 +34,47 @@ def stepped():
     return s
 
 
-def test_reason_is_covered_exactly_when_a_scheme_is_paid(stepped):
-    workers, firms = stepped.frames()
-    reason = uncovered_reason(workers, firms)
-    assert set(reason) <= set(REASONS), f"unexpected reasons: {set(reason) - set(REASONS)}"
-    covered = workers["covered"].to_numpy() != 0
-    assert ((reason == "covered") == covered).all(), "reason 'covered' must match the cover bits"
-    between = workers["employer"].to_numpy() < 0
-    assert (reason[between] == "between jobs").all(), "workers without a job must say so"
+def test_worker_table_gives_the_models_reason_for_every_worker(stepped):
+    agents = stepped.agents()
+    table = worker_table(agents)
+    assert len(table) == len(agents.workers), "one row per worker"
+    assert set(table["reason"]) <= set(REASONS), (
+        f"unexpected: {set(table['reason']) - set(REASONS)}"
+    )
+    covered = agents.workers["covered"].to_numpy() != 0
+    assert ((table["reason"] == "covered").to_numpy() == covered).all(), "'covered' != cover bits"
+    between = agents.workers["employer"].to_numpy() < 0
+    assert (table["reason"].to_numpy()[between] == "between jobs").all(), "jobless not marked"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_reason_per_scheme_matches_that_scheme(stepped, scheme):
-    workers, firms = stepped.frames()
-    reason = uncovered_reason(workers, firms, scheme)
+    agents = stepped.agents(scheme)
     bit = 1 << SCHEMES.index(scheme)
-    paid = (workers["covered"].to_numpy() & bit) != 0
-    assert ((reason == "covered") == paid).all(), f"'covered' must match the {scheme} bit"
-    assert "other" not in set(reason), f"some {scheme} gaps have no explanation"
+    paid = (agents.workers["covered"].to_numpy() & bit) != 0
+    assert ((agents.reasons == "covered") == paid).all(), f"'covered' must match the {scheme} bit"
 
 
 def test_unknown_scheme_is_rejected(stepped):
-    workers, firms = stepped.frames()
     with pytest.raises(ValueError, match="scheme='dental'"):
-        uncovered_reason(workers, firms, "dental")
+        stepped.agents("dental")
 
 
-def test_firm_status_agrees_with_the_model_share_of_full_compliance(stepped):
-    _, firms = stepped.frames()
-    status = firm_status(firms)
+def test_firm_table_status_agrees_with_the_model_share_of_full_compliance(stepped):
+    table = firm_table(stepped.agents())
+    status = table["status"].to_numpy()
     active = status != "no workers"
     share = (status[active] == "full compliance").mean()
     model_share = stepped.model.current["frac_firms_full_compliance"]
     assert share == pytest.approx(model_share), f"table says {share}, model says {model_share}"
-    gaps = firm_gaps(firms)
+    gaps = table["gaps"].to_numpy()
     assert (gaps[status == "full compliance"] == "").all(), "fully compliant firms have no gaps"
-    none = gaps[status == "no scheme"]
-    assert all(g.startswith("no pension, medical") for g in none), "payers of nothing: all missing"
-    partial = gaps[status == "partial"]
-    assert all(g for g in partial), "every partially compliant firm must name a gap"
+    assert all(g for g in gaps[status == "partial"]), "every partial firm must name a gap"
 
 
 def test_tables_filters_and_reason_counts(stepped):
-    workers, firms = stepped.frames()
-    table = worker_table(workers, firms)
-    assert len(table) == len(workers), "one row per worker"
+    agents = stepped.agents()
+    table = worker_table(agents)
     counts = reason_counts(table)
     assert counts["workers"].sum() == len(table), "reason counts must add up to all workers"
     only = filter_rows(table, industry="construction", reason="(all)")
@@ -89,7 +82,7 @@ def test_tables_filters_and_reason_counts(stepped):
     assert 0 < len(only) < len(table), "construction should be some but not all workers"
     with pytest.raises(ValueError, match="no column 'colour'"):
         filter_rows(table, colour="red")
-    assert len(firm_table(firms)) == len(firms), "one row per firm"
+    assert len(firm_table(agents)) == len(agents.firms), "one row per firm"
 
 
 def test_downloads_round_trip(stepped):
