@@ -197,6 +197,9 @@ def CompareResult(result: Comparison):
     )
     with solara.Div(classes=["uptake-compare-summary"]):
         solara.DataFrame(table, items_per_page=len(table))
+    first = result.outcomes.iloc[0]
+    scale = first["n_workers_real"] / first["n_workers"]
+    solara.Text(f"{fmt.scale_note(scale, greyed=False)} {fmt.BREAKS_NOTE}", style=CAPTION)
 
 
 @solara.component

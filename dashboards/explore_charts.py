@@ -44,11 +44,7 @@ EXPLORE_CHARTS: dict[str, str] = {
 }
 #: Caption under a chart, where the chart needs one to be read right.
 NOTES: dict[str, str] = {
-    "breaks": (
-        "A break = a worker going from some cover to none. More covered workers means "
-        "more people who can lose cover, so the raw count rises with coverage; the rate "
-        "per 1,000 covered workers (right) shows whether cover became less stable."
-    ),
+    "breaks": fmt.BREAKS_NOTE + " Right: that rate.",
     "enforcement": (
         "Penalties rest on a few detected firms a month: thin line = each month, "
         "thick = 12-month average."

@@ -139,34 +139,57 @@ def count_with_noise(agents: float, scale: float) -> tuple[str, str]:
     return text, f"95%: {count(lo)} to {count(hi)}, from {agents:,.0f} {noun}"
 
 
-def scale_note(scale: float) -> str:
-    """How to read counts: each agent stands for ``scale`` real workers."""
-    return (
+def scale_note(scale: float, greyed: bool = True) -> str:
+    """How to read counts: each agent stands for ``scale`` real workers.
+
+    Args:
+        scale: real workers per agent.
+        greyed: whether the page greys noisy counts (else its bands show the noise).
+    """
+    head = (
         f"Each worker agent stands for {scale:,.0f} real migrant workers, so a count is "
-        f"agents x {scale:,.0f}: one agent event shows as {count(scale)}. Counts from fewer "
-        f"than {NOISY_BELOW} agent events are greyed, with their 95% sampling interval; "
-        "more agents (the population field) give less noise."
+        f"agents x {scale:,.0f}: one agent event shows as {count(scale)}. "
     )
+    if greyed:
+        return head + (
+            f"Counts from fewer than {NOISY_BELOW} agent events are greyed, with their 95% "
+            "sampling interval; more agents (the population field) give less noise."
+        )
+    return head + "Bands show the spread over replications: more workers give narrower bands."
 
 
 # --- outcome columns: labels and units from the model's outcome table ----------------------
+#: Breaks per 1,000 workers covered the month before: the dashboard's one derived column.
+BREAK_RATE = "breaks_per_1000_covered"
+BREAKS_NOTE = (
+    "A break = a worker going from some cover to none. More covered workers means more "
+    "people who can lose cover, so the raw count of breaks rises with coverage; the rate "
+    "per 1,000 covered workers shows whether cover became less stable."
+)
+_DERIVED = {BREAK_RATE: ("Breaks per 1,000 covered workers", "per 1,000 covered workers")}
+
+
 def label(column: str) -> str:
     """Human label of a results column (``model.outcomes.label``).
 
     The dashboard shows every count in real persons, so the model's ", real" suffix
     is left out.
     """
+    if column in _DERIVED:
+        return _DERIVED[column][0]
     return outcomes.label(column).removesuffix(", real")
 
 
 def unit(column: str) -> str:
     """Unit of a results column (``model.outcomes.unit``): share, persons, cases, yuan..."""
+    if column in _DERIVED:
+        return _DERIVED[column][1]
     return outcomes.unit(column)
 
 
 def is_flow(column: str) -> bool:
     """Whether a column counts events of one month (shown "per month")."""
-    return column.removesuffix("_real") in outcomes.FLOWS
+    return column == BREAK_RATE or column.removesuffix("_real") in outcomes.FLOWS
 
 
 def unit_text(column: str) -> str:

@@ -16,11 +16,24 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from dashboards.format import BREAK_RATE
 from dashboards.settings import CUSTOM, DEFAULT_WORKERS, MAX_MONTHS, Settings
 from experiments import analysis
 from experiments.plan import Experiment
 from experiments.runs import execute
 from experiments.scenarios import PRESETS, Scenario
+
+
+def with_break_rate(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Add :data:`~dashboards.format.BREAK_RATE`: breaks per 1,000 workers covered a month before.
+
+    The raw count of breaks rises when more workers are covered (more people can
+    lose cover); the rate per covered worker shows whether cover became less stable.
+    """
+    before = outcomes.groupby("run_id", sort=False)["n_covered_any"].shift(1)
+    rate = 1000.0 * outcomes["new_breaks"] / before.where(before > 0)
+    return outcomes.assign(**{BREAK_RATE: rate})
+
 
 #: Outcomes offered in the comparison (labels and units come from ``model.outcomes``).
 METRICS: tuple[str, ...] = (
@@ -29,6 +42,7 @@ METRICS: tuple[str, ...] = (
     "frac_covered_medical",
     "frac_covered_injury",
     "new_breaks_real",
+    BREAK_RATE,
     "new_disputes_real",
     "new_collective_disputes_real",
     "n_inspections_real",
@@ -101,7 +115,7 @@ def run(
             raise ValueError(f"run {spec.run_id} failed: {last}")
         frames.append(result.outcomes)
         progress((i + 1) / len(specs), f"{spec.scenario}, replication {spec.replication + 1}")
-    return pd.concat(frames, ignore_index=True)
+    return with_break_rate(pd.concat(frames, ignore_index=True))
 
 
 def bands(outcomes: pd.DataFrame, metric: str) -> pd.DataFrame:

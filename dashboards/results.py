@@ -201,7 +201,8 @@ def SweepView(sweep: sweeps.Sweep):
         KeyValues(sweeps.overview(sweep))
         solara.Text("Last 12 months, mean and 5-95% band over replications:", style=CAPTION)
         table = solara.use_memo(lambda: sweep_table(sweep), [sweep])
-        solara.DataFrame(table, items_per_page=14)
+        solara.DataFrame(table, items_per_page=16)
+        solara.Text(fmt.BREAKS_NOTE, style=CAPTION)
         options = [c for c in sweeps.TABLE_OUTCOMES if c in sweep.outcomes.columns]
         with solara.Div(style={"width": "300px"}):
             solara.Select(

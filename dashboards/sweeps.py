@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboards.format import BREAK_RATE
+from dashboards.pairs import with_break_rate
 from experiments import analysis
 from experiments.manifest import counts
 from experiments.storage import BREAKDOWNS, MANIFEST, RUNS, ResultStore
@@ -27,6 +29,7 @@ TABLE_OUTCOMES = (
     "frac_covered_pension",
     "frac_covered_medical",
     "new_breaks_real",
+    BREAK_RATE,
     "new_disputes_real",
     "n_inspections_real",
     "subsidy_spending_yuan",
@@ -111,6 +114,8 @@ def load(folder: str | Path, root: str | Path) -> Sweep:
     outcomes = store.load(RUNS)
     if outcomes.empty:
         raise ValueError(f"{path} has no finished runs yet (no {RUNS}/*.parquet parts)")
+    if {"new_breaks", "n_covered_any"} <= set(outcomes.columns):
+        outcomes = with_break_rate(outcomes)
     figures = sorted(p for p in path.rglob("*.png") if not p.name.startswith("."))
     return Sweep(path, manifest, outcomes, store.load(BREAKDOWNS), tuple(figures[:MAX_FIGURES]))
 

@@ -151,6 +151,10 @@ def test_comparison_summary_is_the_paired_difference():
     assert row["band 5%"] <= row["band 95%"], "band upside down"
     spend = table.loc["subsidy_spending_yuan", "worker-subsidy"]
     assert spend > 0, "a worker subsidy from month 13 must spend money by month 14"
+    run = outcomes[outcomes["run_id"] == outcomes["run_id"].iloc[0]].set_index("month")
+    want_rate = 1000 * run.loc[5, "new_breaks"] / run.loc[4, "n_covered_any"]
+    assert run.loc[5, pairs.BREAK_RATE] == pytest.approx(want_rate), "break rate is wrong"
+    assert pairs.BREAK_RATE in table.index, "the summary lacks breaks per covered worker"
 
 
 def test_comparison_stops_when_asked():
@@ -213,3 +217,23 @@ def test_custom_scenario_uses_the_explore_levers_and_parameters():
     assert late["custom"] > late["baseline"], "publicity from month 3 should raise awareness"
     with pytest.raises(ValueError, match="unknown scenario 'nope'"):
         pairs.scenario_for("nope", s.settings.value)
+
+
+def test_one_unit_convention_for_numbers_dates_and_noise():
+    from dashboards import format as fmt
+
+    assert fmt.month_label(0, 2011) == "start", "month 0 is the starting state"
+    assert fmt.month_label(1, 2011) == "2011-01", "month 1 is January of the start year"
+    assert fmt.month_label(13, 2011) == "2012-01", "month 13 is January of the next year"
+    assert fmt.column_value(0.3071, "frac_covered_any") == "30.7%", "shares are shown in %"
+    assert fmt.column_value(-0.00001, "frac_covered_any", signed=True) == "0.0 pp", "-0.0 shown"
+    assert fmt.column_value(4_230_815_469.0, "fines_yuan") == "4.23 bn yuan", "yuan not in bn"
+    assert fmt.column_value(31_700.0, "n_inspections_real") == "31.7 k", "count format"
+    assert fmt.number(0.13230895784549812) == "0.132", "parameters should be rounded"
+    assert fmt.heading("frac_covered_any").startswith("Coverage by any scheme"), "raw label"
+    text, note = fmt.count_with_noise(4, 7_932.0)
+    assert text == "31.7 k", text
+    assert "from 4 agents" in note, f"a count of 4 agents must be flagged as noisy: {note}"
+    assert fmt.count_with_noise(400, 7_932.0)[1] == "", "400 agents are not noisy"
+    lo, hi = fmt.interval(4, 1.0)
+    assert 0 < lo < 4 < hi, f"the interval must contain the count: {lo}-{hi}"

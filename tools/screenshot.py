@@ -2,7 +2,7 @@
 
 Usage (needs Debian's chromium and the dev extra's Playwright)::
 
-    .venv/bin/python -m dashboards.screenshot [--out docs/dashboard.png]
+    .venv/bin/python tools/screenshot.py [--out docs/dashboard.png]
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dashboards import serve
+import sys
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from dashboards import serve  # noqa: E402
+from dashboards.format import month_label  # noqa: E402
 
 
 def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
