@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.designs import read_sweep, sample, sweep_experiment
 from experiments.errors import InputError
-from experiments.runner import run_experiment
-from experiments.sensitivity import analyse, indices
+from experiments.run.runner import run_experiment
+from experiments.sweeps.designs import read_sweep, sample, sweep_experiment
+from experiments.sweeps.indices import analyse, indices
 
 HEAD = "replications = 1\nmonths = 14\nworkers = 400\nseed = 9\n[params]\nburn_in_months = 6\n"
 
