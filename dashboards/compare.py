@@ -19,7 +19,7 @@ from dashboards.pairs import COMPARE_WORKERS, MAX_COMPARE_WORKERS, MAX_REPS, MET
 from dashboards.settings import CUSTOM, DEFAULT_SEED, MAX_MONTHS
 from dashboards.state import Session
 from dashboards.ui import CAPTION, Line
-from experiments.plan import Experiment
+from experiments.run.experiment import Experiment
 from experiments.scenarios import PRESETS
 
 

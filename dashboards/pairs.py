@@ -1,9 +1,9 @@
 """Two scenarios side by side, as a thin layer over :mod:`experiments`.
 
-A comparison is an :class:`experiments.plan.Experiment` of kind ``compare``: the
+A comparison is an :class:`experiments.run.experiment.Experiment` of kind ``compare``: the
 same replication seeds (derived from one root seed) in both scenarios, so the
 paired difference isolates the reform (common random numbers). Runs go through
-:func:`experiments.runs.execute` one at a time, so the dashboard can report
+:func:`experiments.run.single.execute` one at a time, so the dashboard can report
 progress and stop between runs; summaries come from :mod:`experiments.analysis`
 (mean and 5-95% band across replications), so the numbers match ``uptake compare``
 for the same root seed, replications, months and population.
@@ -19,8 +19,8 @@ import pandas as pd
 from dashboards.format import BREAK_RATE
 from dashboards.settings import CUSTOM, DEFAULT_WORKERS, MAX_MONTHS, Settings
 from experiments import analysis
-from experiments.plan import Experiment
-from experiments.runs import execute
+from experiments.run.experiment import Experiment
+from experiments.run.single import execute
 from experiments.scenarios import PRESETS, Scenario
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from dashboards.explore_charts import EXPLORE_CHARTS
 from dashboards.state import Session, Snapshot
 from dashboards.ui import CAPTION, KeyValues, Line
 from experiments import analysis
+from experiments.run.storage import json_normal
 
 #: Where saved experiment folders are looked for (relative to the working directory).
 RESULTS_ROOT = Path("results")
@@ -40,18 +40,8 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Strict JSON (infinite values written as the string "inf")."""
-
-    def safe(value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if isinstance(value, dict):
-            return {str(k): safe(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [safe(v) for v in value]
-        return value
-
-    return json.dumps(safe(data), indent=1, allow_nan=False).encode("utf-8")
+    """Strict JSON, normalised as the experiments' manifests are (``inf`` as ``"inf"``)."""
+    return json.dumps(json_normal(data), indent=1, allow_nan=False).encode("utf-8")
 
 
 def stem(snap: Snapshot) -> str:

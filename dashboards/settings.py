@@ -199,7 +199,7 @@ def _as_declared_type(name: str, value: Any) -> Any:
 def from_preset(name: str, seed: int = DEFAULT_SEED, n_workers: int = DEFAULT_WORKERS) -> Settings:
     """Settings reproducing a named preset (``experiments.scenarios.PRESETS``).
 
-    Parameters are layered as in :class:`experiments.plan.Experiment`: the scenario's
+    Parameters are layered as in :class:`experiments.run.experiment.Experiment`: the scenario's
     base parameter preset (the calibrated one when it exists), then its own overrides.
     Seed and population come from the dashboard's own controls.
     """

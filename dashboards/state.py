@@ -29,6 +29,7 @@ from dashboards.explore_charts import ExploreCharts
 from dashboards.jobs import Job, Status
 from dashboards.settings import MAX_MONTHS, Settings, from_preset, lever_info
 from dashboards.snapshot import GROUPS, GroupHistory, Snapshot
+from experiments.run import manifest as run_manifest
 from model import SCHEMES, UptakeModel
 
 #: Shortest time between redraws while playing as fast as possible (seconds).
@@ -384,7 +385,12 @@ class Session:
             return agents_data.explained(self.model, scheme)
 
     def manifest(self) -> dict[str, Any]:
-        """A self-describing record of the current run for downloads."""
+        """A self-describing record of the current run for downloads.
+
+        An interactive run has no run specs, so this is not an experiment manifest
+        (``experiments.run.manifest.build``), but it records the same provenance
+        (time, versions, git state) with the experiments' own functions.
+        """
         snap = self.snapshot.value
         if snap is None:
             raise ValueError("No run yet.")
@@ -394,6 +400,10 @@ class Session:
             policies = [p.to_dict() for p in self.model.policies] if self.model else []
         return {
             "source": "uptake dashboard",
+            "kind": "interactive run",
+            "created": run_manifest.now(),
+            "versions": run_manifest.versions(),
+            "git": run_manifest.git_state(),
             "preset": s.preset,
             "label": s.label(),
             "seed": s.seed,

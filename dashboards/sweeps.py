@@ -1,6 +1,6 @@
 """Read a saved experiment folder (``uptake run/compare/sweep --out DIR``) for browsing.
 
-The folder layout is the one written by :mod:`experiments.storage`:
+The folder layout is the one written by :mod:`experiments.run.storage`:
 ``manifest.json``, ``runs/<run_id>.parquet`` (monthly outcomes), and
 ``breakdowns/<run_id>.parquet``; figures are any ``*.png`` in the folder (e.g. from
 ``uptake report``). Problems (no folder, no manifest, no finished runs, bad JSON)
@@ -19,8 +19,8 @@ import pandas as pd
 from dashboards.format import BREAK_RATE
 from dashboards.pairs import with_break_rate
 from experiments import analysis
-from experiments.manifest import counts
-from experiments.storage import BREAKDOWNS, MANIFEST, RUNS, ResultStore
+from experiments.run.manifest import counts
+from experiments.run.storage import BREAKDOWNS, MANIFEST, RUNS, ResultStore
 
 MAX_FIGURES = 24
 #: Outcomes in the saved-results table (all written by every run).

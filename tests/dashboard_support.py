@@ -113,8 +113,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str =
 
 def make_saved_folder(out: Path) -> Path:
     """Write a tiny saved comparison (baseline vs points, 1 replication) with the runner."""
-    from experiments.plan import Experiment
-    from experiments.runner import run_experiment
+    from experiments.run.experiment import Experiment
+    from experiments.run.runner import run_experiment
     from experiments.scenarios import PRESETS
 
     exp = Experiment("compare", (PRESETS["baseline"], PRESETS["points"]), 1, 12, 3, workers=500)
