@@ -61,7 +61,7 @@ def ParamInput(session: Session, name: str):
     value = session.settings.value.params.get(name, row["default"])
     with solara.Tooltip(param_tooltip(name)):
         NumberField(
-            f"{name} ({row['unit']})",
+            f"{name.replace('_', ' ')} ({row['unit']})",
             None if value is None else float(value),
             lambda v: _verdict(session, session.set_param(name, v)),
             integer=isinstance(row["default"], int) and not isinstance(row["default"], bool),

@@ -29,6 +29,13 @@ def RunBar(session: Session):
     until = solara.use_reactive(DEFAULT_UNTIL)
     pace = solara.use_reactive(DEFAULT_PACE)
     status = session.status.value
+    progress = solara.use_memo(widgets.HTML, [])
+
+    def show_progress(fraction: float, text: str) -> None:
+        bar = f"<div style='height:4px;background:#1976d2;width:{100 * fraction:.0f}%'></div>"
+        progress.value = f"{bar}<div style='font-size:0.8em;color:#555'>{html.escape(text)}</div>"
+
+    solara.use_effect(lambda: session.subscribe_progress(show_progress), [session])
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(
             "Step", icon_name="mdi-skip-next", on_click=session.step, disabled=status.busy
@@ -57,8 +64,11 @@ def RunBar(session: Session):
         with solara.Div(style={"width": "190px"}):
             solara.Select("speed", values=list(PACES), value=pace, dense=True)
     if status.busy:
-        solara.ProgressLinear(True if status.progress is None else 100 * status.progress)
         solara.Text(f"Working: {status.label}", style=CAPTION, classes=["uptake-progress"])
+        if status.label.startswith("running"):
+            solara.Div(children=[progress], classes=["uptake-play-progress"])
+        else:
+            solara.ProgressLinear(True if status.progress is None else 100 * status.progress)
     if session.message.value:
         solara.Error(session.message.value, classes=["uptake-message"])
 

@@ -34,7 +34,7 @@ from model import SCHEMES, UptakeModel
 
 #: Shortest time between redraws while playing as fast as possible (seconds).
 PUBLISH_SECONDS = 0.1
-#: Shortest time between progress reports while playing (seconds).
+#: Longest time between progress reports while playing (seconds).
 PROGRESS_SECONDS = 0.5
 #: Play speeds: label -> seconds per month (0 = as fast as possible).
 PACES = {"2 months/s": 0.5, "10 months/s": 0.1, "as fast as possible": 0.0}
@@ -54,6 +54,12 @@ def describe_policies(model: UptakeModel) -> tuple[str, ...]:
             f"{fmt.month_text(p.start, year)}{end}"
         )
     return tuple(out)
+
+
+def _add(listeners: list, listener: Callable) -> Callable[[], None]:
+    """Append ``listener``; return the function that removes it again."""
+    listeners.append(listener)
+    return lambda: listeners.remove(listener) if listener in listeners else None
 
 
 class Run:
@@ -97,6 +103,7 @@ class Session:
         self.snapshot = solara.Reactive(None)
         self.has_model = solara.Reactive(self.run.model is not None)
         self._listeners: list[Callable[[Snapshot], None]] = []
+        self._progress_listeners: list[Callable[[float, str], None]] = []
         self.status = solara.Reactive(Status())
         self.message = solara.Reactive("")
         self.runner = Job(self.status, self.message)
@@ -180,8 +187,19 @@ class Session:
 
     def subscribe(self, listener: Callable[[Snapshot], None]) -> Callable[[], None]:
         """Call ``listener(snapshot)`` at every publish; returns the function that stops it."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return _add(self._listeners, listener)
+
+    def subscribe_progress(self, listener: Callable[[float, str], None]) -> Callable[[], None]:
+        """Call ``listener(fraction, text)`` as a play advances; returns the stop function.
+
+        A play's progress goes to listeners (widgets updated in place), not to the
+        reactive status: a status change re-renders the page's components.
+        """
+        return _add(self._progress_listeners, listener)
+
+    def _progress(self, fraction: float, text: str) -> None:
+        for listener in list(self._progress_listeners):
+            listener(fraction, text)
 
     def _owned(self) -> bool:
         if self.run.owner is self:
@@ -250,6 +268,7 @@ class Session:
             return False
         self.run.until = until
         first = self.model.month
+        self._progress(0.0, f"month {first} of {until}")
         started = self.runner.start(
             f"running to month {until}", lambda job: self._play(job, first, until, delay)
         )
@@ -264,8 +283,8 @@ class Session:
         clock (a slow machine or browser), months are stepped without drawing until
         the run is back on time, but never more than :data:`PUBLISH_SECONDS` x 5
         without a drawing. As fast as possible, drawings are at most every
-        :data:`PUBLISH_SECONDS`. Progress is reported at most every
-        :data:`PROGRESS_SECONDS` (each report re-renders the run bar).
+        :data:`PUBLISH_SECONDS`. Progress goes to the progress listeners with
+        each drawing, and at least every :data:`PROGRESS_SECONDS`.
         """
         began = drawn = reported = time.monotonic()
         done = 0
@@ -282,8 +301,8 @@ class Session:
             if draw:
                 self._publish()
                 drawn = now
-            if now - reported >= PROGRESS_SECONDS:
-                job.report((month - first) / (until - first), f"month {month} of {until}")
+            if draw or now - reported >= PROGRESS_SECONDS:
+                self._progress((month - first) / (until - first), f"month {month} of {until}")
                 reported = now
             if delay:
                 wait = began + done * delay - time.monotonic()
