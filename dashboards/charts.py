@@ -14,7 +14,7 @@ import io
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dashboards import format as fmt
 from dashboards.explore_charts import PALETTE
@@ -33,6 +33,7 @@ def _figure(title: str, ylabel: str) -> tuple[Figure, object]:
     ax.set_xlabel("year", fontsize=9)
     ax.tick_params(labelsize=8)
     ax.grid(alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
     return fig, ax
 
 

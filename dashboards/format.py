@@ -54,6 +54,12 @@ def _signed(x: float, digits: int) -> str:
     return text[1:] if round(x, digits) == 0 else text
 
 
+def _digits(body: float) -> int:
+    """Decimals that keep about three significant figures (2.31, 23.1, 231)."""
+    a = abs(body)
+    return 2 if a < 10 else 1 if a < 100 else 0
+
+
 def count(x: float, signed: bool = False) -> str:
     """A count: ``840``, ``12,400``, ``31.7 k``, ``2.31 M`` (sign kept with ``signed``)."""
     if x is None or not math.isfinite(x):
@@ -61,7 +67,7 @@ def count(x: float, signed: bool = False) -> str:
     a = abs(x)
     if a >= 1e6:
         body, unit = x / 1e6, " M"
-        digits = 2
+        digits = _digits(body)
     elif a >= 1e4:
         body, unit = x / 1e3, " k"
         digits = 1
@@ -77,9 +83,11 @@ def yuan(x: float, signed: bool = False) -> str:
         return "-"
     a = abs(x)
     if a >= 1e9:
-        body, unit, digits = x / 1e9, " bn yuan", 2
+        body, unit = x / 1e9, " bn yuan"
+        digits = _digits(body)
     elif a >= 1e6:
-        body, unit, digits = x / 1e6, " M yuan", 1
+        body, unit = x / 1e6, " M yuan"
+        digits = _digits(body)
     else:
         body, unit, digits = x, " yuan", 0
     return (_signed(body, digits) if signed else f"{body:,.{digits}f}") + unit
