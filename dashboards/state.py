@@ -288,6 +288,7 @@ class Session:
         """
         began = drawn = reported = time.monotonic()
         done = 0
+        shown = self.model.month
         while self.model.month < until and not job.stopping:
             self._step_locked()
             done += 1
@@ -300,7 +301,7 @@ class Session:
                 draw = now - drawn >= PUBLISH_SECONDS
             if draw:
                 self._publish()
-                drawn = now
+                drawn, shown = now, month
             if draw or now - reported >= PROGRESS_SECONDS:
                 self._progress((month - first) / (until - first), f"month {month} of {until}")
                 reported = now
@@ -308,7 +309,8 @@ class Session:
                 wait = began + done * delay - time.monotonic()
                 if wait > 0 and job.sleep(wait):
                     break
-        self._publish()
+        if shown != self.model.month:
+            self._publish()
 
     def pause(self) -> None:
         """Stop a running play (or build) and wait for it to finish its month."""
