@@ -73,6 +73,10 @@ def test_step_button_changes_numbers_and_charts():
     assert headline != headline_before, "headline numbers did not change"
     changed = sum(a != b for a, b in zip(charts_before, images(rc), strict=True))
     assert changed == 7, f"only {changed} of 7 charts were redrawn after a step"
+    assert "95%:" in headline, f"counts from a handful of agents carry no interval: {headline}"
+    assert "agents x" in text_of(by_class(rc, "uptake-scale-note")), "no note on agents x scale"
+    breaks_note = text_of(by_class(rc, "note-breaks"))
+    assert "rises with coverage" in breaks_note, f"breaks are not explained: {breaks_note}"
 
 
 def test_lever_slider_changes_the_running_model():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dashboard_support import make_saved_folder, small_session
 
-from dashboards import explore_charts, pairs, sweeps
+from dashboards import charts, explore_charts, pairs, sweeps
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
@@ -237,3 +237,25 @@ def test_one_unit_convention_for_numbers_dates_and_noise():
     assert fmt.count_with_noise(400, 7_932.0)[1] == "", "400 agents are not noisy"
     lo, hi = fmt.interval(4, 1.0)
     assert 0 < lo < 4 < hi, f"the interval must contain the count: {lo}-{hi}"
+
+
+def test_saved_results_chart_every_scenario_in_distinct_colours():
+    from dashboards.results import scenario_groups
+
+    names = [f"s{i}" for i in range(13)]
+    groups = scenario_groups(names)
+    assert [n for g in groups for n in g] == names, "a scenario is missing from the charts"
+    assert all(len(g) <= charts.MAX_LINES for g in groups), "a chart has more lines than colours"
+    assert len(set(explore_charts.PALETTE)) == charts.MAX_LINES == 12, "colours repeat"
+    summary = pd.DataFrame(
+        {
+            "scenario": np.repeat(names[:12], 3),
+            "month": np.tile([0, 1, 2], 12),
+            "mean": 0.5,
+            "q05": 0.4,
+            "q95": 0.6,
+        }
+    )
+    fig = charts.compare_lines(summary, "Coverage", "%", "share", 2011)
+    colours = [line.get_color() for line in fig.axes[0].get_lines()]
+    assert len(set(colours)) == 12, f"12 scenarios drawn in {len(set(colours))} colours"
