@@ -53,7 +53,8 @@ def Workers(session: Session, version: int):
     solara.Text(
         f"{len(shown):,} of {len(table):,} workers. Reason = first condition of the model's "
         "rule that fails: a job, a scheme offered, declared by the employer, not opted out; "
-        "'other' = won a dispute this month (declared from next month on).",
+        "'other' = won a dispute this month (declared from next month on). Breaks = times "
+        "the worker went from some cover to none.",
         style=CAPTION,
     )
     with solara.Columns([1, 3]):
