@@ -81,6 +81,9 @@ def NumberField(
     text = shown(value, integer)
 
     def on_change(widget, typed: str) -> None:
+        if str(typed or "") == text:  # left unchanged: the shown text may be rounded
+            error.set("")
+            return
         try:
             number = parse(str(typed or ""), integer, optional)
             if number is not None and lo is not None and number < lo:

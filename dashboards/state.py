@@ -8,6 +8,10 @@ reloaded page adopts a run, the previous page's job is stopped first, so one run
 is only ever stepped by one page. The model is touched only under the run's lock;
 the page reads immutable :class:`~dashboards.snapshot.Snapshot` objects.
 
+The model is built by :func:`model.simulation.simulate` (zero months), like every
+other run; it is then stepped a month at a time, since Step, Play and lever
+changes act on one long-lived model between clicks.
+
 Semantics: parameters, seed, population and preset rebuild the model at month 0;
 a lever change acts from the next month (its start month is moved there, and the
 change is logged), so the page, the log and the manifest tell the same story.
@@ -31,6 +35,7 @@ from dashboards.settings import MAX_MONTHS, Settings, from_preset, lever_info
 from dashboards.snapshot import GROUPS, GroupHistory, Snapshot
 from experiments.run import manifest as run_manifest
 from model import SCHEMES, UptakeModel
+from model.simulation import simulate
 
 #: Shortest time between redraws while playing as fast as possible (seconds).
 PUBLISH_SECONDS = 0.1
@@ -134,7 +139,7 @@ class Session:
         """Build the model from the current settings (month 0) and publish it."""
         settings = self.settings.value
         settings.validate()
-        model = UptakeModel(settings.policies(), **settings.model_kwargs())
+        model = simulate(settings.policies(), months=0, **settings.model_kwargs())
         run = self.run
         with run.lock:
             run.model = model

@@ -211,3 +211,25 @@ def test_saved_results_folder_opens_and_bad_path_is_a_message(saved_folder, monk
     assert "baseline, points" in shown, f"scenarios of the saved folder not listed: {shown[:300]}"
     assert "done: 2" in shown, "run status counts not shown"
     assert "Coverage by any scheme" in shown, "the saved table shows raw column names"
+
+
+def test_leaving_a_field_unchanged_changes_nothing():
+    session = small_session()
+    session.set_param("detection_power", 0.13230895784549812)
+    session.runner.wait()
+    model = session.model
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    power = next(w for w in rc.find(v.TextField).widgets if w.label.startswith("detection power"))
+    power.fire_event("focusout", {})  # the field shows a rounded value
+    assert session.model is model, "leaving a field unchanged rebuilt the model"
+    assert session.settings.value.params["detection_power"] == 0.13230895784549812, (
+        "leaving a field unchanged rounded the parameter"
+    )
+
+
+def test_a_reloaded_page_keeps_the_comparison():
+    session = small_session()
+    comparer = Comparer(session)
+    assert comparer.run("baseline", "points", 1, 6, 500, 2, wait=True), comparer.message.value
+    reloaded = Comparer(type(session)(run=session.run))
+    assert reloaded.result.value is comparer.result.value, "a reload lost the comparison"
