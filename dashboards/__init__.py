@@ -4,7 +4,8 @@ Modules, one job each:
 
 - :mod:`dashboards.settings`: what the user chose (preset, seed, population, parameters, levers).
 - :mod:`dashboards.jobs`: a background thread with progress and a stop flag.
-- :mod:`dashboards.state`: one page's handle on a run (model, history, log, live charts);
+- :mod:`dashboards.run`: a run (model, history, log, live charts); :mod:`dashboards.state`:
+  one page's handle on a run (reactive values, background job, user changes);
   :mod:`dashboards.sessions` keeps runs per browser session, so a reload finds its run.
 - :mod:`dashboards.snapshot`: the immutable view of a run that the page shows.
 - :mod:`dashboards.live` / :mod:`dashboards.explore_charts`: the Explore charts, redrawn by

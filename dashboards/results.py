@@ -6,6 +6,7 @@ snapshot and the model at the moment the button is pressed.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -21,6 +22,7 @@ from dashboards.explore_charts import EXPLORE_CHARTS
 from dashboards.state import Session, Snapshot
 from dashboards.ui import CAPTION, KeyValues, Line
 from experiments import analysis
+from experiments.run import manifest as run_manifest
 from experiments.run.storage import json_normal
 
 #: Where saved experiment folders are looked for (relative to the working directory).
@@ -42,6 +44,41 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 def json_bytes(data: Any) -> bytes:
     """Strict JSON, normalised as the experiments' manifests are (``inf`` as ``"inf"``)."""
     return json.dumps(json_normal(data), indent=1, allow_nan=False).encode("utf-8")
+
+
+def manifest(session: Session) -> dict[str, Any]:
+    """A self-describing record of the session's current run, for downloads.
+
+    An interactive run has no run specs, so this is not an experiment manifest
+    (``experiments.run.manifest.build``), but it records the same provenance
+    (time, versions, git state) with the experiments' own functions.
+    """
+    snap = session.snapshot.value
+    if snap is None:
+        raise ValueError("No run yet.")
+    s = snap.settings
+    with session.run.lock:
+        model = session.model
+        params = model.params.to_dict() if model is not None else {}
+        policies = [p.to_dict() for p in model.policies] if model is not None else []
+    return {
+        "source": "uptake dashboard",
+        "kind": "interactive run",
+        "created": run_manifest.now(),
+        "versions": run_manifest.versions(),
+        "git": run_manifest.git_state(),
+        "preset": s.preset,
+        "label": s.label(),
+        "seed": s.seed,
+        "n_workers": s.n_workers,
+        "months": snap.month,
+        "date": snap.date,
+        "parameter_overrides": dict(s.params),
+        "parameters": params,
+        "policies": policies,
+        "log": list(snap.log),
+        "settings_levers": {k: dataclasses.asdict(v) for k, v in s.levers.items()},
+    }
 
 
 def stem(snap: Snapshot) -> str:
@@ -91,7 +128,7 @@ def RunDownloads(session: Session):
             lambda: parquet_bytes(session.frames()[1]), f"{s}_firms.parquet", "Firms (Parquet)"
         )
         solara.FileDownload(
-            lambda: json_bytes(session.manifest()), f"{s}_manifest.json", "Run manifest (JSON)"
+            lambda: json_bytes(manifest(session)), f"{s}_manifest.json", "Run manifest (JSON)"
         )
     solara.Text("Charts (PNG):", style=CAPTION)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-chart-downloads"]):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from dashboards.state import Run, Session
+from dashboards.run import Run
+from dashboards.state import Session
 
 #: Runs kept for reloads (each holds a model: a few tens of MB at 20,000 workers).
 MAX_KEPT = 8

@@ -1,7 +1,7 @@
 """One browser session's run: settings, the model, its runner and published snapshots.
 
-The run itself (:class:`Run`: model, history, log, live charts) is plain Python
-kept on the server per browser session (see :mod:`dashboards.sessions`), so a
+The run itself (:class:`~dashboards.run.Run`: model, history, log, live charts) is plain
+Python kept on the server per browser session (see :mod:`dashboards.sessions`), so a
 page reload finds it again. A :class:`Session` is one page's handle on a run:
 Solara reactive values (which belong to one page) and a background job. When a
 reloaded page adopts a run, the previous page's job is stopped first, so one run
@@ -20,7 +20,6 @@ change is logged), so the page, the log and the manifest tell the same story.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,11 +28,10 @@ import solara
 
 from dashboards import agents_data
 from dashboards import format as fmt
-from dashboards.explore_charts import ExploreCharts
 from dashboards.jobs import Job, Status
+from dashboards.run import DEFAULT_UNTIL, Run, add_listener, describe_policies
 from dashboards.settings import MAX_MONTHS, Settings, from_preset, lever_info
 from dashboards.snapshot import GROUPS, GroupHistory, Snapshot
-from experiments.run import manifest as run_manifest
 from model import SCHEMES, UptakeModel
 from model.simulation import simulate
 
@@ -44,50 +42,7 @@ PROGRESS_SECONDS = 0.5
 #: Play speeds: label -> seconds per month (0 = as fast as possible).
 PACES = {"2 months/s": 0.5, "10 months/s": 0.1, "as fast as possible": 0.0}
 DEFAULT_PACE = "10 months/s"
-DEFAULT_UNTIL = 120
 BUILDING = "building the model"
-
-
-def describe_policies(model: UptakeModel) -> tuple[str, ...]:
-    """The model's policies in words, with the months (and dates) they act."""
-    year = model.params.start_year
-    out = []
-    for p in model.policies:
-        end = f" to month {fmt.month_text(p.end, year)}" if p.end is not None else ""
-        out.append(
-            f"{type(p).label or p.lever} = {p.strength:g} ({type(p).unit}) from month "
-            f"{fmt.month_text(p.start, year)}{end}"
-        )
-    return tuple(out)
-
-
-def _add(listeners: list, listener: Callable) -> Callable[[], None]:
-    """Append ``listener``; return the function that removes it again."""
-    listeners.append(listener)
-    return lambda: listeners.remove(listener) if listener in listeners else None
-
-
-class Run:
-    """The part of a session that outlives its page: model, history, log, charts.
-
-    Args:
-        settings: the settings chosen (the model is built from them by a session).
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        """An empty run (no model yet)."""
-        self.lock = threading.RLock()
-        self.settings = settings  # as chosen in the controls
-        self.in_model = settings  # as the model runs them
-        self.model: UptakeModel | None = None
-        self.groups = {g: GroupHistory(g) for g in GROUPS}
-        self.log: list[str] = []
-        self.data_version = 0
-        self.charts = ExploreCharts()
-        self.scheme = "pension"
-        self.until = DEFAULT_UNTIL
-        self.comparison: Any = None  # the Compare tab's last result
-        self.owner: Session | None = None
 
 
 class Session:
@@ -192,7 +147,7 @@ class Session:
 
     def subscribe(self, listener: Callable[[Snapshot], None]) -> Callable[[], None]:
         """Call ``listener(snapshot)`` at every publish; returns the function that stops it."""
-        return _add(self._listeners, listener)
+        return add_listener(self._listeners, listener)
 
     def subscribe_progress(self, listener: Callable[[float, str], None]) -> Callable[[], None]:
         """Call ``listener(fraction, text)`` as a play advances; returns the stop function.
@@ -200,7 +155,7 @@ class Session:
         A play's progress goes to listeners (widgets updated in place), not to the
         reactive status: a status change re-renders the page's components.
         """
-        return _add(self._progress_listeners, listener)
+        return add_listener(self._progress_listeners, listener)
 
     def _progress(self, fraction: float, text: str) -> None:
         for listener in list(self._progress_listeners):
@@ -413,36 +368,3 @@ class Session:
             if self.model is None:
                 raise ValueError("No model: fix the settings and press Reset.")
             return agents_data.explained(self.model, scheme)
-
-    def manifest(self) -> dict[str, Any]:
-        """A self-describing record of the current run for downloads.
-
-        An interactive run has no run specs, so this is not an experiment manifest
-        (``experiments.run.manifest.build``), but it records the same provenance
-        (time, versions, git state) with the experiments' own functions.
-        """
-        snap = self.snapshot.value
-        if snap is None:
-            raise ValueError("No run yet.")
-        s = snap.settings
-        with self.run.lock:
-            params = self.model.params.to_dict() if self.model is not None else {}
-            policies = [p.to_dict() for p in self.model.policies] if self.model else []
-        return {
-            "source": "uptake dashboard",
-            "kind": "interactive run",
-            "created": run_manifest.now(),
-            "versions": run_manifest.versions(),
-            "git": run_manifest.git_state(),
-            "preset": s.preset,
-            "label": s.label(),
-            "seed": s.seed,
-            "n_workers": s.n_workers,
-            "months": snap.month,
-            "date": snap.date,
-            "parameter_overrides": dict(s.params),
-            "parameters": params,
-            "policies": policies,
-            "log": list(snap.log),
-            "settings_levers": {k: dataclasses.asdict(v) for k, v in s.levers.items()},
-        }

@@ -19,7 +19,14 @@ from dashboards.agents_data import (
     reason_counts,
     worker_table,
 )
-from dashboards.results import csv_bytes, groups_frame, json_bytes, parquet_bytes, stem
+from dashboards.results import (
+    csv_bytes,
+    groups_frame,
+    json_bytes,
+    manifest,
+    parquet_bytes,
+    stem,
+)
 from dashboards.settings import from_preset
 from dashboards.state import Session
 from experiments import base_params
@@ -101,7 +108,7 @@ def test_downloads_round_trip(stepped):
 def test_manifest_is_strict_json_with_infinite_caps():
     s = small_session()
     s.set_lever("worker_subsidy", strength=0.5)
-    text = json_bytes(s.manifest()).decode()
+    text = json_bytes(manifest(s)).decode()
     data = json.loads(text)  # strict: no bare Infinity
     assert "Infinity" not in text, "infinite cap/budget must be written as a string"
     policy = data["policies"][0]
