@@ -173,3 +173,12 @@ def test_uptake_report_prints_the_findings_of_a_sweep(sweep_folder, capsys):
     assert "report: " in out, "the path of the report is printed"
     html = (sweep_folder / "report.html").read_text(encoding="utf-8")
     assert html.index("<h2>Findings</h2>") < html.index("Sensitivity indices"), "findings first"
+
+
+def test_uptake_sensitivity_prints_outcome_labels(sweep_folder, capsys):
+    from experiments import cli
+
+    assert cli.main(["sensitivity", str(sweep_folder)]) == 0, "uptake sensitivity exits 0"
+    out = capsys.readouterr().out
+    assert "Pension coverage" in out, f"the outcome's label is printed:\n{out}"
+    assert "frac_covered_pension" not in out, "no raw column name in the printed table"

@@ -157,6 +157,13 @@ def _findings(t: FolderTables) -> list[str]:
     return parts
 
 
+def _sensitivity_table(indices: pd.DataFrame) -> pd.DataFrame:
+    """Sensitivity indices with the outcomes' labels in place of their column names."""
+    if "outcome" not in indices:
+        return indices
+    return indices.assign(outcome=indices["outcome"].map(fmt.label))
+
+
 def _ensemble_table(table: pd.DataFrame) -> pd.DataFrame:
     """The ensemble summary with plain headers, gains in signed percentage points."""
 
@@ -245,7 +252,7 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
         parts += [
             "<h2>Sensitivity indices</h2>",
             _img(pngs.get("sensitivity")),
-            _table(t.sensitivity),
+            _table(_sensitivity_table(t.sensitivity)),
         ]
     if t.notes:
         parts += ["<h2>Notes</h2>", "".join(_p(n) for n in t.notes)]

@@ -41,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
     from experiments.sweeps.indices import analyse
 
     indices = analyse(str(args.folder), args.outcome, args.statistic)
+    from experiments.analysis import formatting as fmt
+
+    shown = indices.assign(outcome=indices["outcome"].map(fmt.label))
     with pd.option_context("display.width", 200, "display.max_rows", None):
-        print(indices.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     csv = args.folder / "sensitivity.csv"
     atomic_write(csv, lambda tmp: indices.to_csv(tmp, index=False))
     png = args.folder / "sensitivity.png"
