@@ -137,7 +137,8 @@ def _per_worker(indices: pd.DataFrame, workers: int) -> pd.DataFrame:
     """Indices with counts (breaks, disputes) per 1,000 workers, comparable across sizes."""
     out = indices.copy()
     counts = out["outcome"].isin(PER_1000)
-    out.loc[counts, ["value", "conf"]] *= 1000.0 / workers
+    columns = [c for c in ("value", "conf") if c in out]
+    out.loc[counts, columns] *= 1000.0 / workers
     return out
 
 
