@@ -57,3 +57,17 @@ def test_the_study_replicates_points_and_checks_convergence(tmp_path, monkeypatc
     assert sizes["convergence_passed"] == bool(check["passed"].all()), sizes
     runs = {p.name for p in (out / "morris_2n").glob("**/*.parquet")}
     assert runs, "the 2N Morris sweep wrote no runs"
+
+
+def test_counts_are_compared_per_worker_across_sizes():
+    """Breaks at 2N workers are twice as many: per 1,000 workers they must agree."""
+    from experiments.sweeps.study import _per_worker
+
+    values = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    small = _morris(values, "new_breaks")
+    large = _morris({k: 2 * v for k, v in values.items()}, "new_breaks")
+    raw = compare(small, large).iloc[0]
+    assert not raw["passed"], "raw counts at 2N differ by half their size: must not pass"
+    scaled = compare(_per_worker(small, 1000), _per_worker(large, 2000)).iloc[0]
+    assert scaled["passed"], f"per 1,000 workers the indices agree: {scaled.to_dict()}"
+    assert scaled["max_change_share"] == 0.0, scaled

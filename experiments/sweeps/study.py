@@ -133,6 +133,15 @@ def top_factors(morris: pd.DataFrame, k: int) -> list[str]:
     return mu.groupby("factor")["relative"].max().sort_values(ascending=False).index[:k].tolist()
 
 
+def _per_worker(indices: pd.DataFrame, workers: int) -> pd.DataFrame:
+    """Indices with counts (breaks, disputes) per 1,000 workers, comparable across sizes."""
+    out = indices.copy()
+    counts = out["outcome"].isin(PER_1000)
+    columns = [c for c in ("value", "conf") if c in out]
+    out.loc[counts, columns] *= 1000.0 / workers
+    return out
+
+
 def _scale(outcome: str, workers: int) -> float:
     if outcome.startswith("frac_"):
         return 100.0
@@ -250,7 +259,7 @@ def study(
         )
         double = run_design(double_file, out / "morris_2n", executor, jobs)
         double.to_csv(out / "morris_2n_indices.csv", index=False)
-        check = compare_sizes(morris, double)
+        check = compare_sizes(_per_worker(morris, workers), _per_worker(double, 2 * workers))
         check.to_csv(out / "convergence.csv", index=False)
     chosen = top_factors(morris, top)
     sobol_file = write_sweep(
