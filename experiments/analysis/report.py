@@ -27,6 +27,7 @@ table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
 td,th{border:1px solid #ddd;padding:.25em .5em;text-align:right}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 img{max-width:100%;border:1px solid #eee}.note{color:#555;font-size:.9em}
+table.ranked td:nth-child(2){text-align:left}
 code{background:#f6f6f6;padding:0 .2em}
 """
 
@@ -53,10 +54,12 @@ def _img(png: bytes | None) -> str:
     return f'<p><img alt="figure" src="data:image/png;base64,{data}"></p>'
 
 
-def _table(frame: pd.DataFrame, digits: int = 3) -> str:
+def _table(frame: pd.DataFrame, digits: int = 3, css_class: str = "") -> str:
     if frame.empty:
         return "<p class='note'>(no rows)</p>"
-    return frame.to_html(index=False, float_format=lambda v: f"{v:,.{digits}f}", border=0)
+    return frame.to_html(
+        index=False, float_format=lambda v: f"{v:,.{digits}f}", border=0, classes=css_class
+    )
 
 
 def _p(text: str) -> str:
@@ -152,7 +155,7 @@ def _findings(t: FolderTables) -> list[str]:
                 "of paired runs (each reform shares its seeds with the baseline: common "
                 "random numbers), with the 90% confidence interval of the mean gain."
             ),
-            _table(ranked),
+            _table(ranked, css_class="ranked"),
         ]
     return parts
 
