@@ -27,16 +27,18 @@ def _table(name: str) -> dict[tuple[str, int], Fact]:
     return read_facts(DATA_DIR / name)
 
 
-def value(name: str, key: str) -> float:
-    """The value of ``key`` in ``name`` (one year per key in these files).
+def value(name: str, key: str, year: int | None = None) -> float:
+    """The value of ``key`` in file ``name``; with no year, the only or earliest year.
 
     Raises:
-        KeyError: naming the file and the key when it is missing.
+        KeyError: naming the file, the key and the year when it is missing.
     """
-    rows = [f for (k, _y), f in _table(name).items() if k == key]
+    rows = sorted((y, f) for (k, y), f in _table(name).items() if k == key)
+    if year is not None:
+        rows = [(y, f) for y, f in rows if y == year]
     if not rows:
-        raise KeyError(f"no row {key!r} in {DATA_DIR / name}")
-    return rows[0].value
+        raise KeyError(f"no row {key!r} (year {year}) in {DATA_DIR / name}")
+    return rows[0][1].value
 
 
 def by_industry(trait: str) -> np.ndarray:
@@ -44,9 +46,9 @@ def by_industry(trait: str) -> np.ndarray:
     return np.array([value("industries.csv", f"{trait}.{name}") for name in INDUSTRIES])
 
 
-def by_region(trait: str) -> np.ndarray:
+def by_region(trait: str, year: int | None = None) -> np.ndarray:
     """``<trait>.<region>`` for every region, in code order (float64)."""
-    return np.array([value("regions.csv", f"{trait}.{name}") for name in REGIONS])
+    return np.array([value("regions.csv", f"{trait}.{name}", year) for name in REGIONS])
 
 
 def formal_share(no_contract: np.ndarray) -> np.ndarray:
@@ -97,9 +99,10 @@ INDUSTRY_TURNOVER = by_industry("turnover")
 #: Work injuries per worker-year by industry (assumption, order of magnitude only).
 INDUSTRY_INJURY_RISK = by_industry("injury_risk")
 
-#: Local average wage by region relative to the national one (NBS 2011).
-REGION_AVERAGE_WAGE_RATIO = by_region("average_wage") / value(
-    "regions.csv", "average_wage.national"
+#: Local average wage by region relative to the national one. A year's contribution floor
+#: rests on the previous year's average wage, so the 2010 averages set the 2011 floors.
+REGION_AVERAGE_WAGE_RATIO = by_region("average_wage", 2010) / value(
+    "regions.csv", "average_wage.national", 2010
 )
 
 #: Inspection capacity by region relative to the national rate (poorer regions, fewer staff).

@@ -1,8 +1,8 @@
 """The nominal wage path: the NBS mean income of 外出 migrant workers, year by year.
 
 The published means (facts.md 1.7, C8; ``mean_wage`` rows of ``inputs.csv``: 2008-2013
-and 2020-2023) are placed at mid-year and joined log-linearly, so that a year's mean of
-the monthly path is its published figure (to within 0.1% at 13% growth); before the
+and 2020-2023) are placed at mid-year and joined log-linearly, with the knots adjusted so that
+the mean of a published year's twelve months is exactly its figure; before the
 first and after the last published year the path continues at the growth of the
 first and the last pair of published years. The 外出 series is not published for
 2014-2019 (the NBS headline then covers all migrant workers), so those years are
@@ -34,11 +34,7 @@ def series() -> tuple[np.ndarray, np.ndarray]:
     return years, values
 
 
-def level(year: float) -> float:
-    """Mean monthly wage (yuan) at decimal calendar ``year`` on the published path."""
-    years, values = series()
-    knots = years + 0.5
-    logs = np.log(values)
+def _path(knots: np.ndarray, logs: np.ndarray, year: float) -> float:
     if year <= knots[0]:
         slope = (logs[1] - logs[0]) / (knots[1] - knots[0])
         return float(np.exp(logs[0] + slope * (year - knots[0])))
@@ -46,6 +42,28 @@ def level(year: float) -> float:
         slope = (logs[-1] - logs[-2]) / (knots[-1] - knots[-2])
         return float(np.exp(logs[-1] + slope * (year - knots[-1])))
     return float(np.exp(np.interp(year, knots, logs)))
+
+
+def _yearly_mean(knots: np.ndarray, logs: np.ndarray, year: int) -> float:
+    return float(np.mean([_path(knots, logs, month_year(year, m)) for m in range(1, 13)]))
+
+
+@functools.cache
+def _knots() -> tuple[np.ndarray, np.ndarray]:
+    """Mid-year knots whose path has each published year's mean exactly (fixed point)."""
+    years, values = series()
+    knots = years + 0.5
+    logs = np.log(values)
+    for _ in range(50):
+        means = np.array([_yearly_mean(knots, logs, int(y)) for y in years])
+        logs = logs + np.log(values / means)
+    return knots, logs
+
+
+def level(year: float) -> float:
+    """Mean monthly wage (yuan) at decimal calendar ``year`` on the published path."""
+    knots, logs = _knots()
+    return _path(knots, logs, year)
 
 
 def index(year: float) -> float:
