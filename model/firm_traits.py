@@ -12,8 +12,8 @@ industry, so that smaller-firm industries have more firms per worker. Then:
   construction firm is a labour crew under a contractor (包工头);
 * the rank that puts a firm outside the supervision system when it falls below the
   lever's share: a weighted random order in which construction sites, supermarkets
-  and restaurants (paper 1.1), small workshops (under 8 workers) and regions with
-  fewer inspectors come first (:func:`supervision_rank`);
+  and restaurants, small processing workshops (manufacturers under 8 workers; paper
+  1.1) and regions with fewer inspectors come first (:func:`supervision_rank`);
 * the wage level: industry x region x firm noise, normalised so that the
   employment-weighted mean is 1 (the mean wage of employed workers is the NBS mean).
 """
@@ -25,8 +25,8 @@ import numpy as np
 from model import sectors, structure
 from model.codes import Industry, Region
 
-SMALL_WORKSHOP = 8  # workers: below this a firm is a "small workshop" (paper 1.1)
-SMALL_WORKSHOP_WEIGHT = 3.0  # assumption: odds multiple of being outside supervision
+SMALL_WORKSHOP = 8  # workers: a manufacturer below this is a "small processing workshop"
+SMALL_WORKSHOP_WEIGHT = 3.0  # assumption: its odds multiple of being outside supervision
 
 
 def employment_table() -> np.ndarray:
@@ -71,7 +71,8 @@ def supervision_rank(
     # Construction sites: the labour crews, not the general contractors (formal firms).
     weight = np.where((industry == Industry.CONSTRUCTION) & formal, 1.0, weight)
     weight = weight / structure.REGION_INSPECTION_CAPACITY[region]
-    weight = weight * np.where(size < SMALL_WORKSHOP, SMALL_WORKSHOP_WEIGHT, 1.0)
+    workshop = (industry == Industry.MANUFACTURING) & (size < SMALL_WORKSHOP)
+    weight = weight * np.where(workshop, SMALL_WORKSHOP_WEIGHT, 1.0)
     key = np.log(np.maximum(u, 1e-300)) / weight  # log of u ** (1 / weight), same order
     order = np.argsort(-key, kind="stable")
     rank = np.empty(u.size, dtype=np.float64)

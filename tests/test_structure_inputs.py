@@ -55,9 +55,9 @@ def test_supervision_rank_takes_exactly_the_share_and_the_named_firms_first():
     out = rank < 0.3
     crews = (industry == Industry.CONSTRUCTION) & ~formal
     manuf = industry == Industry.MANUFACTURING
-    small = size < firm_traits.SMALL_WORKSHOP
+    workshop = manuf & (size < firm_traits.SMALL_WORKSHOP)
     assert out[crews].mean() > out[manuf].mean() + 0.1, "crews are outside more often"
-    assert out[small].mean() > out[~small].mean() + 0.1, "small workshops outside more often"
+    assert out[workshop].mean() > out[manuf & ~workshop].mean() + 0.1, "small workshops too"
 
 
 @pytest.mark.parametrize("year", [2011, 2012, 2013])
