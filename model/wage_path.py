@@ -9,7 +9,7 @@ first and the last pair of published years. The 外出 series is not published f
 interpolated between 2013 and 2020: an approximation, stated in docs/ODD.md.
 
 The model's wages and contribution floor are ``index(year)`` times their 2011 levels
-(:func:`index`: 1 at mid-2011).
+(:func:`index`: its 2011 mean is 1).
 """
 
 from __future__ import annotations
@@ -67,8 +67,12 @@ def level(year: float) -> float:
 
 
 def index(year: float) -> float:
-    """Wage level at decimal calendar ``year`` relative to the mean of ``ANCHOR_YEAR``."""
-    return level(year) / level(ANCHOR_YEAR + 0.5)
+    """Wage level at decimal calendar ``year`` relative to the published mean of ``ANCHOR_YEAR``.
+
+    The mean of the index over the twelve months of ``ANCHOR_YEAR`` is exactly 1.
+    """
+    years, values = series()
+    return level(year) / float(values[years == ANCHOR_YEAR][0])
 
 
 def month_year(start_year: int, month: int) -> float:
