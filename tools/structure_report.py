@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from experiments.seeds import replication_seeds
 from model import UptakeModel
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
-from model.presets import load_preset
+from model.presets import load_preset, read_preset_file
 
 SHOWN = ("pension", "medical", "injury")
 SIZE_BANDS = ((1, 7, "1-7"), (8, 19, "8-19"), (20, 99, "20-99"), (100, 10**9, "100+"))
@@ -171,13 +171,16 @@ def coverage_table(runs: list[dict]) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preset", default="calibrated")
+    parser.add_argument("--preset", default="calibrated", help="preset name or .toml file")
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=10, help="years simulated from 2011")
     parser.add_argument("--seed", type=int, default=7, help="root seed (7 = validation's)")
     args = parser.parse_args(argv)
-    params = load_preset(args.preset)
+    if args.preset.endswith(".toml"):
+        params = read_preset_file(args.preset)[0]
+    else:
+        params = load_preset(args.preset)
     seeds = replication_seeds(args.seed, args.replications)
     started = time.perf_counter()
     runs = [run_one(params, s, args.workers, 12 * args.years) for s in seeds]
