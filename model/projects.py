@@ -17,6 +17,8 @@ import numpy as np
 
 from model import structure
 from model.codes import Industry
+from model.labour_market import Separations, by_slot, separate
+from model.levers import Levers
 from model.table import AgentTable
 
 
@@ -46,3 +48,39 @@ def arrears_ratio(f: AgentTable) -> np.ndarray:
 def project_ends(crew: np.ndarray, u: np.ndarray, project_months: float) -> np.ndarray:
     """Crews whose project ends this month (one uniform per firm)."""
     return crew & (u < 1.0 / project_months)
+
+
+def end_projects(
+    w: AgentTable,
+    f: AgentTable,
+    crew: np.ndarray,
+    rng: np.random.Generator,
+    project_months: float,
+    levers: Levers,
+    month: int,
+) -> Separations | None:
+    """End this month's finished projects: their crews' workers leave; next projects start.
+
+    The next project of a crew whose project ended is insured against injury by project
+    with the share in force (``levers.project_injury_share``; 0 at the status quo).
+
+    Args:
+        w: the workers.
+        f: the firms.
+        crew: bool per firm, a labour crew (:func:`crews`).
+        rng: this month's ``projects`` stream (two uniforms per firm).
+        project_months: mean project length, months.
+        levers: the levers in force.
+        month: internal clock.
+
+    Returns:
+        The crews' leavers (none of them dismissed), or None if no crew had workers.
+    """
+    u_end, u_insured = rng.random(f.n), rng.random(f.n)
+    ended = project_ends(crew, u_end, project_months)
+    f.project_insured[ended] = u_insured[ended] < levers.project_injury_share
+    leaving = np.flatnonzero(by_slot(ended, False).take(w.employer + 1))
+    if leaving.size == 0:
+        return None
+    ones = np.ones(leaving.size)
+    return separate(w, leaving, u=ones, prob=ones + 1.0, share_dismissal=0.0, month=month)

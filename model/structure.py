@@ -68,7 +68,9 @@ def ipf(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray, sweeps: int = 200)
 
     Args:
         seed: non-negative table (rows x cols) whose odds ratios are kept.
-        rows, cols: target row and column sums (each summing to the same total).
+        rows: target row sums.
+        cols: target column sums (summing to the same total as ``rows``).
+        sweeps: rounds of row and column scaling.
 
     Returns:
         A table with row sums ``rows`` and column sums ``cols`` (to 1e-12 when

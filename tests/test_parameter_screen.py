@@ -28,6 +28,9 @@ BASE: dict = {
     "start_year": 2009,
     "burn_in_months": 6,
     "norm_trend_per_year": 0.1,  # on, as calibrated (0 switches the trend off)
+    # Wage arrears hit whole firms, so that some months see collective disputes.
+    "arrears_per_year": 0.05,
+    "dispute_propensity": 0.05,
 }
 MONTHS = 36
 #: Moves that the generic rule (:func:`moved`) would get wrong: dates inside the run,
