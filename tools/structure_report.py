@@ -32,6 +32,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from experiments.seeds import replication_seeds
+
 from model import UptakeModel
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
 from model.presets import load_preset, read_preset_file
@@ -50,11 +51,13 @@ class Probe:
     """
 
     def __init__(self) -> None:
+        """Start the counts at 0 (nothing is patched until :meth:`install`)."""
         self.movers_with_years = 0
         self.cashouts = 0
         self._patched: list[tuple[object, str, object]] = []
 
     def install(self) -> None:
+        """Count movers with contribution years and their cash-outs."""
         from model import accrual
 
         original = accrual.cash_out
@@ -72,6 +75,7 @@ class Probe:
         setattr(module, name, new)
 
     def remove(self) -> None:
+        """Put the model's functions back."""
         for module, name, old in reversed(self._patched):
             setattr(module, name, old)
         self._patched.clear()
@@ -106,6 +110,7 @@ def group_rows(model: UptakeModel) -> list[dict]:
 
 
 def run_one(params: dict, seed: int, n_workers: int, months: int) -> dict:
+    """One run: coverage by group each month of 2011-2013, wages, yearly flows, awareness."""
     probe = Probe()
     probe.install()
     try:
@@ -170,6 +175,7 @@ def coverage_table(runs: list[dict]) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the replications and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="calibrated", help="preset name or .toml file")
     parser.add_argument("--replications", type=int, default=10)
