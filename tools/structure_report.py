@@ -31,7 +31,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments.seeds import replication_seeds
+from experiments.run.seeds import replication_seeds
 
 from model import UptakeModel
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
