@@ -32,7 +32,6 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from experiments.run.seeds import replication_seeds
-
 from model import UptakeModel
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
 from model.presets import load_preset, read_preset_file
