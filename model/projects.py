@@ -17,7 +17,7 @@ import numpy as np
 
 from model import structure
 from model.codes import Industry
-from model.labour_market import Separations, by_slot, separate
+from model.labour_market import Separations, separate
 from model.levers import Levers
 from model.table import AgentTable
 
@@ -79,7 +79,10 @@ def end_projects(
     u_end, u_insured = rng.random(f.n), rng.random(f.n)
     ended = project_ends(crew, u_end, project_months)
     f.project_insured[ended] = u_insured[ended] < levers.project_injury_share
-    leaving = np.flatnonzero(by_slot(ended, False).take(w.employer + 1))
+    # A lookup with 'no firm' (False) at the end: an employer of -1 takes the last entry.
+    lookup = np.zeros(f.n + 1, dtype=bool)
+    lookup[: f.n] = ended
+    leaving = np.flatnonzero(lookup.take(w.employer))
     if leaving.size == 0:
         return None
     ones = np.ones(leaving.size)
