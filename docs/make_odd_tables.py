@@ -120,21 +120,22 @@ def firm_table() -> str:
 
 
 def policy_table() -> str:
-    """One row per policy lever: name, class, strength unit and range, paper recommendation."""
+    """One row per policy lever: unit, range and its source, extras, moves, cost, paper."""
     from model import POLICIES
 
     lines = [
-        "| lever | class | label | strength (unit) | range | extra fields | moves | "
-        "public cost | paper |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| lever | class | label | strength (unit) | range | source of the range | "
+        "extra fields | moves | public cost | paper |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for lever, cls in POLICIES.items():
         extra = [f"{name} ({unit})" for name, unit, _ in cls.extra_fields()]
         moves = ", ".join(f"`{name}`" for name in cls.moves)
-        cost = f"{cls.cost.payer}: {cls.cost.basis}" if cls.cost else "not modelled"
+        cost = f"{cls.cost.kind}: {cls.cost.payer}; {cls.cost.basis}" if cls.cost else "not costed"
         lines.append(
             f"| `{lever}` | `{cls.__name__}` | {_cell(cls.label)} | {_cell(cls.unit)} | "
-            f"{cls.min_strength:g} to {cls.max_strength:g} | {_cell(', '.join(extra)) or '-'} | "
+            f"{cls.min_strength:g} to {cls.max_strength:g} | {_cell(getattr(cls, 'source', ''))} | "
+            f"{_cell(', '.join(extra)) or '-'} | "
             f"{moves} | {_cell(cost)} | {_cell(cls.paper)} |"
         )
     return "\n".join(lines)

@@ -3,8 +3,9 @@
 Contribution base of a covered worker (yuan/month): her wage, floored at
 ``base_floor_share`` of the local average wage and capped at 3 times it; a firm
 paying on the floor uses the floor. Employer and employee contributions are the
-rates times the base for each covered scheme; a subsidy pays a share of them
-(at most ``subsidy_cap`` yuan per worker a month) until the budget is spent.
+rates times the base for each covered scheme; a subsidy pays a share of them (at
+most ``worker_subsidy_cap`` toward the worker's part and ``firm_subsidy_cap`` toward
+the employer's, yuan per worker a month) until the year's budget is spent.
 """
 
 from __future__ import annotations
@@ -158,17 +159,19 @@ def _subsidy(
     """Subsidy spending this month and the part of it paying employer contributions, yuan.
 
     Each covered worker's subsidy (contributions ``employer`` and ``employee``, yuan a
-    month) is the subsidised shares of her contributions, at most ``subsidy_cap`` a
-    month; spending stops at the budget left (``subsidy_left``).
+    month) is the subsidised share of her own contributions, at most
+    ``worker_subsidy_cap``, plus the subsidised share of her employer's, at most
+    ``firm_subsidy_cap``; spending stops at the year's budget left (``subsidy_left``).
     """
+    to_worker = levers.worker_subsidy_share * employee
     to_firm = levers.firm_subsidy_share * employer
-    wanted = levers.worker_subsidy_share * employee + to_firm
-    paid = np.minimum(wanted, levers.subsidy_cap) if np.isfinite(levers.subsidy_cap) else wanted
-    total = float(paid.sum()) * scale
+    if np.isfinite(levers.worker_subsidy_cap):
+        np.minimum(to_worker, levers.worker_subsidy_cap, out=to_worker)
+    if np.isfinite(levers.firm_subsidy_cap):
+        np.minimum(to_firm, levers.firm_subsidy_cap, out=to_firm)
+    firm_total = float(to_firm.sum()) * scale
+    total = float(to_worker.sum()) * scale + firm_total
     subsidy = min(total, max(subsidy_left, 0.0))
-    firm_part = 0.0
-    if total > 0:
-        # The firm's part of each worker's (capped) subsidy, scaled down with the budget.
-        share = np.divide(to_firm, wanted, out=np.zeros_like(wanted), where=wanted > 0)
-        firm_part = float((paid * share).sum()) * scale * subsidy / total
+    # The firm's part, scaled down with the budget like the rest.
+    firm_part = firm_total * subsidy / total if total > 0 else 0.0
     return subsidy, firm_part

@@ -156,11 +156,11 @@ def decide(
     base_ratio = terms.base_ratio[review]
     inv_margin = terms.inv_margin[review]
     subsidy = levers.firm_subsidy_share
-    if np.isfinite(levers.subsidy_cap) and subsidy > 0:
+    if np.isfinite(levers.firm_subsidy_cap) and subsidy > 0:
         per_worker = (
             rates.sum(axis=1) * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
         )
-        subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(per_worker, 1e-9))
+        subsidy = np.minimum(subsidy, levers.firm_subsidy_cap / np.maximum(per_worker, 1e-9))
     caught, p_month = expected_penalty_factor(p, levers, f.perceived_risk[review])
     penalty = caught * penalty_factor(p, levers)
     # gain_s = (cost_s - penalty_s) / margin = rate_s * base_ratio * (kept - penalty) / margin

@@ -12,7 +12,7 @@ Present-biased comparison, all terms as shares of the wage:
     value  = beta * (0.3 + 0.7 * awareness) * age_factor
              * [pension_value_ratio * pension_rates * base_ratio * p_vest * portable
                 + medical_value_ratio * medical_rates * base_ratio]
-             + points_value * points_service_value * min(1, points / threshold)
+             + beta * points_service_value * min(1, (points + 0.5 * 36) / pass_months)
     hometown = hometown_pension_value * [enrolled in the hometown resident pension]
     opt out if enrol_propensity + taste + value - cost - hometown < 0
 
@@ -20,9 +20,15 @@ Present-biased comparison, all terms as shares of the wage:
 reachable by retirement if half the remaining months are insured (assumption);
 ``portable`` = 0.5 + 0.5 trust for a worker away from her region of origin, 1 for
 one at home; the base ratio uses her region's floor; who is in the hometown scheme is
-in :mod:`model.hometown`. Coverage: bit s of ``covered`` is set when the worker has a
-job, the employer offers s, her rank is inside the declared share, and she has not
-opted out of s; a worker on a construction project insured by project has injury.
+in :mod:`model.hometown`.
+The points term (only under a points scheme, ``docs/levers.md`` 2.10) is the
+services' value times the chance, as she sees it, of reaching the pass mark if she
+stays enrolled: her points plus the insured months she expects in the next
+``POINTS_HORIZON_MONTHS`` (half of them, as for vesting), over the pass mark. A
+newcomer who expects to stay values the scheme; one near the mark values it most.
+Coverage: bit s of ``covered`` is set when the worker has a job, the employer offers
+s, her rank is inside the declared share, and she has not opted out of s; a worker on
+a construction project insured by project has injury.
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ from model.table import AgentTable
 CONTRIBUTORY_BITS = np.uint8(sum(1 << s for s in EMPLOYEE_CONTRIBUTORY))
 VESTING_MONTHS = 180  # Social Insurance Law art. 16: 15 years
 FUTURE_COVER_SHARE = 0.5  # assumption: share of remaining months a worker expects insured
+#: Horizon of a points scheme, months: Shanghai counts insured months over the last 4
+#: years, 36 of them for the social-insurance points (facts.md 2.5); assumption.
+POINTS_HORIZON_MONTHS = 36
 
 
 def retirement_age(p: Params, female: np.ndarray) -> np.ndarray:
@@ -68,9 +77,9 @@ def enrolment_utility(
         levers.employer_rate_pension + p.employer_rate_medical + p.employer_rate_unemployment
     )
     subsidy = levers.worker_subsidy_share
-    if np.isfinite(levers.subsidy_cap) and subsidy > 0:
+    if np.isfinite(levers.worker_subsidy_cap) and subsidy > 0:
         own = employee_rates * base_ratio * w.wage[rows]
-        subsidy = np.minimum(subsidy, levers.subsidy_cap / np.maximum(own, 1e-9))
+        subsidy = np.minimum(subsidy, levers.worker_subsidy_cap / np.maximum(own, 1e-9))
     # Per yuan of base: own contributions kept (net of subsidy) and employer cash forgone.
     cost = employee_rates * (1.0 - subsidy) + p.cash_in_lieu_share * employer_rates
     # Age factor: 1 from 30, young_discount below, times young_women_discount for women.
@@ -91,10 +100,10 @@ def enrolment_utility(
     utility += w.taste[rows] + p.enrol_propensity
     # A worker in her hometown resident pension gives it up by joining (model/hometown.py).
     utility -= p.hometown_pension_value * (w.hometown_rank[rows] < hometown_share)
-    if levers.points_value:
-        utility += (levers.points_value * p.points_service_value) * np.minimum(
-            1.0, w.points[rows] / p.points_threshold_months
-        )
+    if levers.points_service_value:
+        expected = w.points[rows] + FUTURE_COVER_SHARE * POINTS_HORIZON_MONTHS
+        reach = np.minimum(1.0, expected / levers.points_pass_months)
+        utility += levers.points_service_value * w.present_bias[rows] * reach
     return utility
 
 

@@ -28,13 +28,16 @@ class Levers:
     reputation_cost: float  # months of wage bill a detected firm loses when published
     worker_subsidy_share: float
     firm_subsidy_share: float
-    subsidy_cap: float  # yuan/month per worker, government share at most this
-    subsidy_budget: float  # yuan (real units), total; inf = no limit
+    worker_subsidy_cap: float  # yuan/month per covered worker paid toward her own part
+    firm_subsidy_cap: float  # yuan/month per covered worker paid toward the employer's part
+    subsidy_budget_per_year: float  # yuan (real units) a calendar year; inf = no limit
     portability: float
-    points_value: float  # share of wage: value of city services once unlocked
+    points_service_value: float  # share of wage a month: city services at the pass mark
+    points_pass_months: int  # insured months that unlock the services (0: no scheme)
     worker_publicity: float  # awareness gain per month (share of the gap to 1)
     firm_publicity: float  # shift of firms' compliance norm by publicity, utility units
     law_norm_shift: float  # shift of firms' norm after the Social Insurance Law (trend.py)
+    law_norm_per_year: float  # one year of that trend, utility units: the publicity anchor
     share_union_firms: float
     employer_rate_pension: float
     complaint_inspection: float
@@ -55,13 +58,16 @@ class Levers:
             reputation_cost=0.0,
             worker_subsidy_share=p.worker_subsidy_share,
             firm_subsidy_share=p.firm_subsidy_share,
-            subsidy_cap=math.inf,
-            subsidy_budget=math.inf,
+            worker_subsidy_cap=math.inf,
+            firm_subsidy_cap=math.inf,
+            subsidy_budget_per_year=math.inf,
             portability=p.portability,
-            points_value=0.0,
+            points_service_value=0.0,
+            points_pass_months=0,
             worker_publicity=0.0,
             firm_publicity=0.0,
             law_norm_shift=0.0,
+            law_norm_per_year=p.norm_trend_per_year,
             share_union_firms=p.share_union_firms,
             employer_rate_pension=p.employer_rate_pension,
             complaint_inspection=p.complaint_inspection,

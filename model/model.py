@@ -77,7 +77,9 @@ class UptakeModel(mesa.Model):
         levers: the levers in force this month.
         status_quo: the levers implied by the parameters alone.
         results: the monthly outcome table (:class:`model.outcomes.Recorder`).
-        subsidy_spent: subsidy paid so far, yuan (real units), against the budget.
+        subsidy_spent: subsidy paid so far this calendar year, yuan (real units), against
+            the year's budget.
+        subsidy_year: the simulated year (0 = the first) ``subsidy_spent`` counts.
         datacollector: Mesa DataCollector with every outcome, one row per month (0 = start).
     """
 
@@ -115,6 +117,7 @@ class UptakeModel(mesa.Model):
         self.levers = self.status_quo
         self.results = Recorder()
         self.subsidy_spent = 0.0
+        self.subsidy_year = 0
         last = self._start(rng)
         last = self._burn_in(last)
         self.datacollector = OutcomeCollector(all_columns())

@@ -45,6 +45,14 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "mean_awareness": ("0-1", "workers' mean awareness of rights"),
     "new_breaks": ("agents", "workers going from some cover to none this month"),
     "new_breaks_pension": ("agents", "workers whose pension stopped being paid this month"),
+    "breaks_per_1000_covered": (
+        "per 1,000 covered",
+        "breaks this month per 1,000 workers covered at the start of the month",
+    ),
+    "frac_records_unbroken": (
+        "share",
+        "workers with a contribution record who have never had a break in cover",
+    ),
     "new_separations": ("agents", "jobs ended this month"),
     "new_dismissals": ("agents", "jobs ended by dismissal this month"),
     "new_hires": ("agents", "jobs started this month"),
@@ -103,6 +111,8 @@ LABELS: dict[str, str] = {
     "mean_awareness": "Awareness of rights",
     "new_breaks": "New breaks in coverage",
     "new_breaks_pension": "New breaks in pension coverage",
+    "breaks_per_1000_covered": "Breaks per 1,000 covered workers",
+    "frac_records_unbroken": "Contribution records never broken",
     "new_separations": "Jobs ended",
     "new_dismissals": "Dismissals",
     "new_hires": "Hires",

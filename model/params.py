@@ -379,18 +379,6 @@ class Params:
         A + " (cf. 2007 cash-out wave)",
         "chance an unprotected mover cashes out (loses years)",
     )
-    points_service_value: float = param(
-        0.1, "share of wage", 0, 2, A, "value of city services unlocked by points"
-    )
-    points_threshold_months: int = param(
-        36,
-        "insured months",
-        1,
-        240,
-        "https://english.shanghai.gov.cn/en-Bulletin/20240921/"
-        "b1365d47af0c4ce395a4f6d6e2c1bb5c.html",
-        "insured months needed to unlock services",
-    )
     # --- shocks and disputes ---------------------------------------------------------------
     illness_per_year: float = param(0.03, "share/year", 0, 1, A, "serious illness")
     births_per_year: float = param(0.08, "share/year", 0, 1, A, "births, women aged 20-35")

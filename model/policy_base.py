@@ -1,23 +1,11 @@
-"""The base of every policy: a dated lever with a strength, and how it describes itself.
+"""The policy base class and the description of a policy's public cost.
 
 A policy changes the month's :class:`~model.levers.Levers` (the inputs to the
-agents' decisions), never agents or outcomes. Every policy is the identity at
-strength 0, so a zero-strength reform reproduces the baseline exactly. Policies
-are applied in the order given; several may be stacked.
-
-Each class is the one place that describes its lever, as class variables read by
-the CLI, the experiment designs, the cost analysis and the dashboard:
-
-- ``lever``: the name used in scenario files and the CLI;
-- ``label``: a short human label for charts and controls;
-- ``unit``, ``max_strength`` (``min_strength`` is 0 for every policy): the strength;
-- ``paper``: the paper recommendation it implements;
-- ``moves``: the :class:`~model.levers.Levers` fields it may change (the first is the
-  main one: strength raises it, except ``rate_cut``, which lowers it);
-- ``cost``: ``None`` when the model does not count the policy's public cost, else a
-  :class:`Cost` naming who pays and the outcome that measures it;
-- :meth:`Policy.extra_fields`: fields beyond strength, start and end (a subsidy's cap
-  and budget), as (name, unit, default).
+agents' decisions), never agents or outcomes. Its main field ``strength`` is in the
+unit a policymaker sets (inspections per firm per year, a share of contributions, a
+pass mark in months, ...); strength 0 switches a policy off whatever its other
+fields, so a zero-strength reform reproduces the baseline exactly. Units, ranges, sources,
+mechanisms and costs of every lever: ``docs/levers.md``.
 """
 
 from __future__ import annotations
@@ -29,32 +17,53 @@ from typing import ClassVar
 
 from model.levers import Levers
 
+#: How a cost is counted: from a measured outcome, from the policy's own plan (contacts
+#: x a cost per contact), zero by construction (capacity reallocated), or not counted.
+COST_KINDS = ("measured", "planned", "zero", "not costed")
+
 
 @dataclass(frozen=True)
 class Cost:
-    """How the model counts a policy's public cost.
+    """Who pays for a policy and how the model counts it.
 
     Attributes:
-        payer: who pays (e.g. ``"government"``).
-        basis: the outcome column(s) the cost is computed from, and how.
+        payer: who pays: government, firms or workers, and which budget.
+        basis: how the figure is computed (or, if not costed, what is missing and why).
+        kind: one of :data:`COST_KINDS`.
+        column: for ``measured``: the cumulative outcome whose reform-minus-baseline
+            change at the end of the run is the cost, times ``sign``.
+        sign: +1 when a rise in ``column`` is a cost, -1 when a fall is (revenue forgone).
+        source: where the unit cost comes from, or ``"assumption"``.
     """
 
     payer: str
     basis: str
+    kind: str = "measured"
+    column: str = ""
+    sign: float = 1.0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        """Check the kind and that a measured cost names its column."""
+        if self.kind not in COST_KINDS:
+            raise ValueError(f"Cost.kind={self.kind!r}; allowed: {COST_KINDS}")
+        if self.kind == "measured" and not self.column:
+            raise ValueError("a measured Cost must name its outcome column")
+
+    @property
+    def costed(self) -> bool:
+        """Whether the model counts this cost (zero by construction counts)."""
+        return self.kind != "not costed"
 
 
-#: Inspections cost ``cum_n_inspections_real`` x a cost per inspection (experiments).
-INSPECTION_COST = Cost(
-    payer="government (labour inspection)",
-    basis="cum_n_inspections_real x cost per inspection (yuan)",
-)
-#: Subsidies cost what they pay out.
-SUBSIDY_COST = Cost(payer="government (special funds)", basis="cum_subsidy_spending_yuan")
-
-
-def toward(value: float, target: float, strength: float) -> float:
-    """Move ``value`` a share ``strength`` of the way to ``target``."""
-    return value + strength * (target - value)
+def check_number(owner: str, name: str, value: object, lo: float, hi: float, unit: str) -> None:
+    """Raise ``ValueError`` naming the field unless ``value`` is a finite number in [lo, hi]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{owner}.{name}={value!r} is not a finite number ({unit})")
+    if not lo <= value <= hi:
+        raise ValueError(
+            f"{owner}.{name}={value!r} is out of range; allowed [{lo:g}, {hi}] ({unit})"
+        )
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class Policy:
     """A dated policy.
 
     Attributes:
-        strength: how strongly the lever is moved; unit and range per class.
+        strength: the policy's main field, in the class's ``unit``; 0 = no change.
         start: first month in force (1 = the first simulated month).
         end: last month in force (inclusive), or None for no end.
     """
@@ -73,25 +82,26 @@ class Policy:
 
     lever: ClassVar[str] = ""
     label: ClassVar[str] = ""
-    unit: ClassVar[str] = "share of the gap to the maximum, 0-1"
+    unit: ClassVar[str] = ""
     min_strength: ClassVar[float] = 0.0
     max_strength: ClassVar[float] = 1.0
     paper: ClassVar[str] = ""
+    source: ClassVar[str] = ""  # where the unit's range comes from (facts.md section)
     moves: ClassVar[tuple[str, ...]] = ()
     cost: ClassVar[Cost | None] = None
+    #: Extra fields beyond strength, start and end: (name, unit, default, lo, hi).
+    extras: ClassVar[tuple[tuple[str, str, float, float, float], ...]] = ()
 
     def __post_init__(self) -> None:
-        """Validate strength and dates, naming the field and the allowed range."""
+        """Validate strength, extra fields and dates, naming the field and the range."""
         name = type(self).__name__
-        s = self.strength
-        if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s):
-            raise ValueError(f"{name}.strength={s!r} is not a finite number")
-        if not self.min_strength <= s <= self.max_strength:
-            raise ValueError(
-                f"{name}.strength={s!r} is out of range; allowed "
-                f"[{self.min_strength:g}, {self.max_strength}] "
-                f"({self.unit})"
-            )
+        check_number(
+            name, "strength", self.strength, self.min_strength, self.max_strength, self.unit
+        )
+        for field, unit, _, lo, hi in self.extras:
+            value = getattr(self, field)
+            if not (isinstance(value, float) and math.isinf(value) and hi == math.inf):
+                check_number(name, field, value, lo, hi, unit)
         if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
             raise ValueError(f"{name}.start={self.start!r} must be a whole month >= 1")
         if self.end is not None and (
@@ -103,16 +113,36 @@ class Policy:
 
     @classmethod
     def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:
-        """Fields beyond strength, start and end, as (name, unit, default); none here."""
-        return ()
+        """Fields beyond strength, start and end, as (name, unit, default)."""
+        return tuple((name, unit, default) for name, unit, default, _, _ in cls.extras)
 
     def active(self, month: int) -> bool:
         """Whether the policy is in force in ``month`` (1-based)."""
         return self.start <= month and (self.end is None or month <= self.end)
 
+    def months_active(self, first: int, last: int) -> int:
+        """Months in force between ``first`` and ``last`` (inclusive)."""
+        lo, hi = max(first, self.start), min(last, self.end if self.end is not None else last)
+        return max(hi - lo + 1, 0)
+
     def apply(self, levers: Levers) -> Levers:
-        """Return the levers with this policy in force."""
+        """Return the levers with this policy in force; strength 0 switches it off."""
+        if self.strength == 0:
+            return levers
+        return self.change(levers)
+
+    def change(self, levers: Levers) -> Levers:
+        """The change this policy makes at a non-zero strength (one per class)."""
         raise NotImplementedError
+
+    def planned_cost_yuan(self, worker_months_real: float) -> float:
+        """Public cost of a ``planned`` policy, yuan; 0 for other kinds.
+
+        Args:
+            worker_months_real: migrant worker-months (real units) employed while the
+                policy is in force.
+        """
+        return 0.0
 
     def to_dict(self) -> dict:
         """Plain description: lever name, strength, dates and any extra fields."""

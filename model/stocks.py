@@ -67,3 +67,26 @@ def firm_stocks(f: AgentTable) -> dict[str, float]:
         "frac_firms_min_base": np.count_nonzero(paying & ~f.full_base) / per_paying,
         "mean_perceived_risk": float(np.add.reduce(f.perceived_risk) / f.n),
     }
+
+
+def continuity(w: AgentTable, before: np.ndarray | None, new_breaks: int) -> dict[str, float]:
+    """Breaks per 1,000 covered workers, and the share of records never broken.
+
+    Breaks are counted per 1,000 workers covered at the start of the month; a record
+    is a worker with contribution months, unbroken if she never had a break. The raw
+    count of breaks rises with coverage (more workers covered, more who can lose
+    cover); these two say whether cover became less stable.
+
+    Args:
+        w: the workers.
+        before: coverage bitmask at the start of the month (None: nobody was covered).
+        new_breaks: breaks in cover this month.
+    """
+    at_risk = 0 if before is None else np.count_nonzero(before)
+    has_record = w.contrib_months > 0
+    n_records = np.count_nonzero(has_record)
+    unbroken = np.count_nonzero(has_record & (w.n_breaks == 0))
+    return {
+        "breaks_per_1000_covered": 1000.0 * new_breaks / at_risk if at_risk else 0.0,
+        "frac_records_unbroken": unbroken / n_records if n_records else 0.0,
+    }

@@ -62,7 +62,11 @@ def apply_policies(model: UptakeModel, m: Month) -> None:
     if shift:
         base = dataclasses.replace(base, law_norm_shift=shift)
     levers = levers_for_month(base, model.policies, m.month)
-    if model.subsidy_spent >= levers.subsidy_budget:
+    # Subsidy budgets are yearly: spending counts again from each January.
+    year = (m.month - 1) // 12
+    if year != model.subsidy_year:
+        model.subsidy_year, model.subsidy_spent = year, 0.0
+    if model.subsidy_spent >= levers.subsidy_budget_per_year:
         levers = _without_subsidy(levers)
     model.levers = m.levers = levers
 
@@ -231,7 +235,7 @@ def accrue(model: UptakeModel, m: Month) -> None:
             p,
             lev,
             wage_index=m.wage_index,
-            subsidy_left=lev.subsidy_budget - model.subsidy_spent,
+            subsidy_left=lev.subsidy_budget_per_year - model.subsidy_spent,
             scale=model.scale,
             jobs=m.jobs,
             tables=model.rates(lev),
@@ -243,6 +247,7 @@ def record(model: UptakeModel, m: Month) -> None:
     """Write the month's flows and end-of-month stocks into the results table."""
     values = m.flows
     values.update(stocks.stocks(model.workers, model.firms, m.enrolment_counts))
+    values.update(stocks.continuity(model.workers, m.before, values.get("new_breaks", 0)))
     values["firm_cost_yuan"] = (
         values["employer_contributions_yuan"]
         - values["firm_subsidy_yuan"]

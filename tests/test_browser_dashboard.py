@@ -145,7 +145,7 @@ def test_lever_and_step_change_charts_and_numbers(app_page):
     assert chart_src(page, "coverage") != before_coverage, "coverage chart not redrawn"
     assert chart_src(page, "enforcement") != before_enforcement, "enforcement chart not redrawn"
     strength = float(re.search(r"More inspections = ([\d.]+)", in_force.inner_text()).group(1))
-    assert 5 <= strength <= 15, f"a click mid-slider should give about 10 (max 20): {strength}"
+    assert 0.25 <= strength <= 0.75, f"a click mid-slider should give about 0.5 (max 1): {strength}"
     assert page.recorder.failed == [], f"failed requests: {page.recorder.failed}"
 
 

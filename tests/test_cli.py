@@ -47,7 +47,8 @@ def test_scenarios_lists_presets_and_levers_with_units(capsys):
     assert code == 0, out
     for needle in ("paper-package", "worker-subsidy", "portability", "enforcement"):
         assert needle in out, f"{needle} missing from the listing"
-    assert "proportional increase in inspections per year" in out, "lever units are listed"
+    unit = "extra proactive inspections per supervised firm per year"
+    assert unit in out, "lever units are listed"
 
 
 def test_params_lists_units_ranges_and_sources(capsys):

@@ -107,7 +107,7 @@ def test_downloads_round_trip(stepped):
 
 def test_manifest_is_strict_json_with_infinite_caps():
     s = small_session()
-    s.set_lever("worker_subsidy", strength=0.5)
+    assert s.set_lever("worker_subsidy", strength=0.5, cap=math.inf), s.message.value
     text = json_bytes(manifest(s)).decode()
     data = json.loads(text)  # strict: no bare Infinity
     assert "Infinity" not in text, "infinite cap/budget must be written as a string"
@@ -213,7 +213,7 @@ def test_saved_results_open_only_real_folders_under_the_root(tmp_path):
 
 def test_custom_scenario_uses_the_explore_levers_and_parameters():
     s = Session(from_preset("baseline", seed=4, n_workers=1_000))
-    assert s.set_lever("publicity", strength=2.0, start=3), s.message.value
+    assert s.set_lever("publicity", strength=1.0, start=3), s.message.value
     custom = pairs.scenario_for("custom", s.settings.value)
     assert [p.lever for p in custom.policies] == ["publicity"], custom.policies
     base, _ = base_params.resolve(None)

@@ -35,6 +35,7 @@ def frame(
                     "cum_subsidy_spending_yuan": subsidy_per_month * m,
                     "cum_n_inspections_real": inspections_per_month * m,
                     "cum_contribution_income_yuan": 0.0,
+                    "n_employed_real": 1e6,
                 }
             )
     return pd.DataFrame(rows)
@@ -73,7 +74,9 @@ def test_unpaired_seeds_are_refused():
         summaries.differences(pd.concat([base, reform]), "baseline", COLS)
 
 
-def test_cost_effectiveness_counts_subsidy_and_inspections():
+def test_cost_effectiveness_sums_each_levers_own_cost():
+    from model.policies import Enforcement, KeyFirmFocus, Publicity, UnionChannels, WorkerSubsidy
+
     seeds = [1, 2, 3]
     base = frame("baseline", seeds, [0.1, 0.2, 0.3])
     # +2 points; subsidy 1e8 yuan in total; 50,000 extra inspections x 1,000 yuan = 5e7 yuan
@@ -84,12 +87,43 @@ def test_cost_effectiveness_counts_subsidy_and_inspections():
         subsidy_per_month=1e8 / MONTHS,
         inspections_per_month=50_000 / MONTHS,
     )
-    free = frame("free", seeds, [0.11, 0.21, 0.31])
-    ce = summaries.cost_effectiveness(pd.concat([base, reform, free]), "baseline", 1_000.0)
-    row = ce[(ce["scenario"] == "reform") & (ce["outcome"] == "frac_covered_pension")].iloc[0]
+    # Reallocation only: extra inspections here are noise and must not be charged.
+    free = frame("free", seeds, [0.11, 0.21, 0.31], inspections_per_month=10.0)
+    unions = frame("unions", seeds, [0.11, 0.21, 0.31], inspections_per_month=10.0)
+    campaign = frame("campaign", seeds, [0.11, 0.21, 0.31])
+    policies = {
+        "reform": [Enforcement(0.04), WorkerSubsidy(0.5)],
+        "free": [KeyFirmFocus(2.0)],
+        "unions": [UnionChannels(0.4)],
+        "campaign": [Publicity(0.2, firm_reach=0.2)],
+    }
+    everything = pd.concat([base, reform, free, unions, campaign])
+    ce = summaries.cost_effectiveness(everything, "baseline", 1_000.0, policies=policies)
+    ce = ce[ce["outcome"] == "frac_covered_pension"].set_index("scenario")
+    row = ce.loc["reform"]
     assert row["gain_points"] == pytest.approx(2.0), row
     assert row["public_cost_yuan"] == pytest.approx(1.5e8), row
     assert row["points_per_100m_yuan"] == pytest.approx(2.0 / 1.5), row
-    costless = ce[(ce["scenario"] == "free") & (ce["outcome"] == "frac_covered_pension")].iloc[0]
-    assert costless["gain_points"] == pytest.approx(1.0), costless
-    assert np.isnan(costless["points_per_100m_yuan"]), "no modelled cost: no ratio, not infinity"
+    assert ce.loc["free", "cost_status"] == "no extra public cost", ce.loc["free"]
+    assert np.isnan(ce.loc["free", "points_per_100m_yuan"]), "no cost: no ratio, not infinity"
+    assert ce.loc["unions", "cost_status"] == "not costed: unions", ce.loc["unions"]
+    assert np.isnan(ce.loc["unions", "points_per_100m_yuan"]), "uncosted lever: no ratio"
+    # 24 months x 1e6 workers = 2e6 worker-years x (0.2 x 50 + 0.2 x 500 / 20) = 3e7 yuan
+    assert ce.loc["campaign", "public_cost_yuan"] == pytest.approx(3e7), ce.loc["campaign"]
+    assert ce.loc["campaign", "points_per_100m_yuan"] == pytest.approx(1.0 / 0.3)
+
+
+def test_reforms_without_known_policies_are_not_costed():
+    seeds = [1, 2]
+    base = frame("baseline", seeds, [0.1, 0.2])
+    reform = frame("reform", seeds, [0.12, 0.22], subsidy_per_month=1e6)
+    ce = summaries.cost_effectiveness(pd.concat([base, reform]), "baseline", 1_000.0)
+    assert ce["points_per_100m_yuan"].isna().all(), "unknown levers must not give a ratio"
+    assert ce["cost_status"].str.startswith("not costed").all(), ce["cost_status"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0.000123, "0.000123"), (85.04, "85"), (1.2345, "1.23"), (np.nan, "")]
+)
+def test_small_ratios_print_legibly(value, text):
+    assert summaries.ratio_text(value) == text, f"{value} printed as {summaries.ratio_text(value)}"

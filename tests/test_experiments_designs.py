@@ -20,7 +20,7 @@ def sweep_file(tmp_path, design: str, factors: str, extra: str = "", name: str =
     return path
 
 
-TWO = "[parameters]\nturnover_per_year = [0.1, 0.5]\n[levers]\npublicity = [0.0, 2.0]\n"
+TWO = "[parameters]\nturnover_per_year = [0.1, 0.5]\n[levers]\npublicity = [0.0, 1.0]\n"
 
 
 def test_factorial_crosses_listed_values_and_levels(tmp_path):
@@ -43,7 +43,7 @@ def test_latin_hypercube_puts_one_point_in_each_stratum(tmp_path):
     spec = read_sweep(sweep_file(tmp_path, "lhs", TWO, "samples = 10\n"))
     matrix = sample(spec, seed=4)
     assert matrix.shape == (10, 2), matrix.shape
-    for j, (lo, hi) in enumerate([(0.1, 0.5), (0.0, 2.0)]):
+    for j, (lo, hi) in enumerate([(0.1, 0.5), (0.0, 1.0)]):
         strata = np.floor((matrix[:, j] - lo) / (hi - lo) * 10).astype(int)
         assert sorted(strata) == list(range(10)), f"factor {j}: strata {sorted(strata)}"
     assert np.array_equal(matrix, sample(spec, seed=4)), "the design is seeded"
@@ -71,7 +71,7 @@ def test_morris_and_sobol_sizes(tmp_path):
             ["parameters.turnover_per_year", "range [0.1, 9.0]", "allowed"],
         ),
         ("lhs", "[parameters]\nturnover_per_year = [0.5, 0.1]\n", ["needs lo < hi"]),
-        ("lhs", "[levers]\npublicity = [0.0, 9.0]\n", ["levers.publicity", "[0, 5.0]"]),
+        ("lhs", "[levers]\npublicity = [0.0, 9.0]\n", ["levers.publicity", "[0, 1.0]"]),
         ("lhs", "[levers]\npublcity = [0.0, 1.0]\n", ["levers.publcity", "unknown lever"]),
         (
             "lhs",

@@ -102,8 +102,11 @@ def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folde
     from experiments.analysis.report import make_report, summary_text
 
     _, tables = make_report(compare_folder)
+    from experiments.analysis.summaries import BREAKS_NOTE
+
     text = summary_text(tables)
     rows = text.splitlines()
+    assert rows.pop() == BREAKS_NOTE, "the note on breaks closes the summary"
     assert rows[2].split() == ["scenario"], text  # header, columns, index name, rows
     lines = {line.split()[0]: line for line in rows[3:]}
     assert set(lines) == {"baseline", "worker-subsidy"}, text
@@ -115,3 +118,27 @@ def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folde
     pension = tables.summary.query("outcome == 'frac_covered_pension' and month > 2")
     base = pension[pension["scenario"] == "baseline"]["mean"].mean()
     assert f"{100 * base:.2f}" in lines["baseline"], text
+
+
+def test_report_shows_ensemble_intervals_and_robust_rankings(compare_folder, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from experiments.analysis.report import make_report
+
+    folder = tmp_path / "with-ensemble"
+    shutil.copytree(compare_folder, folder)
+    summary = pd.DataFrame(
+        [{"scenario": "worker-subsidy", "gain_mean": 0.8, "ensemble_q05": 0.3, "ensemble_q95": 1.2}]
+    )
+    summary.to_csv(folder / "ensemble_summary.csv", index=False)
+    pairs = pd.DataFrame([{"first": "worker-subsidy", "second": "points", "robust": True}])
+    pairs.to_csv(folder / "ensemble_rankings.csv", index=False)
+    path, tables = make_report(folder)
+    text = path.read_text()
+    assert "Parameter uncertainty" in text, "the ensemble section is missing"
+    assert "worker-subsidy &gt; points" in text or "worker-subsidy > points" in text, (
+        "the robust ranking is not listed"
+    )
+    assert tables.ensemble["ensemble_q95"].iloc[0] == 1.2, tables.ensemble

@@ -66,7 +66,7 @@ def test_toml_scenario_loads_every_field(tmp_path):
 
 
 def test_yaml_and_extends(tmp_path):
-    text = "extends: baseline\nreforms:\n  - {lever: publicity, strength: 2, start: 13}\n"
+    text = "extends: baseline\nreforms:\n  - {lever: publicity, strength: 1, start: 13}\n"
     s = load_scenario(write(tmp_path, "pub.yaml", text))
     assert s.name == "pub", "name defaults to the file name"
     assert [p.lever for p in s.policies] == ["publicity"], s.policies
@@ -81,7 +81,7 @@ def test_yaml_and_extends(tmp_path):
         ),
         (
             '[[reforms]]\nlever = "enforcement"\nstrength = 99\nstart = 13\n',
-            ["reforms[0]", "strength=99", "[0, 20.0]"],
+            ["reforms[0]", "strength=99", "[0, 1.0]"],
         ),
         (
             '[[reforms]]\nlever = "publicity"\nstrength = 1\nstart = 0\n',
@@ -172,7 +172,7 @@ def test_lever_descriptions_come_from_the_policy_classes(monkeypatch):
         lever: ClassVar[str] = "toy"
         label: ClassVar[str] = "A toy lever"
         max_strength: ClassVar[float] = 2.0
-        cost: ClassVar[Cost | None] = Cost("nobody", "none")
+        cost: ClassVar[Cost | None] = Cost("nobody", "none", "zero")
 
         @classmethod
         def extra_fields(cls):
@@ -199,6 +199,6 @@ def test_costed_levers_are_the_classes_with_a_cost():
     from experiments.analysis import COSTED_LEVERS
     from model.policies import POLICIES
 
-    expected = {name for name, cls in POLICIES.items() if cls.cost is not None}
+    expected = {name for name, cls in POLICIES.items() if cls.cost and cls.cost.costed}
     assert expected == COSTED_LEVERS, f"{sorted(COSTED_LEVERS)} != {sorted(expected)}"
     assert {"enforcement", "worker_subsidy", "firm_subsidy"} <= COSTED_LEVERS, "costed levers lost"

@@ -58,7 +58,7 @@ def _reference_gaps(firms: pd.DataFrame) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module", params=[(), (Publicity(strength=2.0, start=1),)])
+@pytest.fixture(scope="module", params=[(), (Publicity(strength=1.0, firm_reach=1.0, start=1),)])
 def model(request):
     return run(12, request.param, seed=51)
 

@@ -77,10 +77,10 @@ def test_every_column_names_one_owning_substep():
 
 
 POLICIES = (
-    Enforcement(strength=3.0, start=2),
+    Enforcement(strength=0.5, start=2),
     WorkerSubsidy(strength=0.8, start=2),
     PortableAccounts(strength=1.0, start=2),
-    Publicity(strength=2.0, start=2),
+    Publicity(strength=1.0, firm_reach=1.0, start=2),
     ProjectInjuryInsurance(strength=1.0, start=2),
 )
 

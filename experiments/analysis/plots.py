@@ -24,6 +24,7 @@ from model.codes import SCHEMES
 COVERAGE = [*(f"frac_covered_{s}" for s in SCHEMES), "frac_covered_any"]
 EVENTS = (
     ("new_breaks_real", "new breaks in coverage (persons/month)"),
+    ("breaks_per_1000_covered", "breaks per 1,000 covered workers (a month)"),
     ("new_disputes_real", "labour disputes filed (cases/month)"),
     ("new_collective_disputes_real", "collective disputes (cases/month)"),
     ("n_inspections_real", "inspections (firms/month)"),
@@ -204,8 +205,8 @@ def differences_figure(ce: pd.DataFrame, diffs: pd.DataFrame) -> Figure | None:
 
 
 def cost_figure(ce: pd.DataFrame, outcome: str = "frac_covered_pension") -> Figure | None:
-    """Extra public cost against coverage gain, one point per reform."""
-    d = ce[ce["outcome"] == outcome]
+    """Extra public cost against coverage gain, one point per costed reform."""
+    d = ce[(ce["outcome"] == outcome) & ce["public_cost_yuan"].notna()]
     if d.empty:
         return None
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -223,7 +224,7 @@ def cost_figure(ce: pd.DataFrame, outcome: str = "frac_covered_pension") -> Figu
     )
     for x, yv, name in zip(cost, d["gain_points"], d["scenario"], strict=True):
         ax.annotate(name, (x, yv), fontsize=8, xytext=(4, 3), textcoords="offset points")
-    ax.set_xlabel("extra public cost to the last month, 100 million yuan (subsidy + inspections)")
+    ax.set_xlabel("extra public cost to the last month, 100 million yuan (costed reforms only)")
     ax.set_ylabel(f"{outcome.removeprefix('frac_covered_')} coverage gain, points")
     ax.axhline(0, color="black", lw=0.8)
     ax.grid(alpha=0.3)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis import plots
+from experiments.analysis import plots, summaries
+from experiments.analysis.summaries import ratio_text
 from experiments.analysis.tables import FolderTables, analyse_folder, export
 from experiments.run.storage import atomic_write, atomic_write_text
 
@@ -146,10 +147,11 @@ def _ce_table(t: FolderTables) -> pd.DataFrame:
     if ce.empty:
         return ce
     out = ce[["scenario", "outcome", "gain_points", "gain_ci90_low", "gain_ci90_high"]].copy()
-    out["extra subsidy (M yuan)"] = ce["extra_subsidy_yuan"] / 1e6
-    out["enforcement cost (M yuan)"] = ce["enforcement_cost_yuan"] / 1e6
-    out["points per 100M yuan"] = ce["points_per_100m_yuan"]
-    out["costs not modelled"] = ce["costs_not_modelled"]
+    out["public cost (M yuan)"] = ce["public_cost_yuan"] / 1e6
+    out["points per 100M yuan"] = [
+        ratio_text(v) if pd.notna(v) else status
+        for v, status in zip(ce["points_per_100m_yuan"], ce["cost_status"], strict=True)
+    ]
     return out
 
 
@@ -172,7 +174,10 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
     parts += ["<h2>Coverage by scheme over time</h2>", _img(pngs.get("coverage"))]
     parts += [
         "<h2>Breaks in coverage, disputes and inspections</h2>",
-        _p("Monthly counts in real persons/cases/firms (agents x population scale)."),
+        _p(
+            "Monthly counts in real persons/cases/firms (agents x population scale), and "
+            "breaks per 1,000 covered workers. " + summaries.BREAKS_NOTE
+        ),
         _img(pngs.get("events")),
     ]
     parts += ["<h2>By industry and region</h2>", _img(pngs.get("breakdowns"))]
@@ -189,16 +194,35 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
         parts += [
             "<h2>Cost-effectiveness</h2>",
             _p(
-                f"Coverage points gained (last 12 months) per 100 million yuan of extra "
-                f"public cost to the last month. Public cost = extra subsidy spending + "
-                f"extra inspections x {t.cost_per_inspection:,.0f} yuan per inspection "
-                "(an assumption: four staff-days at the 2011 urban average wage x1.5 for "
-                "overheads; no source found). Reforms with no modelled cost (publicity, "
-                "portability, points, unions, data sharing...) show no ratio: their real "
-                "cost is not in the model. Back payments and fines are not netted off."
+                "Coverage points gained (last 12 months) per 100 million yuan of extra "
+                "public cost to the last month. The public cost is the sum of the reform's "
+                "levers' own costs (docs/levers.md): subsidy paid; extra inspections x "
+                f"{t.cost_per_inspection:,.0f} yuan each (an assumption: four staff-days "
+                "at the 2011 urban average wage x1.5); campaign contacts at 50 yuan a "
+                "worker and 500 a firm (assumption); contributions forgone by a rate cut. "
+                "Levers that reallocate inspections cost nothing extra. A reform with a "
+                "lever whose cost is not modelled (data sharing, portability, points, "
+                "unions, penalties, credit rating) shows 'not costed' and the levers, "
+                "never a ratio. Back payments and fines are not netted off."
             ),
             _img(pngs.get("cost")),
             _table(_ce_table(t)),
+        ]
+    if not t.ensemble.empty:
+        robust = t.ensemble_rankings
+        held = robust[robust["robust"]] if not robust.empty else robust
+        parts += [
+            "<h2>Parameter uncertainty: gains across calibrated parameter sets</h2>",
+            _p(
+                "Pension gain (points, last 12 months) for each calibrated parameter set of "
+                "the ensemble (uptake ensemble: sets whose calibration objective is within "
+                "chi2_0.68 of the best), with the seeds' 90% interval for the calibrated set "
+                "and the 5-95% range over sets. A ranking is robust when it holds in every "
+                "set and the seeds' interval of the difference excludes 0 in each. Robust: "
+                + (", ".join(f"{r.first} > {r.second}" for r in held.itertuples()) or "none")
+                + "."
+            ),
+            _table(t.ensemble),
         ]
     if not t.sensitivity.empty:
         parts += [
@@ -281,6 +305,9 @@ def summary_text(t: FolderTables, last_months: int = 12) -> str:
             "disputes": mean["new_disputes_real"] * per_1000,
         }
     )
+    if "breaks_per_1000_covered" in mean:
+        rows.insert(3, "breaks/1000 covered", mean["breaks_per_1000_covered"])
+        rows.insert(4, "records unbroken %", 100 * mean["frac_records_unbroken"])
     ce = t.cost_effectiveness
     if not ce.empty:
         gain = ce[ce["outcome"] == "frac_covered_pension"].set_index("scenario")
@@ -301,4 +328,4 @@ def summary_text(t: FolderTables, last_months: int = 12) -> str:
         "replications; breaks and disputes a month per 1,000 employed workers; gains in "
         "pension coverage (points) are paired with the baseline (same seeds):"
     )
-    return head + "\n" + rows.round(2).to_string()
+    return head + "\n" + rows.round(2).to_string() + "\n" + summaries.BREAKS_NOTE

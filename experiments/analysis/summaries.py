@@ -9,8 +9,8 @@ month, with ``scenario``, ``replication``, ``seed``) and return tidy frames.
   common random numbers cancel most noise): mean, 5%/95% quantiles of the paired
   differences and a 90% t-interval for the mean difference.
 * :func:`cost_effectiveness`: coverage points gained per 100 million yuan of extra
-  public cost (subsidy spending + enforcement cost), see
-  :mod:`experiments.assumptions`.
+  public cost, summed over the reform's levers' own costs (``docs/levers.md``
+  section 3; the cost per inspection is in :mod:`experiments.assumptions`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from experiments.assumptions import COST_PER_INSPECTION_YUAN
 from experiments.scenarios.levers import costed_levers
 from model.codes import SCHEMES
 from model.outcomes import OUTCOMES
+from model.policies import Policy
 
 #: Outcomes summarised by default (shares, flows in real persons, money in real yuan).
 SUMMARY_OUTCOMES = (
@@ -30,6 +31,8 @@ SUMMARY_OUTCOMES = (
     "frac_covered_any",
     "n_employed_real",
     "new_breaks_real",
+    "breaks_per_1000_covered",
+    "frac_records_unbroken",
     "new_disputes_real",
     "new_collective_disputes_real",
     "n_inspections_real",
@@ -45,9 +48,14 @@ SUMMARY_OUTCOMES = (
     "frac_declared",
 )
 
-#: Levers whose policy class declares a public cost (``cost``: today subsidy spending
-#: and inspections). The cost of every other lever (campaigns, data systems, city
-#: services...) is not modelled.
+#: Why the raw count of breaks is not read alone (report and CLI print it under tables).
+BREAKS_NOTE = (
+    "The raw count of breaks in cover rises with coverage: more workers are covered, so "
+    "more can lose cover. Breaks per 1,000 covered workers and the share of contribution "
+    "records never broken show whether cover became less stable."
+)
+#: Levers whose public cost the model counts (measured, planned or zero by
+#: construction; ``docs/levers.md``). The others say ``not costed`` and why.
 COSTED_LEVERS = costed_levers()
 #: Coverage outcomes scored by :func:`cost_effectiveness`.
 CE_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
@@ -156,47 +164,91 @@ def final_window(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes[(outcomes["month"] >= first) & (outcomes["month"] <= last)]
 
 
+def _scenario_cost(
+    policies: list[Policy], diff: pd.Series, worker_months: pd.Series, cost_per_inspection: float
+) -> tuple[float, list[str]]:
+    """Public cost of one reform run (yuan) and the levers whose cost is not modelled.
+
+    ``diff``: reform-minus-baseline cumulative outcomes at the last month;
+    ``worker_months``: the reform run's employed workers (real) by month.
+    """
+    cost, missing, columns = 0.0, [], {}
+    for policy in policies:
+        c = policy.cost
+        if c is None or not c.costed:
+            missing.append(policy.lever)
+        elif c.kind == "measured":
+            columns[c.column] = c.sign  # a column shared by two levers is counted once
+        elif c.kind == "planned":
+            months = worker_months[
+                (worker_months.index >= policy.start)
+                & (worker_months.index <= (policy.end or worker_months.index.max()))
+            ]
+            cost += policy.planned_cost_yuan(float(months.sum()))
+    for column, sign in columns.items():
+        unit_cost = cost_per_inspection if column == "cum_n_inspections_real" else 1.0
+        cost += sign * float(diff[column]) * unit_cost
+    return cost, sorted(set(missing))
+
+
 def cost_effectiveness(
     outcomes: pd.DataFrame,
     baseline: str,
     cost_per_inspection: float = COST_PER_INSPECTION_YUAN,
     coverage: tuple[str, ...] = CE_OUTCOMES,
-    levers: dict[str, list[str]] | None = None,
+    policies: dict[str, list[Policy]] | None = None,
 ) -> pd.DataFrame:
     """Coverage points gained per 100 million yuan of extra public cost, per reform.
 
     Gain: paired difference in coverage (percentage points of employed migrant
-    workers), averaged over the last 12 months. Cost: extra cumulative subsidy
-    spending plus extra cumulative inspections (real) x ``cost_per_inspection``, to
-    the last month. Reforms with no extra cost get NaN (not infinitely efficient).
-    ``levers`` (scenario -> lever names) fills ``costs_not_modelled``: levers of the
-    reform outside :data:`COSTED_LEVERS`, whose own cost is missing from the ratio
-    (it is then an upper bound on the true cost-effectiveness).
+    workers), averaged over the last 12 months. Cost: the sum of the reform's levers'
+    own costs (each policy class's ``cost``, ``docs/levers.md``): measured ones from
+    the reform-minus-baseline change of their outcome at the last month (subsidy paid;
+    extra inspections x ``cost_per_inspection``; contributions forgone), planned ones
+    from the policy (campaign contacts), zero for levers that only reallocate
+    inspections. A reform with a lever whose cost is not modelled gets no ratio
+    (``cost_status`` names the levers); one with no extra public cost gets none either.
+    Without ``policies`` (scenario -> policy objects) no reform is costed.
 
     Returns:
         One row per reform and coverage outcome.
     """
     last = int(outcomes.groupby("run_id")["month"].max().min())
-    money = ["cum_subsidy_spending_yuan", "cum_n_inspections_real", "cum_contribution_income_yuan"]
+    money = [
+        "cum_subsidy_spending_yuan",
+        "cum_n_inspections_real",
+        "cum_contribution_income_yuan",
+    ]
     at_end = paired(outcomes[outcomes["month"] == last], baseline, money)
     window = paired(final_window(outcomes), baseline, list(coverage))
     gains = window.groupby(["scenario", "replication"])[list(coverage)].mean() * 100.0
-    costs = at_end.set_index(["scenario", "replication"])[money]
-    joined = gains.join(costs, how="inner")
-    joined["enforcement_cost_yuan"] = joined["cum_n_inspections_real"] * cost_per_inspection
-    joined["public_cost_yuan"] = (
-        joined["cum_subsidy_spending_yuan"] + joined["enforcement_cost_yuan"]
-    )
+    joined = gains.join(at_end.set_index(["scenario", "replication"])[money], how="inner")
+    employed = outcomes[(outcomes["month"] >= 1) & (outcomes["month"] <= last)].set_index(
+        ["scenario", "replication", "month"]
+    )["n_employed_real"]
     rows = []
     for name, g in joined.groupby("scenario", sort=False):
-        cost = g["public_cost_yuan"]
+        known = policies is not None and name in policies
+        costs, missing = [], ["(policies unknown)"] if not known else []
+        for (_, rep), diff in g.iterrows():
+            if known:
+                cost, missing = _scenario_cost(
+                    list(policies[name]), diff, employed.loc[(name, rep)], cost_per_inspection
+                )
+                costs.append(cost)
+        cost = pd.Series(costs if known else np.nan, index=g.index, dtype=float)
+        status = (
+            "not costed: " + ", ".join(missing)
+            if missing
+            else ("no extra public cost" if not cost.mean() > 0 else "costed")
+        )
         for col in coverage:
             gain = g[col]
             n = len(g)
             half = stats.t.ppf(0.95, n - 1) * gain.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+            ratio = status == "costed"
             per = gain / (cost / 1e8)
-            costly = cost.mean() > 0
-            every = costly and bool((cost > 0).all())  # per-replication ratios need cost > 0
+            every = ratio and bool((cost > 0).all())  # per-replication ratios need cost > 0
             rows.append(
                 {
                     "scenario": name,
@@ -207,20 +259,25 @@ def cost_effectiveness(
                     "gain_ci90_high": gain.mean() + half,
                     "extra_subsidy_yuan": g["cum_subsidy_spending_yuan"].mean(),
                     "extra_inspections": g["cum_n_inspections_real"].mean(),
-                    "enforcement_cost_yuan": g["enforcement_cost_yuan"].mean(),
-                    "public_cost_yuan": cost.mean(),
-                    "points_per_100m_yuan": gain.mean() / (cost.mean() / 1e8) if costly else np.nan,
+                    "public_cost_yuan": cost.mean() if not missing else np.nan,
+                    "cost_status": status,
+                    "points_per_100m_yuan": gain.mean() / (cost.mean() / 1e8) if ratio else np.nan,
                     "points_per_100m_q05": per.quantile(0.05) if every else np.nan,
                     "points_per_100m_q95": per.quantile(0.95) if every else np.nan,
-                    "costs_not_modelled": ", ".join(
-                        sorted(set((levers or {}).get(name, [])) - COSTED_LEVERS)
-                    ),
+                    "costs_not_modelled": ", ".join(missing),
                     "extra_contribution_income_yuan": g["cum_contribution_income_yuan"].mean(),
                     "cost_per_inspection_yuan": cost_per_inspection,
                     "months": last,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def ratio_text(value: float) -> str:
+    """A cost-effectiveness ratio for print: three significant figures, never 0.000."""
+    if pd.isna(value):
+        return ""
+    return f"{value:.3g}"
 
 
 def breakdown_summary(breakdowns: pd.DataFrame) -> pd.DataFrame:

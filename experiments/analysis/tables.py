@@ -17,6 +17,7 @@ import pandas as pd
 from experiments.analysis import summaries
 from experiments.errors import InputError
 from experiments.run.storage import BREAKDOWNS, ResultStore, atomic_write
+from model.policies import Policy, make_policy
 
 EXCEL_MAX_ROWS = 1_000_000
 
@@ -34,6 +35,8 @@ class FolderTables:
     differences: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_effectiveness: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ensemble_rankings: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     cost_per_inspection: float = summaries.COST_PER_INSPECTION_YUAN
 
@@ -95,20 +98,25 @@ def analyse_folder(
     if baseline is not None and baseline not in names:
         raise InputError(f"--baseline {baseline!r} has no finished runs; have {sorted(names)}")
     if tables.baseline is not None and tables.kind != "sweep":
-        levers = {
-            s["name"]: [p.get("lever", "") for p in s.get("policies", [])]
-            for s in experiment.get("scenarios", [])
-        }
+        policies = scenario_policies(experiment.get("scenarios", []))
         try:
             tables.differences = summaries.differences(frame, tables.baseline, wanted)
             tables.cost_effectiveness = summaries.cost_effectiveness(
-                frame, tables.baseline, cost_per_inspection, levers=levers
+                frame, tables.baseline, cost_per_inspection, policies=policies
             )
         except ValueError as exc:  # e.g. every baseline run failed: report the rest
             tables.notes.append(f"No differences from {tables.baseline!r}: {exc}")
     order = {name: i for i, name in enumerate(experiment.get("scenario_names", []))}
     for name in ("summary", "breakdowns", "differences", "cost_effectiveness"):
         setattr(tables, name, _in_order(getattr(tables, name), order))
+    # Written by `uptake compare --ensemble K` beside the runs.
+    for name, attr in (
+        ("ensemble_summary", "ensemble"),
+        ("ensemble_rankings", "ensemble_rankings"),
+    ):
+        path = Path(folder) / f"{name}.csv"
+        if path.is_file():
+            setattr(tables, attr, pd.read_csv(path))
     if experiment.get("design"):
         from experiments.sweeps.indices import analyse
 
@@ -183,3 +191,14 @@ def _about(tables: FolderTables) -> list[tuple[str, Any]]:
         ("intervals", "q05/q95: 5% and 95% quantiles across replications (90% interval)"),
         ("cost_per_inspection_yuan", tables.cost_per_inspection),
     ]
+
+
+def scenario_policies(scenarios: list[dict]) -> dict[str, list[Policy]]:
+    """Policy objects of each scenario written in a manifest (unreadable ones left out)."""
+    out = {}
+    for scenario in scenarios:
+        try:
+            out[scenario["name"]] = [make_policy(**dict(p)) for p in scenario.get("policies", [])]
+        except (KeyError, TypeError, ValueError):
+            continue  # an old manifest: its reforms stay uncosted rather than guessed
+    return out

@@ -165,8 +165,9 @@ def write_report(result: dict[str, Any], folder: Path) -> Path:
     """Write tables, charts, ``report.md``, ``report.html`` and ``manifest.json``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("targets", "ordering", "groups", "drivers", "monthly", "patterns"):
-        result[name].to_csv(folder / f"{name}.csv", index=False)
+    for name in ("targets", "ordering", "groups", "drivers", "monthly", "patterns", "responses"):
+        if name in result:
+            result[name].to_csv(folder / f"{name}.csv", index=False)
     plot_targets(result, folder / "targets.png")
     plot_gaps(result, folder / "gaps.png")
     plot_groups(result, folder / "groups.png")
@@ -237,6 +238,17 @@ def _sections(result: dict[str, Any]) -> list[tuple[str, str, Any]]:
         )
     )
     out.append(("Published patterns outside section 5 (not fitted)", "", result["patterns"]))
+    if "responses" in result:
+        r = result["responses"]
+        out.append(
+            (
+                "Published responses to policy changes",
+                f"{int(r['pass'].sum())} of {len(r)} pass. Each experiment runs its scenarios "
+                "on common random numbers; model = mean and 90% interval over replications "
+                "(design: docs/levers.md section 5).",
+                r,
+            )
+        )
     return out
 
 

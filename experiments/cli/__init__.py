@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "experiments.cli.calibrate",
     "experiments.cli.validate",
     "experiments.cli.study",
+    "experiments.cli.ensemble",
 ]
 
 

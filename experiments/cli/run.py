@@ -41,6 +41,14 @@ def register(subparsers) -> None:
         default=COST_PER_INSPECTION_YUAN,
         help="yuan per extra inspection in cost-effectiveness (default %(default)s, an assumption)",
     )
+    c.add_argument(
+        "--ensemble",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also run every scenario on the first K calibrated parameter sets of the "
+        "ensemble (`uptake ensemble`) and show each gain's interval across them (0: off)",
+    )
     c.set_defaults(handler=lambda a: run(a, c, compare=True))
 
 
@@ -77,6 +85,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     frame = ResultStore(out).load()
     if not frame.empty:
         _print_results(frame, scenarios, compare, args)
+    if compare and getattr(args, "ensemble", 0):
+        _ensemble(scenarios, args, out)
     if args.report and not frame.empty:
         from experiments.analysis.report import write_report
 
@@ -116,8 +126,8 @@ def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) ->
     if not compare or frame["scenario"].nunique() < 2:
         return
     baseline = scenarios[0].name
-    levers = {s.name: [p.lever for p in s.policies] for s in scenarios}
-    ce = summaries.cost_effectiveness(frame, baseline, args.cost_per_inspection, levers=levers)
+    policies = {s.name: list(s.policies) for s in scenarios}
+    ce = summaries.cost_effectiveness(frame, baseline, args.cost_per_inspection, policies=policies)
     rows = []
     ce = ce.set_index("scenario").loc[
         [s.name for s in scenarios[1:] if s.name in set(ce["scenario"])]
@@ -129,12 +139,107 @@ def _print_results(frame: pd.DataFrame, scenarios: list, compare: bool, args) ->
             row[f"{label} gain, points [90% CI]"] = (
                 f"{r['gain_points']:+.2f} [{r['gain_ci90_low']:+.2f}, {r['gain_ci90_high']:+.2f}]"
             )
-        row["public cost, M yuan"] = f"{g['public_cost_yuan'].iloc[0] / 1e6:,.1f}"
+        cost = g["public_cost_yuan"].iloc[0]
+        row["public cost, M yuan"] = "" if pd.isna(cost) else f"{cost / 1e6:,.1f}"
+        status = g["cost_status"].iloc[0]
         per = g["points_per_100m_yuan"].iloc[0]
-        partial = " (partial cost)" if g["costs_not_modelled"].iloc[0] else ""
-        row["pension points per 100M yuan"] = (
-            "no extra modelled cost" if pd.isna(per) else f"{per:.4f}{partial}"
-        )
+        row["pension points per 100M yuan"] = status if pd.isna(per) else summaries.ratio_text(per)
         rows.append(row)
     print(f"\nReform minus {baseline}, paired by seed (last 12 months):")
     print(pd.DataFrame(rows).to_string(index=False))
+    _print_breaks(window, scenarios)
+
+
+def _print_breaks(window: pd.DataFrame, scenarios: list) -> None:
+    """Breaks: the raw count beside breaks per covered worker and unbroken records."""
+    import pandas as pd
+
+    from experiments.analysis import summaries
+
+    cols = ["new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken"]
+    if any(c not in window for c in cols):
+        return
+    means = window.groupby("scenario")[cols].mean()
+    order = [s.name for s in scenarios if s.name in means.index]
+    table = pd.DataFrame(
+        {
+            "breaks a month (persons)": means["new_breaks_real"].map("{:,.0f}".format),
+            "per 1,000 covered": means["breaks_per_1000_covered"].map("{:.2f}".format),
+            "records never broken %": (100 * means["frac_records_unbroken"]).map("{:.1f}".format),
+        }
+    ).loc[order]
+    print("\nBreaks in cover (last 12 months, mean over replications):")
+    print(table.to_string())
+    print(summaries.BREAKS_NOTE)
+
+
+def _ensemble(scenarios: list, args: argparse.Namespace, out: Path) -> None:
+    """Gains across the ensemble and across seeds; which rankings hold in every member."""
+    import pandas as pd
+
+    from experiments.analysis import ensemble_gains
+    from experiments.calibration.ensemble import load_ensemble, member_params
+    from experiments.run.seeds import replication_seeds
+
+    if args.ensemble < 1:
+        raise ValueError(f"--ensemble={args.ensemble} must be >= 1")
+    data = load_ensemble()
+    members = [{**m, **common.overrides(args)} for m in member_params(data, args.ensemble)]
+    seeds = replication_seeds(args.seed, args.replications)
+    gains = ensemble_gains.member_gains(
+        members, scenarios[0], scenarios[1:], seeds, args.workers, args.months
+    )
+    table = ensemble_gains.summarise(gains)
+    pairs = ensemble_gains.rankings(gains)
+    out.mkdir(parents=True, exist_ok=True)
+    gains.to_csv(out / "ensemble_gains.csv", index=False)
+    table.to_csv(out / "ensemble_summary.csv", index=False)
+    pairs.to_csv(out / "ensemble_rankings.csv", index=False)
+    print(
+        f"\nPension gain, points, over {len(members)} calibrated parameter sets x "
+        f"{len(seeds)} seeds (last 12 months):"
+    )
+    shown = pd.DataFrame(
+        {
+            "reform": table["scenario"],
+            "mean over sets": table["gain_mean"].map("{:+.2f}".format),
+            "set 0 (calibrated) [90% CI over seeds]": [
+                f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+                for m, lo, hi in zip(
+                    table["gain_member0"],
+                    table["seed_ci90_low"],
+                    table["seed_ci90_high"],
+                    strict=True,
+                )
+            ],
+            "5-95% over sets": [
+                f"[{lo:+.2f}, {hi:+.2f}]"
+                for lo, hi in zip(table["ensemble_q05"], table["ensemble_q95"], strict=True)
+            ],
+        }
+    )
+    print(shown.to_string(index=False))
+    robust = pairs[pairs["robust"]]
+    fragile = pairs[~pairs["robust"]]
+    print(
+        f"robust rankings ({len(robust)} of {len(pairs)} pairs: the same order in every set, "
+        "and the seeds' 90% interval of the difference excludes 0 in each):"
+    )
+    for r in robust.itertuples():
+        print(f"  {r.first} > {r.second}")
+    ordered = fragile[fragile["share_of_members_first_higher"].isin([0.0, 1.0])]
+    if not ordered.empty:
+        print(
+            "same order in every set, but within the seed noise of some set: "
+            + "; ".join(f"{r.first} > {r.second}" for r in ordered.itertuples())
+        )
+    flips = fragile[~fragile.index.isin(ordered.index)]
+    if not flips.empty:
+        print(
+            "order differs between sets: "
+            + "; ".join(
+                f"{r.first} vs {r.second} ({r.share_of_members_first_higher:.0%})"
+                for r in flips.itertuples()
+            )
+        )
+    print(f"tables: {out / 'ensemble_summary.csv'}, {out / 'ensemble_rankings.csv'}")

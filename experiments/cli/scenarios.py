@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     print("Scenario presets (reforms: lever strength @start month; '+' = no end):")
     print(table(rows, {"reforms": 48, "description": 60}))
     print("\nPolicy levers (use in scenario files: lever, start, end, strength[, cap, budget]):")
-    print(table(lever_rows(), {"paper": 50}))
+    print(table(lever_rows(), {"paper": 50, "cost": 50}))
     print("\nMonth 1 = January 2011; presets start reforms in month 13 (January 2012).")
     return 0
 

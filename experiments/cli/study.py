@@ -15,9 +15,17 @@ from experiments.sweeps.study import DEFAULT_OUTPUT, OUTCOMES
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the sensitivity study."""
     parser.add_argument("--preset", default="calibrated", help="base parameters (calibrated)")
-    parser.add_argument("--workers", type=int, default=3000, help="workers per run (3000)")
+    parser.add_argument("--workers", type=int, default=20_000, help="workers per run (20000)")
     parser.add_argument("--months", type=int, default=120, help="months per run (120)")
-    parser.add_argument("--trajectories", type=int, default=6, help="Morris trajectories (6)")
+    parser.add_argument("--trajectories", type=int, default=8, help="Morris trajectories (8)")
+    parser.add_argument(
+        "--replications", type=int, default=3, help="runs per design point, averaged (3)"
+    )
+    parser.add_argument(
+        "--no-convergence",
+        action="store_true",
+        help="skip the Morris rerun at twice the workers (the convergence check)",
+    )
     parser.add_argument("--top", type=int, default=6, help="factors taken to Sobol (6)")
     parser.add_argument("--sobol-n", type=int, default=64, help="Sobol base sample (64)")
     parser.add_argument("--seed", type=int, default=1, help="root seed (1)")
@@ -39,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         top=args.top,
         sobol_n=args.sobol_n,
         seed=args.seed,
+        replications=args.replications,
+        convergence=not args.no_convergence,
         executor=args.executor,
         jobs=args.jobs,
     )
@@ -48,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{outcome}: top Morris mu*: " + ", ".join(rows["factor"]))
     st = result["sobol"][result["sobol"]["index"] == "ST"]
     print(st.pivot(index="factor", columns="outcome", values="value").round(3).to_string())
+    check = result["convergence"]
+    if not check.empty:
+        print("convergence (Morris at N and 2N workers):")
+        print(check[["outcome", "same_top", "spearman", "max_change_share", "passed"]].to_string())
     print(f"sizes: {result['sizes']}; outputs in {args.output}")
     return 0
 

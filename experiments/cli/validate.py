@@ -10,9 +10,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from experiments.calibration.policy_validation import EXPERIMENTS, run_all
 from experiments.calibration.targets import TARGETS_PATH
 from experiments.calibration.validation import DEFAULT_OUTPUT, DEFAULT_SEED, validate
 from experiments.calibration.validation_report import write_report
+from experiments.run.seeds import replication_seeds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,16 +29,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--targets", type=Path, default=TARGETS_PATH, help="targets CSV")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="report folder")
+    parser.add_argument(
+        "--response-workers",
+        type=int,
+        default=20_000,
+        help="workers per run of the published-response experiments (20000)",
+    )
+    parser.add_argument(
+        "--response-replications",
+        type=int,
+        default=4,
+        help="replications of the published-response experiments (4)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        choices=list(EXPERIMENTS),
+        help="published-response experiments to run (all); none with --only and no names",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``uptake validate`` with parsed ``args`` and write the report."""
     result = validate(args.preset, args.replications, args.n_workers, args.seed, args.targets)
+    if args.only is None or args.only:
+        seeds = replication_seeds(args.seed, args.response_replications)
+        result["responses"] = run_all(
+            result["info"]["preset_params"], seeds, args.response_workers, args.only or ()
+        )
     folder = write_report(result, args.output)
     table = result["targets"]
     shown = table[["target", "role", "data", "model_mean", "model_p05", "model_p95", "gap_pp"]]
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     print(result["ordering"][["year", "model_order", "holds_for_mean"]].to_string(index=False))
+    if "responses" in result:
+        r = result["responses"]
+        print("\nPublished responses to policy changes (docs/levers.md section 5):")
+        shown = r[["key", "model_mean", "model_p05", "model_p95", "criterion", "pass"]]
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for row in r.itertuples():
+            print(f"  {row.key}: {row.measure}; published: {row.published}; {row.note}")
+            print(f"    source: {row.source}")
     print(f"report: {folder / 'report.md'} and {folder / 'report.html'}")
     return 0
 

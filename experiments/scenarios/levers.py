@@ -42,8 +42,8 @@ def is_default(lever: str, field: str, value: Any) -> bool:
 
 
 def costed_levers() -> frozenset[str]:
-    """Levers whose public cost the model counts (their class has a ``cost``)."""
-    return frozenset(lever for lever, cls in POLICIES.items() if cls.cost is not None)
+    """Levers whose public cost the model counts (measured, planned or zero)."""
+    return frozenset(lever for lever, cls in POLICIES.items() if cls.cost and cls.cost.costed)
 
 
 def lever_rows() -> list[dict[str, Any]]:
@@ -59,6 +59,7 @@ def lever_rows() -> list[dict[str, Any]]:
                 "unit": cls.unit,
                 "strength": f"{cls.min_strength:g}-{cls.max_strength:g}",
                 "extra_fields": ", ".join(f"{name} ({unit})" for name, (unit, _) in extras.items()),
+                "cost": f"{cls.cost.kind}: {cls.cost.payer}" if cls.cost else "not costed",
                 "paper": cls.paper,
             }
         )

@@ -33,12 +33,16 @@ from model.policies import (
     UnionChannels,
     WorkerSubsidy,
 )
+from model.policies_incentives import FIRM_CAP_YUAN, FUND_BUDGET_YUAN, WORKER_CAP_YUAN
 
 REFORM_START = 13  # month: January of the second simulated year
 
 #: Proportional rise in inspections if staffing moves from the found 1:10,663 to the
 #: paper's 1:6,000 (facts.md 3.1; the seed paper).
 STAFFING_RISE = round(fact("staff_ratio_found") / fact("staff_ratio_paper") - 1.0, 3)
+#: The same rise in extra proactive inspections per supervised firm a year, on the 2006
+#: rate of about 0.05 (facts.md 3.2).
+EXTRA_INSPECTIONS = round(STAFFING_RISE * fact("inspection_rate_per_year"), 4)
 
 
 #: Scenario names become file names of result parts: letters, digits, ``.``, ``_``, ``-``.
@@ -104,19 +108,20 @@ def _single(name: str, description: str, policy: Policy) -> Scenario:
 _RECOMMENDATIONS = (
     _single(
         "enforcement",
-        f"Staff the agencies to 1:6000: inspections x{1 + STAFFING_RISE:.2f}",
-        Enforcement(strength=STAFFING_RISE, start=REFORM_START),
+        f"Staff the agencies to 1:6000: +{EXTRA_INSPECTIONS:.3f} inspections per firm a year "
+        f"(x{1 + STAFFING_RISE:.2f})",
+        Enforcement(strength=EXTRA_INSPECTIONS, start=REFORM_START),
     ),
     _single(
         "data-sharing",
-        "Inter-agency data sharing and tax-bureau collection (half the gap "
-        "to perfect detection; half of unsupervised firms brought in)",
-        DataSharing(strength=0.5, start=REFORM_START),
+        "Tax-bureau collection: every firm's declarations matched against payroll and tax "
+        "records; half of the unregistered workshops registered",
+        DataSharing(strength=1.0, registered_share=0.5, start=REFORM_START),
     ),
     _single(
         "key-firm-focus",
-        "End leniency to key firms; inspect them first",
-        KeyFirmFocus(strength=1.0, start=REFORM_START),
+        "End leniency to key firms: inspected twice as often as others",
+        KeyFirmFocus(strength=2.0, start=REFORM_START),
     ),
     _single(
         "credit-rating",
@@ -125,51 +130,55 @@ _RECOMMENDATIONS = (
     ),
     _single(
         "worker-subsidy",
-        "Special fund pays 2/3 of migrant workers' own contributions",
+        f"Special fund pays 2/3 of migrant workers' own contributions, at most "
+        f"{WORKER_CAP_YUAN:.0f} yuan a month each, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         WorkerSubsidy(strength=round(fact("subsidy_max_share"), 3), start=REFORM_START),
     ),
     _single(
         "firm-subsidy",
-        "Special fund pays 1/3 of the employer's contribution",
+        f"Special fund pays 1/3 of the employer's contribution, at most {FIRM_CAP_YUAN:.0f} "
+        f"yuan a month per worker, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         FirmSubsidy(strength=0.333, start=REFORM_START),
     ),
     _single(
         "portability",
-        "Full cross-region transfer of pension rights; no cash-outs",
-        PortableAccounts(strength=1.0, start=REFORM_START),
+        "Full transfer of pooled pension rights (2010 rules: 12 of 20 points), every "
+        "transfer processed",
+        PortableAccounts(strength=1.0, processed_share=1.0, start=REFORM_START),
     ),
     _single(
         "points",
-        "Points-based new-citizen system: insured months unlock city services",
-        PointsSystem(strength=1.0, start=REFORM_START),
+        "Points scheme on the Shanghai rule: 36 insured months unlock city services "
+        "worth 10% of the wage",
+        PointsSystem(strength=36.0, service_value=0.1, start=REFORM_START),
     ),
     _single(
         "publicity",
-        "Publicity and legal education for workers and employers",
-        Publicity(strength=1.0, start=REFORM_START),
+        "Publicity and legal education reaching 20% of workers and 20% of firms a year",
+        Publicity(strength=0.2, firm_reach=0.2, start=REFORM_START),
     ),
     _single(
         "unions",
-        "Unions and grievance channels in a further 30% of firms",
-        UnionChannels(strength=0.3, start=REFORM_START),
+        "Unions and grievance channels in 40% of firms (10% now)",
+        UnionChannels(strength=0.4, start=REFORM_START),
     ),
 )
 
 _EXTRA = (
     _single(
         "targeting",
-        "Risk-based targeting of inspections",
-        RiskTargeting(strength=0.7, start=REFORM_START),
+        "80% of inspections chosen by risk (30% now)",
+        RiskTargeting(strength=0.8, start=REFORM_START),
     ),
     _single(
         "penalties",
         "Forced collection: fines at 3x arrears, always imposed",
-        Penalties(strength=1.0, start=REFORM_START),
+        Penalties(strength=3.0, share_fined=1.0, start=REFORM_START),
     ),
     _single(
         "dispatch-monitoring",
-        "Close monitoring of labour-dispatch agencies",
-        DispatchMonitoring(strength=1.0, start=REFORM_START),
+        "Labour-dispatch agencies inspected 5 times as often as other firms",
+        DispatchMonitoring(strength=5.0, start=REFORM_START),
     ),
     _single(
         "rate-cut-2019",

@@ -37,11 +37,18 @@ import pandas as pd
 
 from experiments import base_params
 from experiments.run.runner import run_experiment
+from experiments.sweeps.convergence import compare as compare_sizes
 from experiments.sweeps.designs import read_sweep, sweep_experiment
 from experiments.sweeps.indices import analyse
 from model.params import Params
 
-OUTCOMES = ("frac_covered_pension", "frac_covered_injury", "new_breaks", "new_disputes")
+OUTCOMES = (
+    "frac_covered_pension",
+    "frac_covered_injury",
+    "new_breaks",
+    "breaks_per_1000_covered",
+    "new_disputes",
+)
 PER_1000 = ("new_breaks", "new_disputes")  # counts shown per 1,000 workers
 NOT_VARIED = (
     "n_workers",
@@ -126,12 +133,25 @@ def top_factors(morris: pd.DataFrame, k: int) -> list[str]:
     return mu.groupby("factor")["relative"].max().sort_values(ascending=False).index[:k].tolist()
 
 
+def _per_worker(indices: pd.DataFrame, workers: int) -> pd.DataFrame:
+    """Indices with counts (breaks, disputes) per 1,000 workers, comparable across sizes."""
+    out = indices.copy()
+    counts = out["outcome"].isin(PER_1000)
+    columns = [c for c in ("value", "conf") if c in out]
+    out.loc[counts, columns] *= 1000.0 / workers
+    return out
+
+
 def _scale(outcome: str, workers: int) -> float:
-    return 1000.0 / workers if outcome in PER_1000 else 100.0
+    if outcome.startswith("frac_"):
+        return 100.0
+    return 1000.0 / workers if outcome in PER_1000 else 1.0
 
 
 def _label(outcome: str) -> str:
-    return f"{outcome} per 1,000 workers/month" if outcome in PER_1000 else f"{outcome} (pp)"
+    if outcome.startswith("frac_"):
+        return f"{outcome} (pp)"
+    return f"{outcome} per 1,000 workers/month" if outcome in PER_1000 else outcome
 
 
 def plot_morris(morris: pd.DataFrame, workers: int, path: Path, shown: int = 12) -> None:
@@ -173,12 +193,14 @@ def study(
     output: str | Path = DEFAULT_OUTPUT,
     *,
     preset: str = "calibrated",
-    workers: int = 3000,
+    workers: int = 20_000,
     months: int = 120,
-    trajectories: int = 6,
+    trajectories: int = 8,
     top: int = 6,
     sobol_n: int = 64,
     seed: int = 1,
+    replications: int = 3,
+    convergence: bool = True,
     executor: str = "serial",
     jobs: int | None = None,
 ) -> dict[str, Any]:
@@ -194,11 +216,16 @@ def study(
         top: factors taken from the Morris screening to Sobol.
         sobol_n: Sobol base sample size.
         seed: root seed of both sweeps.
+        replications: runs per design point, averaged; replication r has the same seed
+            at every point (common random numbers).
+        convergence: also run the Morris design at ``2 x workers`` and check that the
+            indices are stable (:mod:`experiments.sweeps.convergence`).
         executor: ``serial``, ``processes`` or ``dask``.
         jobs: worker processes (None: the executor's default).
 
     Returns:
-        ``morris`` and ``sobol`` index tables and the ``sizes`` written to ``study.json``.
+        ``morris`` and ``sobol`` index tables, ``convergence`` (empty if not run) and the
+        ``sizes`` written to ``study.json``.
     """
     out = Path(output)
     values, source = base_params.resolve(None if preset == "calibrated" else preset)
@@ -206,9 +233,34 @@ def study(
     base_name = "calibrated" if source.startswith("preset 'calibrated'") else "defaults"
     ranges = factor_ranges(base)
     morris_file = write_sweep(
-        out / "morris.toml", "morris", ranges, trajectories, workers, months, 1, seed, base_name
+        out / "morris.toml",
+        "morris",
+        ranges,
+        trajectories,
+        workers,
+        months,
+        replications,
+        seed,
+        base_name,
     )
     morris = run_design(morris_file, out / "morris", executor, jobs)
+    check = pd.DataFrame()
+    if convergence:
+        double_file = write_sweep(
+            out / "morris_2n.toml",
+            "morris",
+            ranges,
+            trajectories,
+            2 * workers,
+            months,
+            replications,
+            seed,
+            base_name,
+        )
+        double = run_design(double_file, out / "morris_2n", executor, jobs)
+        double.to_csv(out / "morris_2n_indices.csv", index=False)
+        check = compare_sizes(_per_worker(morris, workers), _per_worker(double, 2 * workers))
+        check.to_csv(out / "convergence.csv", index=False)
     chosen = top_factors(morris, top)
     sobol_file = write_sweep(
         out / "sobol.toml",
@@ -217,7 +269,7 @@ def study(
         sobol_n,
         workers,
         months,
-        1,
+        replications,
         seed,
         base_name,
     )
@@ -235,12 +287,15 @@ def study(
         "months": months,
         "morris_factors": len(ranges),
         "morris_trajectories": trajectories,
-        "morris_runs": trajectories * (len(ranges) + 1),
+        "morris_runs": trajectories * (len(ranges) + 1) * replications,
         "sobol_factors": chosen,
         "sobol_base_n": sobol_n,
-        "sobol_runs": sobol_n * (len(chosen) + 2),
-        "replications_per_point": 1,
+        "sobol_runs": sobol_n * (len(chosen) + 2) * replications,
+        "replications_per_point": replications,
+        "common_random_numbers": True,
         "seed": seed,
+        "convergence_workers": [workers, 2 * workers] if convergence else None,
+        "convergence_passed": bool(check["passed"].all()) if not check.empty else None,
     }
     (out / "study.json").write_text(json.dumps(sizes, indent=2) + "\n", encoding="utf-8")
-    return {"morris": morris, "sobol": sobol, "sizes": sizes}
+    return {"morris": morris, "sobol": sobol, "convergence": check, "sizes": sizes}

@@ -1,0 +1,81 @@
+"""Ensemble of calibrated sets: intervals across members and seeds, robust rankings."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.analysis import ensemble_gains
+from experiments.calibration import ensemble
+
+
+def gains_frame(effects: dict[str, list[float]], noise: float, seeds: int = 4) -> pd.DataFrame:
+    """Synthetic gains: reform -> mean gain per member, plus seed noise."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for name, per_member in effects.items():
+        for k, mean in enumerate(per_member):
+            for s in range(seeds):
+                value = mean + noise * rng.standard_normal()
+                rows.append({"member": k, "seed": s, "scenario": name, "gain_pension": value})
+    return pd.DataFrame(rows)
+
+
+def test_a_ranking_that_holds_in_every_member_is_robust():
+    g = gains_frame({"a": [5.0, 6.0, 7.0], "b": [1.0, 1.5, 2.0]}, noise=0.1)
+    pairs = ensemble_gains.rankings(g).set_index(["first", "second"])
+    assert pairs.loc[("a", "b"), "robust"], pairs
+    assert pairs.loc[("a", "b"), "share_of_members_first_higher"] == 1.0, pairs
+
+
+def test_a_ranking_that_flips_between_members_is_not_robust():
+    g = gains_frame({"a": [5.0, 1.0, 6.0], "b": [2.0, 3.0, 2.0]}, noise=0.1)
+    pairs = ensemble_gains.rankings(g)
+    row = pairs.iloc[0]
+    assert not row["robust"], f"order flips in member 1, yet called robust: {row.to_dict()}"
+    assert row["share_of_members_first_higher"] == pytest.approx(2 / 3), row
+
+
+def test_noise_larger_than_the_difference_is_not_robust():
+    swings = [3.0, -3.0, 3.0, -2.5]  # paired differences swing around +0.1 within members
+    rows = []
+    for k in range(2):
+        for s, swing in enumerate(swings):
+            rows.append({"member": k, "seed": s, "scenario": "a", "gain_pension": 1.1 + swing})
+            rows.append({"member": k, "seed": s, "scenario": "b", "gain_pension": 1.0})
+    pairs = ensemble_gains.rankings(pd.DataFrame(rows))
+    assert not pairs["robust"].any(), f"seed noise swamps the difference: {pairs}"
+
+
+def test_summary_separates_seed_and_ensemble_spread():
+    g = gains_frame({"a": [2.0, 4.0, 6.0, 8.0]}, noise=0.0)
+    row = ensemble_gains.summarise(g).iloc[0]
+    assert row["seed_ci90_low"] == pytest.approx(2.0), "no seed noise: a zero-width interval"
+    assert row["seed_ci90_high"] == pytest.approx(2.0), row
+    assert row["ensemble_min"] == 2.0, row
+    assert row["ensemble_max"] == 8.0, row
+    assert row["gain_mean"] == pytest.approx(5.0), row
+
+
+def test_an_ensemble_from_another_calibration_is_refused(tmp_path):
+    path = tmp_path / "ensemble.json"
+    meta = {"preset": "calibrated", "preset_digest": "not-this-one"}
+    path.write_text(json.dumps({"members": [], "meta": meta}))
+    with pytest.raises(ValueError, match="another version of preset"):
+        ensemble.load_ensemble(path)
+    assert ensemble.load_ensemble(path, check=False)["meta"] == meta
+
+
+def test_jacobian_of_a_linear_residual_is_its_matrix():
+    a = np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+
+    class Linear:
+        def residuals(self, x):
+            return a @ x
+
+    x = np.array([0.3, 0.99])  # the second step must turn back at the upper bound
+    jac = ensemble.jacobian(Linear(), x, a @ x)
+    assert np.allclose(jac, a), jac

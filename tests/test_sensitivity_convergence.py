@@ -1,0 +1,73 @@
+"""The Morris convergence check passes stable indices and fails unstable ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.sweeps.convergence import compare
+
+
+def _morris(values: dict[str, float], outcome: str = "y") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"outcome": outcome, "factor": k, "index": "mu_star", "value": v}
+            for k, v in values.items()
+        ]
+    )
+
+
+def test_stable_indices_pass() -> None:
+    rng = np.random.default_rng(0)
+    base = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    noisy = {k: v * (1 + 0.02 * rng.standard_normal()) for k, v in base.items()}
+    row = compare(_morris(base), _morris(noisy)).iloc[0]
+    assert row["passed"], f"2% noise on well-separated indices must pass: {row.to_dict()}"
+    assert row["spearman"] > 0.95, f"rank correlation should be near 1, got {row['spearman']}"
+
+
+def test_reordered_top_fails() -> None:
+    base = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    swapped = dict(base)
+    swapped["f0"], swapped["f19"] = base["f19"], base["f0"]  # the leader drops to the bottom
+    row = compare(_morris(base), _morris(swapped)).iloc[0]
+    assert not row["passed"], f"a leader that drops out must fail the check: {row.to_dict()}"
+    assert not row["same_top"], "the top set changed, so same_top must be False"
+    assert row["max_change_share"] > 0.9, f"change should be ~0.99, got {row['max_change_share']}"
+
+
+def test_the_study_replicates_points_and_checks_convergence(tmp_path, monkeypatch):
+    """A tiny study: replications per point, a rerun at 2N workers and its check on file."""
+    import json
+
+    from experiments.sweeps import study as study_module
+
+    few = {"turnover_per_year": (0.1, 0.3), "propensity_pension": (-1.0, 0.0)}
+    monkeypatch.setattr(study_module, "factor_ranges", lambda base: dict(few))
+    out = tmp_path / "study"
+    result = study_module.study(
+        out, workers=1000, months=6, trajectories=2, top=2, sobol_n=2, replications=2
+    )
+    sizes = json.loads((out / "study.json").read_text())
+    assert sizes["replications_per_point"] == 2, sizes
+    assert sizes["convergence_workers"] == [1000, 2000], sizes
+    check = result["convergence"]
+    assert set(check["outcome"]) == set(study_module.OUTCOMES), check
+    assert (out / "convergence.csv").exists(), "the convergence table is written"
+    assert sizes["convergence_passed"] == bool(check["passed"].all()), sizes
+    runs = {p.name for p in (out / "morris_2n").glob("**/*.parquet")}
+    assert runs, "the 2N Morris sweep wrote no runs"
+
+
+def test_counts_are_compared_per_worker_across_sizes():
+    """Breaks at 2N workers are twice as many: per 1,000 workers they must agree."""
+    from experiments.sweeps.study import _per_worker
+
+    values = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    small = _morris(values, "new_breaks")
+    large = _morris({k: 2 * v for k, v in values.items()}, "new_breaks")
+    raw = compare(small, large).iloc[0]
+    assert not raw["passed"], "raw counts at 2N differ by half their size: must not pass"
+    scaled = compare(_per_worker(small, 1000), _per_worker(large, 2000)).iloc[0]
+    assert scaled["passed"], f"per 1,000 workers the indices agree: {scaled.to_dict()}"
+    assert scaled["max_change_share"] == 0.0, scaled
