@@ -107,7 +107,7 @@ def test_downloads_round_trip(stepped):
 
 def test_manifest_is_strict_json_with_infinite_caps():
     s = small_session()
-    s.set_lever("worker_subsidy", strength=0.5, cap=math.inf)  # the default cap is 146 yuan
+    assert s.set_lever("worker_subsidy", strength=0.5, cap=math.inf), s.message.value
     text = json_bytes(manifest(s)).decode()
     data = json.loads(text)  # strict: no bare Infinity
     assert "Infinity" not in text, "infinite cap/budget must be written as a string"
