@@ -1,0 +1,6 @@
+"""Running experiments, resumably, on one machine or a cluster.
+
+The plan (:mod:`.experiment`), replication seeds (:mod:`.seeds`), one run
+(:mod:`.single`), executors (:mod:`.executors`), the resumable runner
+(:mod:`.runner`), result storage (:mod:`.storage`) and the manifest (:mod:`.manifest`).
+"""
