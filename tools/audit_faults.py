@@ -29,7 +29,9 @@ def uptake_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "experiments.cli"]
 
 
-def start(args: list[str], cwd: Path, preexec=None, umask: int | None = None) -> subprocess.Popen:
+def start(
+    args: list[str], cwd: Path, preexec=None, umask: int | None = None, env: dict | None = None
+) -> subprocess.Popen:
     """Start ``uptake ARGS`` in ``cwd``; stdout and stderr are captured."""
 
     def setup() -> None:
@@ -41,7 +43,7 @@ def start(args: list[str], cwd: Path, preexec=None, umask: int | None = None) ->
     return subprocess.Popen(
         [*uptake_command(), *args],
         cwd=cwd,
-        env=ENV,
+        env={**ENV, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -135,15 +137,16 @@ def check_kill_resume(work: Path, sig: int, executor: str) -> Counter:
     wait_for_parts(work / "cut", 2, proc)
     kids = descendants(proc.pid)
     proc.send_signal(sig)
-    code, _, err = finish(proc)
-    if "Traceback" in err and sig == signal.SIGINT:
-        c["interrupt tracebacks"] += 1
+    proc.wait(timeout=60)  # not communicate(): orphans may hold the pipes open
     time.sleep(3)
     left = [k for k in kids if alive(k)]
     c["processes left after kill -9"] += len(left) if sig == signal.SIGKILL else 0
     for k in left:
         with contextlib.suppress(OSError):
             os.kill(k, signal.SIGKILL)
+    _, _, err = finish(proc)
+    if "Traceback" in err and sig == signal.SIGINT:
+        c["interrupt tracebacks"] += 1
     code, _, err = uptake([*args, "-o", "cut"], work)
     if code != 0:
         c["resume failed"] += 1
@@ -263,15 +266,14 @@ def check_disk_full(work: Path) -> Counter:
 
 
 def check_dask_scratch(work: Path) -> Counter:
-    """A Dask LocalCluster run leaves no scratch folder behind."""
-    tmp = Path(tempfile.gettempdir())
-    before = set(tmp.glob("dask-scratch-space*")) | set(work.glob("dask-scratch-space*"))
-    uptake(
-        ["run", "baseline", "-r", "1", "-m", "3", *TINY, "-x", "dask", "-j", "1", "-o", "o"], work
-    )
-    after = set(tmp.glob("dask-scratch-space*")) | set(work.glob("dask-scratch-space*"))
-    left = [p for p in after - before if any(p.iterdir())] if after - before else []
-    return Counter({"dask scratch folders left": len(left)})
+    """A Dask LocalCluster run leaves no scratch folder behind (temp folder: ``work/tmp``)."""
+    tmp = work / "tmp"
+    tmp.mkdir()
+    args = ["run", "baseline", "-r", "1", "-m", "3", *TINY, "-x", "dask", "-j", "1", "-o", "o"]
+    code, _, _ = uptake(args, work, env={"TMPDIR": str(tmp)})
+    c = Counter({"dask run failed": int(code != 0)})
+    c["dask scratch folders left"] = len(list(work.rglob("dask-scratch-space*")))
+    return c
 
 
 def audit_faults(verbose: bool = False) -> dict:
@@ -324,9 +326,11 @@ def audit_concurrent(trials: int, verbose: bool = False) -> dict:
             procs = [start(a, work), start(b, work)]
             results = [finish(p) for p in procs]
             trial_faults = Counter()
-            for _, _, err in results:
+            for code, _, err in results:
                 if "Traceback" in err:
                     trial_faults["concurrent crashes"] += 1
+                elif code not in (0, 2):
+                    trial_faults["concurrent writers with failed runs"] += 1
             refused = sum(code == 2 for code, _, _ in results)
             trial_faults["both writers ran"] += int(refused == 0)
             manifest = {}
