@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from experiments.run.experiment import Experiment
 from experiments.scenarios.files import load_scenario, read_mapping
 from experiments.scenarios.levers import all_extra_fields
 from experiments.scenarios.library import NAME_PATTERN, Scenario
+from experiments.sweeps.checks import check_size, check_whole_levels, outcome_names
 from model.params import Params
 from model.policies import POLICIES, make_policy
 
@@ -65,19 +64,6 @@ SWEEP_KEYS = (
 #: Keys of a ``[levers]`` entry: the range, the dates and every lever's extra fields.
 LEVER_KEYS = ("range", "values", "start", "end", *all_extra_fields())
 DEFAULT_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
-#: Default most design points; the environment variable ``UPTAKE_MAX_POINTS`` raises it.
-#: Checked from the design's settings before any point is sampled.
-MAX_POINTS = 100_000
-
-
-def max_points() -> int:
-    """The point limit: ``UPTAKE_MAX_POINTS`` if set (a whole number >= 1), else the default."""
-    text = os.environ.get("UPTAKE_MAX_POINTS", "").strip()
-    if not text:
-        return MAX_POINTS
-    if not text.isdigit() or int(text) < 1:
-        raise InputError(f"UPTAKE_MAX_POINTS={text!r}: expected a whole number >= 1")
-    return int(text)
 
 
 @dataclass(frozen=True)
@@ -146,7 +132,7 @@ def read_sweep(path: str | Path) -> SweepSpec:
         Params.build(**{**base.params, **fixed})
     except (ValueError, TypeError) as exc:
         raise InputError(f"{path}, params: {exc}") from exc
-    outcomes = _outcomes(data.get("outcomes", list(DEFAULT_OUTCOMES)), path)
+    outcomes = outcome_names(data.get("outcomes", list(DEFAULT_OUTCOMES)), path)
     run = {k: data[k] for k in ("replications", "months", "workers", "seed") if k in data}
     for k, v in run.items():
         _whole(v, f"{path}, {k}", 0 if k == "seed" else 1)
@@ -158,70 +144,8 @@ def read_sweep(path: str | Path) -> SweepSpec:
             f"{path}, name={name!r}: not allowed; it names the output folder, so use 1-64 "
             "letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
-    spec = SweepSpec(
-        path, name, method, samples, levels, factors, base, fixed, tuple(outcomes), run
-    )
-    points, limit = design_points(spec), max_points()
-    if points > limit:
-        raise InputError(
-            f"{path}: the {method} design has {points:,} points; at most {limit:,} "
-            "(lower samples or levels, or set the environment variable UPTAKE_MAX_POINTS)"
-        )
-    return spec
-
-
-def design_points(spec: SweepSpec) -> int:
-    """How many points the design will have, computed from its settings (no sampling)."""
-    d = len(spec.factors)
-    if spec.method == "factorial":
-        return math.prod(len(f.values) if f.values else spec.levels for f in spec.factors)
-    if spec.method == "morris":
-        return spec.samples * (d + 1)
-    if spec.method == "sobol":
-        return spec.samples * (d + 2)
-    return spec.samples
-
-
-def _outcomes(value: Any, path: Path) -> tuple[str, ...]:
-    """The outcomes for ``uptake sensitivity``: names of result columns."""
-    from model.outcomes import all_columns
-
-    names = [value] if isinstance(value, str) else value
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise InputError(f"{path}, outcomes={value!r}: expected a list of outcome names")
-    known = all_columns()
-    for name in names:
-        if name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(name, known, n=3)
-            raise InputError(
-                f"{path}, outcomes: unknown outcome {name!r}; did you mean {close}? "
-                "(`uptake params --outcomes` lists them)"
-            )
-    return tuple(names)
-
-
-def _check_whole_levels(name, lo, hi, values, data, where) -> None:
-    """A factorial's levels of a whole-number parameter must be distinct whole numbers."""
-    if values is not None:
-        fractional = [v for v in values if not float(v).is_integer()]
-        if fractional:
-            raise InputError(
-                f"{where}, values={list(values)}: {name} takes whole numbers; "
-                f"{fractional} would be rounded (and may repeat another point)"
-            )
-        if len(set(values)) < len(values):
-            raise InputError(f"{where}, values={list(values)}: repeated values")
-        return
-    levels = data.get("levels", 3)
-    if isinstance(levels, int) and not isinstance(levels, bool) and levels >= 2:
-        rounded = [int(x) for x in np.rint(np.linspace(lo, hi, levels))]
-        if len(set(rounded)) < len(rounded):
-            raise InputError(
-                f"{where}: levels={levels} on the whole-number range [{lo:g}, {hi:g}] gives "
-                f"repeated points {rounded}; use at most {int(hi - lo) + 1} levels"
-            )
+    check_size(path, method, samples, levels, factors)
+    return SweepSpec(path, name, method, samples, levels, factors, base, fixed, outcomes, run)
 
 
 def _whole(value: Any, where: str, lo: int) -> int:
@@ -264,7 +188,7 @@ def _factors(data: dict[str, Any], path: Path, method: str) -> tuple[Factor, ...
             )
         integer = str(meta[name].type).startswith("int")
         if integer and method == "factorial":
-            _check_whole_levels(name, lo, hi, values, data, where)
+            check_whole_levels(name, lo, hi, values, data.get("levels", 3), where)
         factors.append(Factor("param", name, lo, hi, values, integer))
     for lever, spec in levers.items():
         where = f"{path}, levers.{lever}"
