@@ -312,9 +312,10 @@ def check_options(name: str, workers: int | None = None, scheduler: str | None =
         raise InputError(f"jobs={workers!r} must be a whole number >= 1")
 
 
-def make_executor(
-    name: str, workers: int | None = None, scheduler: str | None = None
-) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+Executor = SerialExecutor | ProcessExecutor | DaskExecutor
+
+
+def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Executor:
     """An executor by name (``serial``, ``processes``, ``dask``)."""
     check_options(name, workers, scheduler)
     if name == "serial":

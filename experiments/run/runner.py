@@ -19,10 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from experiments.run import manifest as mf
-from experiments.run.executors import auto_chunk_size, check_options, chunked, make_executor
+from experiments.run.executors import (
+    Executor,
+    auto_chunk_size,
+    check_options,
+    chunked,
+    make_executor,
+)
 from experiments.run.experiment import Experiment
 from experiments.run.lock import FolderLock
-from experiments.run.single import RunResult
+from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
 #: Least seconds between two manifest writes while runs are finishing.
@@ -104,18 +110,14 @@ def run_experiment(
         summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
         store.write_manifest(manifest)
         if todo:
-            _run_todo(
-                store,
-                manifest,
-                summary,
-                todo,
-                executor,
-                jobs,
-                scheduler,
-                chunk_size,
-                progress,
-                on_result,
-            )
+            pool = make_executor(executor, jobs, scheduler)
+            manifest["executor"] = {
+                "name": pool.name,
+                "workers": pool.workers,
+                "scheduler": scheduler,
+            }
+            size = chunk_size or auto_chunk_size(len(todo), pool.workers)
+            _run_todo(store, manifest, summary, chunked(todo, size), pool, progress, on_result)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -135,17 +137,20 @@ def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
 
 
 def _run_todo(
-    store, manifest, summary, todo, executor, jobs, scheduler, chunk_size, progress, on_result
+    store: ResultStore,
+    manifest: dict,
+    summary: RunSummary,
+    chunks: list[list[RunSpec]],
+    pool: Executor,
+    progress: bool,
+    on_result: Callable[[RunResult], None] | None,
 ) -> None:
-    """Send the runs to an executor, record each as it arrives, keep the manifest current."""
-    pool = make_executor(executor, jobs, scheduler)
-    manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
-    size = chunk_size or auto_chunk_size(len(todo), pool.workers)
-    bar = _progress_bar(len(todo), summary.skipped, progress)
+    """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
+    bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
     last_write, interval = 0.0, MANIFEST_EVERY
     aborted = False
     try:
-        for results in pool.results(chunked(todo, size)):
+        for results in pool.results(chunks):
             for result in results:
                 _record(store, manifest, summary, result)
                 bar.update(1)
