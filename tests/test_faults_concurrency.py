@@ -8,6 +8,9 @@ agrees with its parts. ``tools/audit.py --only concurrent --trials 26`` runs mor
 from __future__ import annotations
 
 import json
+import os
+import signal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,29 +33,46 @@ def assert_consistent(out) -> None:
         assert entry["status"] == "done", f"{part.name} exists but is {entry['status']}"
 
 
+def paused_after_first_part(tmp_path, reps: int):
+    """Start a writer and freeze it (SIGSTOP) once its first part exists: it holds the lock."""
+    first = start(*run_args(14, reps=reps), cwd=tmp_path)
+    assert wait_for(lambda: len(parts(tmp_path / "out")) >= 1, first), "first never started"
+    os.kill(first.pid, signal.SIGSTOP)
+    return first
+
+
+def blocked_on_a_lock(pid: int) -> bool:
+    """Whether ``pid`` waits for a file lock (``/proc/locks`` lists waiters with '->')."""
+    text = Path("/proc/locks").read_text()
+    return any("->" in line and f" {pid} " in line for line in text.splitlines())
+
+
 def test_second_writer_fails_at_once_with_one_line(tmp_path):
-    first = start(*run_args(14, reps=6), cwd=tmp_path)
+    first = paused_after_first_part(tmp_path, reps=6)
     try:
-        assert wait_for(lambda: len(parts(tmp_path / "out")) >= 1, first), "first never started"
         second = cli(*run_args(24), cwd=tmp_path)
     finally:
+        os.kill(first.pid, signal.SIGCONT)
         done = finish(first)
-    second.assert_clean_error("out", "in use")
+    second.assert_clean_error("out", "in use", f"pid {first.pid}")
     assert done.code == 0, done.err[-1000:]
     assert_consistent(tmp_path / "out")
     assert len(parts(tmp_path / "out")) == 6
 
 
 def test_wait_lets_the_second_writer_resume_after_the_first(tmp_path):
-    first = start(*run_args(14, reps=4), cwd=tmp_path)
+    first = paused_after_first_part(tmp_path, reps=4)
     try:
-        assert wait_for(lambda: len(parts(tmp_path / "out")) >= 1, first), "first never started"
-        second = cli(*run_args(14, reps=5), "--wait", cwd=tmp_path)
+        second = start(*run_args(14, reps=5), "--wait", cwd=tmp_path)
+        assert wait_for(lambda: blocked_on_a_lock(second.pid), second), "second did not wait"
     finally:
+        os.kill(first.pid, signal.SIGCONT)
         done = finish(first)
+    waited = finish(second)
     assert done.code == 0, done.err[-1000:]
-    assert second.code == 0, second.err[-1000:]
-    assert "1 run(s) done, 4 already done" in second.out, second.out
+    assert waited.code == 0, waited.err[-1000:]
+    assert "waiting for the other writer" in waited.err, waited.err[-500:]
+    assert "1 run(s) done, 4 already done" in waited.out, waited.out
     assert_consistent(tmp_path / "out")
 
 
