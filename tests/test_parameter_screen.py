@@ -48,7 +48,7 @@ SPECIAL = {
     "start_year": 2010,
     "burn_in_months": 7,
     "norm_trend_start_year": 2010.5,
-    "norm_trend_end_year": 2011.0,
+    "norm_trend_end_year": 2011.75,  # inside the run, after the trend starts (2011.5)
     "norm_trend_per_year": 0.2,
 }
 

@@ -1,25 +1,34 @@
 """Run an experiment into an output folder, resumably.
 
-:func:`run_experiment` plans the runs, skips those whose part already exists,
-sends the rest to an executor in chunks, writes each finished run as it arrives,
-records failures with their error text, and keeps ``manifest.json`` up to date.
-Rerunning the same experiment into the same folder resumes it: nothing is run
-twice and nothing is lost, whether the last attempt ended normally, with failed
-runs, with Ctrl-C, or with a killed process.
+:func:`run_experiment` plans the runs, locks the output folder (one writer at a
+time), skips the runs whose part already exists and matches its checksum, sends the
+rest to an executor in chunks, writes each finished run as it arrives, records
+failures with their error text, and keeps ``manifest.json`` up to date. Rerunning
+the same experiment into the same folder resumes it: nothing is run twice and
+nothing is lost, whether the last attempt ended normally, with failed runs, with
+Ctrl-C, or with a killed process; a damaged part is recomputed.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from experiments.run import manifest as mf
-from experiments.run.executors import auto_chunk_size, chunked, make_executor
+from experiments.run.executors import (
+    Executor,
+    auto_chunk_size,
+    check_options,
+    chunked,
+    make_executor,
+)
 from experiments.run.experiment import Experiment
-from experiments.run.single import RunResult
+from experiments.run.lock import FolderLock
+from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
 #: Least seconds between two manifest writes while runs are finishing.
@@ -55,6 +64,7 @@ def run_experiment(
     progress: bool = True,
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
+    wait: bool = False,
 ) -> RunSummary:
     """Run (or resume) ``experiment`` into the folder ``out``.
 
@@ -68,40 +78,79 @@ def run_experiment(
         progress: show a tqdm progress bar on stderr.
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
+        wait: if another process is writing ``out``, wait for it to end instead of
+            failing (see :mod:`experiments.run.lock`).
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
 
     Raises:
-        InputError: bad experiment or an output folder holding different runs.
+        InputError: bad experiment or executor options; an output folder that cannot be
+            made, holds different runs or a file that is not a manifest, or is in use
+            by another writer (:class:`~experiments.run.lock.FolderBusyError`); a full disk
+            while the manifest is written.
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
+    check_options(executor, jobs, scheduler)  # before the folder is touched
+    for message in experiment.late_reforms():
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
     store = ResultStore(out)
     specs = experiment.specs()
     fresh = mf.build(experiment.describe(), specs, command or " ".join(sys.argv))
-    old = store.read_manifest()
-    manifest = mf.merge(old, fresh, store.root) if old else fresh
-    store.root.mkdir(parents=True, exist_ok=True)
-    store.remove_temporaries()
-    finished = store.finished_ids()
-    mf.reconcile(manifest, finished)
-    if experiment.design is not None and "points" in experiment.design:
-        _write_design(store, experiment)
-    todo = [s for s in specs if s.run_id not in finished]
-    summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
-    store.write_manifest(manifest)
-    if not todo:
-        summary.seconds = time.perf_counter() - started
-        return summary
-    pool = make_executor(executor, jobs, scheduler)
-    manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
-    size = chunk_size or auto_chunk_size(len(todo), pool.workers)
-    bar = _progress_bar(len(todo), summary.skipped, progress)
+    store.create()
+    with FolderLock(store.root, wait=wait):
+        old = store.read_manifest()
+        manifest = mf.merge(old, fresh, store.root) if old else fresh
+        store.remove_temporaries()
+        finished = _verified_parts(store, manifest)
+        if experiment.design is not None and "points" in experiment.design:
+            _write_design(store, experiment)
+        todo = [s for s in specs if s.run_id not in finished]
+        summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
+        store.write_manifest(manifest)
+        if todo:
+            pool = make_executor(executor, jobs, scheduler)
+            manifest["executor"] = {
+                "name": pool.name,
+                "workers": pool.workers,
+                "scheduler": scheduler,
+            }
+            size = chunk_size or auto_chunk_size(len(todo), pool.workers)
+            _run_todo(store, manifest, summary, chunked(todo, size), pool, progress, on_result)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
+    """Runs whose outcome part is intact; damaged parts are deleted (to be recomputed)."""
+    good, damaged = mf.verify_parts(store, manifest, store.finished_ids())
+    for run_id, reason in damaged.items():
+        print(
+            f"{store.part('runs', run_id)}: damaged result file ({reason}); recomputing run "
+            f"{run_id}",
+            file=sys.stderr,
+        )
+        store.discard(run_id)
+    mf.reconcile(manifest, good)
+    return set(good)
+
+
+def _run_todo(
+    store: ResultStore,
+    manifest: dict,
+    summary: RunSummary,
+    chunks: list[list[RunSpec]],
+    pool: Executor,
+    progress: bool,
+    on_result: Callable[[RunResult], None] | None,
+) -> None:
+    """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
+    bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
     last_write, interval = 0.0, MANIFEST_EVERY
     aborted = False
     try:
-        for results in pool.results(chunked(todo, size)):
+        for results in pool.results(chunks):
             for result in results:
                 _record(store, manifest, summary, result)
                 bar.update(1)
@@ -123,14 +172,13 @@ def run_experiment(
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
-        summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
+    part = None
     if result.status == "done":
         try:
-            store.write(result)
+            part = store.write(result)
         except Exception as exc:  # a disk error fails this run only
             result.status, result.error = "failed", f"could not write results: {exc!r}"
     if result.status == "done":
@@ -139,7 +187,7 @@ def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: Run
         summary.failed += 1
         summary.failures[result.run_id] = result.error
     summary.run_seconds += result.seconds
-    mf.record(manifest, result.run_id, result.status, result.seconds, result.error)
+    mf.record(manifest, result.run_id, result.status, result.seconds, result.error, part)
 
 
 def _write_design(store: ResultStore, experiment: Experiment) -> None:
