@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "experiments.commands.run",
     "experiments.commands.sweep",
     "experiments.commands.sensitivity",
+    "experiments.commands.discover",
     "experiments.commands.report",
     "experiments.commands.demo",
     "experiments.calibration",
