@@ -2,11 +2,12 @@
 
 :func:`discover` reads the design (``design.csv``: one row per design point with
 its lever strengths and parameter values) and one outcome of every finished run,
-averages the outcome over the last :data:`~experiments.analysis.FINAL_MONTHS`
-months of each run and then over the replications of each point (common random
-numbers make the replications of two points comparable), marks the points whose
-mean reaches the threshold as cases of interest, and runs PRIM
-(:mod:`experiments.prim`) on them. Only the columns needed are read from the
+reduces the outcome to one number per run (the mean of the last
+:data:`~experiments.analysis.FINAL_MONTHS` months, or the last value of a ``cum_``
+total: :func:`experiments.run_table.run_statistic`), averages it over the
+replications of each point (common random numbers make the replications of two
+points comparable), marks the points whose mean reaches the threshold as cases of
+interest, and runs PRIM (:mod:`experiments.prim`) on them. Only the columns needed are read from the
 Parquet parts (``run_id``, ``month`` and the outcome).
 
 :func:`write_discovery` writes the tables and a figure to ``<folder>/discovery/``:
@@ -61,31 +62,21 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
 
 
-def run_means(folder: Path, outcome: str, months: int = FINAL_MONTHS) -> pd.DataFrame:
-    """Per run: ``run_id``, ``point`` and the outcome's mean over its last ``months`` months."""
-    import pyarrow.dataset as ds
+def run_means(folder: Path, outcome: str) -> pd.DataFrame:
+    """Per run: ``run_id``, ``point`` and one number for the outcome (``run_statistic``)."""
+    from experiments.run_table import read_columns, run_statistic
 
-    runs = folder / "runs"
-    if not runs.is_dir():
+    if not (folder / "runs").is_dir():
         raise InputError(f"{folder}: no runs/ folder; is it an `uptake sweep` output folder?")
-    dataset = ds.dataset(runs, format="parquet", exclude_invalid_files=True)
-    names = set(dataset.schema.names)
-    if outcome not in names:
-        import difflib
-
-        close = difflib.get_close_matches(outcome, sorted(names), n=4)
-        raise InputError(
-            f"--outcome {outcome!r}: not in the results; did you mean {close}? "
-            "(every column: `uptake params --outcomes`)"
-        )
-    if "point" not in names:
-        raise InputError(f"{folder}: runs have no 'point' column; discovery needs a sweep")
-    frame = dataset.to_table(columns=["run_id", "point", "month", outcome]).to_pandas()
+    try:
+        frame = read_columns(folder, ["run_id", "point", "month", outcome])
+    except InputError as exc:
+        raise InputError(f"--outcome {outcome!r}: {exc}") from exc
     if frame.empty:
         raise InputError(f"{folder}: no finished runs yet")
-    last = frame.groupby("run_id")["month"].transform("max")
-    window = frame[frame["month"] > last - months]
-    return window.groupby(["run_id", "point"], as_index=False)[outcome].mean()
+    frame = frame.sort_values(["run_id", "month"])
+    grouped = frame.groupby(["run_id", "point"], sort=False)[outcome]
+    return grouped.apply(lambda s: run_statistic(s, outcome)).reset_index()
 
 
 def read_design(folder: Path) -> pd.DataFrame:

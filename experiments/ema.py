@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from experiments.analysis import FINAL_MONTHS
 from experiments.errors import InputError
 from experiments.scenarios import REFORM_START
 from experiments.seeds import replication_seeds
@@ -93,11 +92,10 @@ def evaluate(
 
 
 def reduce(outcomes, name: str) -> float:
-    """One number for a run: last value of a ``cum_`` total, else the final-window mean."""
-    values = outcomes.sort_values("month")[name].to_numpy(dtype=float)
-    if name.startswith("cum_"):
-        return float(values[-1])
-    return float(np.mean(values[-FINAL_MONTHS:]))
+    """One number for a run's outcome frame (see :func:`experiments.run_table.run_statistic`)."""
+    from experiments.run_table import run_statistic
+
+    return run_statistic(outcomes.sort_values("month")[name], name)
 
 
 def uptake_model(
