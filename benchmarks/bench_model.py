@@ -41,7 +41,7 @@ from pathlib import Path
 SIZES = (10_000, 100_000, 1_000_000)
 MONTHS = 120
 SEED = 1
-#: Targets of issue 2 (one core).
+#: Performance targets of the model (one core).
 TARGET_THROUGHPUT = 5e6  # worker-months/s at 100k workers
 TARGET_1M_SECONDS = 30.0  # build + 120 months at 1M workers
 TARGET_BYTES_PER_WORKER = 400.0
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(HEADER)
     rows = measure(args.sizes, args.months, args.seed, args.repeats)
-    print("\nTargets (issue 2, one core):")
+    print("\nPerformance targets (one core):")
     targets = check_targets(rows)
     for text, ok, value in targets:
         mark = {True: "met", False: "MISSED", None: "not run"}[ok]

@@ -30,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.plan import Experiment
-from experiments.runner import run_experiment
-from experiments.scenarios import get_preset
+from experiments.run.experiment import Experiment
+from experiments.run.runner import run_experiment
+from experiments.scenarios.library import get_preset
 
 
 def experiment(runs: int, workers: int, months: int) -> Experiment:

@@ -68,8 +68,10 @@ def _scheme_index(scheme: str) -> int:
 def worker_table(
     workers: pd.DataFrame, firms: pd.DataFrame, scheme: str | None = None
 ) -> pd.DataFrame:
-    """Workers with their cover, the reason for no cover (of any scheme or ``scheme``),
-    and their employer's traits."""
+    """Workers with their cover, their employer's traits and the reason for no cover.
+
+    The reason is for no cover of any scheme, or of ``scheme`` when given.
+    """
     emp = np.maximum(workers["employer"].to_numpy(), 0)
     employed = workers["employer"].to_numpy() >= 0
     out = pd.DataFrame(

@@ -2,7 +2,10 @@
 
 The parameter table comes from :func:`model.params.describe` (unit, default, range,
 source and meaning declared beside each field), the outcome table from
-:data:`model.outcomes.OUTCOMES` and the policy table from :data:`model.POLICIES`.
+:data:`model.outcomes.OUTCOMES` and ``LABELS``, the policy table from
+:data:`model.POLICIES`, the schedule from :data:`model.substeps.SUBSTEPS` and the
+agent column tables (with each column's owning sub-step) from
+``model.population.WORKER_COLUMNS`` and ``FIRM_COLUMNS``.
 Each table sits between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` markers;
 the text around them is written by hand. ``tests/test_model_docs.py`` fails when a
 table is out of date.
@@ -59,36 +62,92 @@ def parameter_table() -> str:
 
 
 def outcome_table() -> str:
-    """One row per recorded outcome: name, unit, meaning."""
-    from model.outcomes import OUTCOMES
+    """One row per recorded outcome: name, label, unit, meaning."""
+    from model.outcomes import LABELS, OUTCOMES
 
-    lines = ["| outcome | unit | meaning |", "|---|---|---|"]
+    lines = ["| outcome | label | unit | meaning |", "|---|---|---|---|"]
     for name, (unit, meaning) in OUTCOMES.items():
-        lines.append(f"| `{name}` | {_cell(unit)} | {_cell(meaning)} |")
+        lines.append(f"| `{name}` | {_cell(LABELS[name])} | {_cell(unit)} | {_cell(meaning)} |")
     return "\n".join(lines)
 
 
-def policy_table() -> str:
-    """One row per policy lever: name, class, strength unit and range, paper recommendation."""
-    import dataclasses
-
-    from model import POLICIES
+def schedule_table() -> str:
+    """One row per sub-step, in run order: name, what it does, its random streams."""
+    from model.substeps import SUBSTEPS
 
     lines = [
-        "| lever | class | strength (unit) | range | extra fields | paper |",
-        "|---|---|---|---|---|---|",
+        "| # | sub-step | what happens | random streams | in the burn-in |",
+        "|---|---|---|---|---|",
     ]
-    for lever, cls in POLICIES.items():
-        fields = dataclasses.fields(cls)
-        extra = [f.name for f in fields if f.name not in ("strength", "start", "end")]
+    for i, (name, step) in enumerate(SUBSTEPS.items(), start=1):
+        streams = ", ".join(f"`{s}`" for s in step.streams) or "-"
         lines.append(
-            f"| `{lever}` | `{cls.__name__}` | {_cell(cls.unit)} | 0 to {cls.max_strength:g} | "
-            f"{', '.join(extra) or '-'} | {_cell(cls.paper)} |"
+            f"| {i} | `{name}` | {_cell(step.doc)} | {streams} | "
+            f"{'yes' if step.burn_in else 'no'} |"
         )
     return "\n".join(lines)
 
 
-TABLES = {"parameters": parameter_table, "outcomes": outcome_table, "policies": policy_table}
+def _column_table(columns: dict) -> str:
+    import numpy as np
+
+    lines = [
+        "| variable | type | meaning, unit | owner | also written by |",
+        "|---|---|---|---|---|",
+    ]
+    for name, column in columns.items():
+        also = "; ".join(f"`{step}`: {_cell(why)}" for step, why in column.also.items())
+        owner = "(built at the start)" if column.owner == "built" else f"`{column.owner}`"
+        lines.append(
+            f"| `{name}` | {np.dtype(column.dtype).name} | {_cell(column.doc)} | {owner} | "
+            f"{also or '-'} |"
+        )
+    return "\n".join(lines)
+
+
+def worker_table() -> str:
+    """One row per worker column: name, dtype, meaning, owning sub-step, other writers."""
+    from model.population import WORKER_COLUMNS
+
+    return _column_table(WORKER_COLUMNS)
+
+
+def firm_table() -> str:
+    """One row per firm column: name, dtype, meaning, owning sub-step, other writers."""
+    from model.population import FIRM_COLUMNS
+
+    return _column_table(FIRM_COLUMNS)
+
+
+def policy_table() -> str:
+    """One row per policy lever: name, class, strength unit and range, paper recommendation."""
+    from model import POLICIES
+
+    lines = [
+        "| lever | class | label | strength (unit) | range | extra fields | moves | "
+        "public cost | paper |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lever, cls in POLICIES.items():
+        extra = [f"{name} ({unit})" for name, unit, _ in cls.extra_fields()]
+        moves = ", ".join(f"`{name}`" for name in cls.moves)
+        cost = f"{cls.cost.payer}: {cls.cost.basis}" if cls.cost else "not modelled"
+        lines.append(
+            f"| `{lever}` | `{cls.__name__}` | {_cell(cls.label)} | {_cell(cls.unit)} | "
+            f"{cls.min_strength:g} to {cls.max_strength:g} | {_cell(', '.join(extra)) or '-'} | "
+            f"{moves} | {_cell(cost)} | {_cell(cls.paper)} |"
+        )
+    return "\n".join(lines)
+
+
+TABLES = {
+    "parameters": parameter_table,
+    "outcomes": outcome_table,
+    "policies": policy_table,
+    "schedule": schedule_table,
+    "workers": worker_table,
+    "firms": firm_table,
+}
 
 
 def render(text: str) -> str:

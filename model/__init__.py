@@ -3,7 +3,8 @@
 from model.codes import INDUSTRIES, REGIONS, SCHEMES, Industry, Region, Scheme
 from model.model import SUBSTEPS, UptakeModel
 from model.params import Params
-from model.policies import POLICIES, Policy, make_policy
+from model.policies import POLICIES, Cost, Policy, make_policy
+from model.simulation import simulate
 
 __all__ = [
     "INDUSTRIES",
@@ -11,6 +12,7 @@ __all__ = [
     "REGIONS",
     "SCHEMES",
     "SUBSTEPS",
+    "Cost",
     "Industry",
     "Params",
     "Policy",
@@ -18,4 +20,5 @@ __all__ = [
     "Scheme",
     "UptakeModel",
     "make_policy",
+    "simulate",
 ]

@@ -77,6 +77,7 @@ def money(
     f: AgentTable,
     p: Params,
     levers: Levers,
+    *,
     wage_index: float,
     subsidy_left: float,
     scale: float,
@@ -85,7 +86,16 @@ def money(
 ) -> dict[str, float]:
     """Contributions, subsidies and employer cost this month, in real yuan.
 
-    ``tables`` are :func:`rate_tables` for these levers, if the caller keeps them.
+    Args:
+        w: the workers.
+        f: the firms.
+        p: parameters.
+        levers: the levers in force.
+        wage_index: nominal wage level this month (1 in month 1).
+        subsidy_left: subsidy budget left, yuan (real units).
+        scale: real persons per agent.
+        jobs: this month's jobs.
+        tables: :func:`rate_tables` for these levers, if the caller keeps them.
     """
     employer_table, employee_table = tables if tables is not None else rate_tables(p, levers)
     rows = np.flatnonzero(w.covered != 0)  # (nonzero is slower on uint8 than on bool)

@@ -10,7 +10,8 @@ penalty, both as shares of its wage bill:
     penalty_s = caught * rate_s * base_ratio * (1 + late fee) * (1 + share_fined * fine)
     gain_s    = (cost_s - penalty_s) / margin
     reputation = p_month * reputation_cost / margin        (once, whatever is evaded)
-    offer_s   = norm + publicity + propensity_s - cost_sensitivity * (gain_s - reputation) > 0
+    shift     = law_norm_shift + firm_publicity                 (the Law's trend; campaigns)
+    offer_s   = norm + shift + propensity_s - cost_sensitivity * (gain_s - reputation) > 0
 
 The declared share of headcount and the choice of the true wage (not the floor) as
 the base follow the same logic. Perceived risk moves toward the firm's own and its
@@ -26,6 +27,7 @@ from model import sectors
 from model.codes import N_SCHEMES, Scheme
 from model.levers import Levers
 from model.params import Params
+from model.population import ALL_SCHEMES
 from model.table import AgentTable
 
 PROPENSITY = (
@@ -115,6 +117,7 @@ def decide(
     p: Params,
     levers: Levers,
     month: int,
+    *,
     u_review: np.ndarray,
     terms: FirmTerms,
     review_all: bool = False,
@@ -146,7 +149,8 @@ def decide(
     # A published violator loses reputation once, whatever it evades (credit rating).
     reputation = p_month * levers.reputation_cost * inv_margin
     union = f.union_rank[review] < levers.share_union_firms
-    norm = f.norm[review] + levers.firm_publicity + UNION_NORM * union
+    # The Law's trend and publicity shift the norm together (one sum, added once).
+    norm = f.norm[review] + (levers.law_norm_shift + levers.firm_publicity) + UNION_NORM * union
     cs = p.cost_sensitivity
     offered = ((norm + cs * reputation)[:, None] + terms.propensity - cs * gain) > 0
     offers = np.packbits(offered, axis=1, bitorder="little")[:, 0]
@@ -163,6 +167,16 @@ def decide(
     )
     f.full_base[review] = norm + p.full_base_propensity - cs * base_gain > 0
     return int(review.size)
+
+
+def comply_fully(f: AgentTable, rows: np.ndarray) -> None:
+    """Firms ``rows`` were found evading: they pay every scheme for everyone on true wages.
+
+    They keep to it for ``honest_months`` (they are not reviewed: :func:`decide`).
+    """
+    f.offers[rows] = ALL_SCHEMES
+    f.declared_share[rows] = 1.0
+    f.full_base[rows] = True
 
 
 class PeerCells:

@@ -54,9 +54,12 @@ def aggrieved(
     """Aggrieved workers and what their cases rest on.
 
     Args:
-        candidates, u_shock: the workers whose uniform falls below
-            :func:`shock_ceiling`, with those uniforms (:func:`model.streams.below`);
-            only they can have a shock.
+        w: the workers.
+        p: parameters.
+        candidates: the workers whose uniform falls below :func:`shock_ceiling`
+            (:func:`model.streams.below`); only they can have a shock.
+        u_shock: their uniforms, below the ceiling.
+        arrears_firm: bool per firm, in wage arrears this month.
         left: this month's separations (:func:`model.labour_market.separate`); a
             dismissed worker's contract and wage are those of the job she lost.
         jobs: this month's :class:`model.labour_market.Jobs`.
@@ -110,6 +113,7 @@ def file_disputes(
     f: AgentTable,
     p: Params,
     levers: Levers,
+    *,
     rows: np.ndarray,
     firm: np.ndarray,
     contract: np.ndarray,

@@ -24,6 +24,7 @@ probability ``share_fined``, and must comply fully for ``honest_months``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -98,18 +99,33 @@ def inspect(
     p: Params,
     levers: Levers,
     month: int,
+    *,
     wage_bill: Callable[[np.ndarray], np.ndarray],
     u_pick: np.ndarray,
     u_detect: np.ndarray,
     u_fine: np.ndarray,
     terms: FirmTerms,
-) -> dict[str, float]:
-    """Inspect, detect and collect; correct detected firms. Returns this month's totals.
+) -> dict[str, Any]:
+    """Inspect, detect and collect. Returns this month's totals and who was inspected.
+
+    The detected firms are made to comply by the caller
+    (:func:`model.compliance.comply_fully`), after the arrears are computed here.
 
     Args:
+        f: the firms.
+        p: parameters.
+        levers: the levers in force.
+        month: internal clock.
         wage_bill: gives the real wage bill this month of the firms in the rows it is
             passed, yuan (agent units); called only when some evasion is found.
-        u_pick, u_detect, u_fine: one uniform per firm from the inspect stream.
+        u_pick: one uniform per firm from the inspect stream (who is inspected).
+        u_detect: one uniform per firm (whether evasion is found).
+        u_fine: one uniform per firm (whether a fine is imposed).
+        terms: the firms' fixed compliance terms.
+
+    Returns:
+        ``inspected`` (bool per firm), ``detected`` (rows of firms found evading),
+        ``n_inspections``, ``n_detections`` and the money collected (agent units).
     """
     inspected = u_pick < inspection_probability(
         f, levers, month, p.honest_months, p.complaint_capacity_share, terms
@@ -134,16 +150,14 @@ def inspect(
         )
         money["fines_yuan"] = float((back_pay * fined).sum() * levers.fine_multiple)
         money["reputation_loss_yuan"] = float(bill.sum() * levers.reputation_cost)
-        f.offers[rows] = ALL_SCHEMES
-        f.declared_share[rows] = 1.0
-        f.full_base[rows] = True
         f.flagged[rows] = True
         f.ti_detected[rows] = month
     f.ti_inspected[inspected] = month
     f.n_inspections[inspected] += 1
-    f.complaints[:] = 0
+    # Complaints were read above; the dispute step replaces them all later this month.
     return {
         "inspected": inspected,
+        "detected": rows,
         "n_inspections": np.count_nonzero(inspected),
         "n_detections": int(rows.size),
         **money,

@@ -84,12 +84,18 @@ def enrolment_utility(
     return utility
 
 
+def start_jobs(w: AgentTable, hires: np.ndarray) -> None:
+    """This month's ``hires`` start with no opt-out: they decide this month (:func:`choose`)."""
+    w.opted_out[hires] = False
+
+
 def choose(
     w: AgentTable,
     f: AgentTable,
     p: Params,
     levers: Levers,
     month: int,
+    *,
     hires: np.ndarray,
     floor: float,
     jobs: Jobs,
@@ -133,6 +139,12 @@ def coverage(w: AgentTable, f: AgentTable, jobs: Jobs) -> tuple[np.ndarray, dict
     # An opt-out clears the contributory bits: mask with ~CONTRIBUTORY_BITS where opted out.
     bits &= ~(w.opted_out.view(np.uint8) * CONTRIBUTORY_BITS)
     return bits, counts
+
+
+def set_coverage(w: AgentTable, f: AgentTable, jobs: Jobs) -> dict[str, int]:
+    """Write this month's coverage bitmask into ``w.covered``; return :func:`coverage`'s counts."""
+    w.covered[:], counts = coverage(w, f, jobs)
+    return counts
 
 
 def has(covered: np.ndarray, scheme: Scheme) -> np.ndarray:

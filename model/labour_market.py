@@ -144,6 +144,13 @@ def headcount(jobs: Jobs, n_firms: int) -> np.ndarray:
     return np.bincount(jobs.slot, minlength=n_firms + 1)[1:]
 
 
+def settle(w: AgentTable, f: AgentTable) -> Jobs:
+    """Employment once hiring is over: this month's :class:`Jobs` and firms' headcount."""
+    settled = jobs(w)
+    f.headcount[:] = headcount(settled, f.n)
+    return settled
+
+
 class Vacancies:
     """Firm sampling by region with probability proportional to target size."""
 
@@ -199,13 +206,17 @@ def hire(
     f: AgentTable,
     rows: np.ndarray,
     firm: np.ndarray,
+    *,
     wage_index: float,
     mean_wage: float,
     u_contract: np.ndarray,
     u_rank: np.ndarray,
     month: int,
 ) -> None:
-    """Start jobs for workers ``rows`` at firms ``firm`` (uniforms already indexed by row)."""
+    """Start jobs for workers ``rows`` at firms ``firm`` (uniforms already indexed by row).
+
+    A hire's opt-out is reset by the enrolment step (:func:`model.enrolment.start_jobs`).
+    """
     w.employer[rows] = firm
     w.region[rows] = f.region[firm]
     w.industry[rows] = f.industry[firm]
@@ -213,5 +224,4 @@ def hire(
     p_contract = np.where(f.formal[firm], CONTRACT_IF_FORMAL, CONTRACT_IF_INFORMAL)
     w.contract[rows] = u_contract < p_contract
     w.declare_rank[rows] = u_rank
-    w.opted_out[rows] = False
     w.ti_hired[rows] = month

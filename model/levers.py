@@ -33,7 +33,8 @@ class Levers:
     portability: float
     points_value: float  # share of wage: value of city services once unlocked
     worker_publicity: float  # awareness gain per month (share of the gap to 1)
-    firm_publicity: float  # shift of firms' compliance norm, utility units
+    firm_publicity: float  # shift of firms' compliance norm by publicity, utility units
+    law_norm_shift: float  # shift of firms' norm after the Social Insurance Law (trend.py)
     share_union_firms: float
     employer_rate_pension: float
     complaint_inspection: float
@@ -59,6 +60,7 @@ class Levers:
             points_value=0.0,
             worker_publicity=0.0,
             firm_publicity=0.0,
+            law_norm_shift=0.0,
             share_union_firms=p.share_union_firms,
             employer_rate_pension=p.employer_rate_pension,
             complaint_inspection=p.complaint_inspection,

@@ -81,6 +81,58 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "new_entrants": ("agents", "young workers entering"),
 }
 
+#: name -> short human label for charts and tables (see :func:`label`).
+LABELS: dict[str, str] = {
+    "n_workers": "Workers",
+    "n_employed": "Employed workers",
+    **{f"n_covered_{s}": f"Workers with {s} paid" for s in SCHEMES},
+    "n_covered_any": "Workers with any scheme paid",
+    **{f"frac_covered_{s}": f"{s.capitalize()} coverage" for s in SCHEMES},
+    "frac_covered_any": "Coverage by any scheme",
+    "n_uncovered_employed": "Employed workers without cover",
+    "mean_months_uncovered": "Mean months without cover",
+    "frac_contract": "Written contracts",
+    "frac_opted_out": "Opted out",
+    "frac_declared": "Workers declared",
+    "n_declared": "Declared workers",
+    "frac_firms_full_compliance": "Fully compliant firms",
+    "frac_firms_no_scheme": "Firms paying no scheme",
+    "frac_firms_underdeclaring": "Firms under-declaring headcount",
+    "frac_firms_min_base": "Firms paying on the floor base",
+    "mean_perceived_risk": "Perceived inspection risk",
+    "mean_awareness": "Awareness of rights",
+    "new_breaks": "New breaks in coverage",
+    "new_breaks_pension": "New breaks in pension coverage",
+    "new_separations": "Jobs ended",
+    "new_dismissals": "Dismissals",
+    "new_hires": "Hires",
+    "new_cross_region_moves": "Moves to another region",
+    "new_cashouts": "Pension cash-outs",
+    "new_injuries": "Work injuries",
+    "new_illnesses": "Serious illnesses",
+    "new_births": "Births",
+    "new_disputes": "Labour disputes",
+    "new_collective_disputes": "Collective disputes",
+    "new_disputants": "Workers filing a dispute",
+    "new_disputes_won": "Disputes won",
+    "n_aggrieved": "Aggrieved workers",
+    "n_inspections": "Inspections",
+    "n_detections": "Inspections finding evasion",
+    "back_payments_yuan": "Arrears collected",
+    "late_fees_yuan": "Late fees",
+    "fines_yuan": "Fines",
+    "reputation_loss_yuan": "Business lost by published violators",
+    "compensation_yuan": "Dispute compensation",
+    "contribution_income_yuan": "Contribution income",
+    "employer_contributions_yuan": "Employer contributions",
+    "subsidy_spending_yuan": "Subsidy spending",
+    "firm_subsidy_yuan": "Employer subsidy spending",
+    "firm_cost_yuan": "Cost to firms",
+    "new_retirements": "Retirements",
+    "new_retirements_vested": "Vested retirements",
+    "new_entrants": "New entrants",
+}
+
 FLOWS = [
     k
     for k in OUTCOMES
@@ -105,6 +157,65 @@ _FLOW_COLUMNS = [list(OUTCOMES).index(k) for k in FLOWS]
 CUM_NAMES = [cum_name(k) for k in FLOWS]
 REAL_NAMES = [f"{k}_real" for k in COUNTS]
 CUM_REAL_NAMES = [f"{cum_name(k)}_real" for k in COUNT_FLOWS]
+
+
+#: Columns of the results frame before the outcomes: name -> (label, unit).
+CALENDAR = {
+    "seed": ("Seed", "random seed of the run"),
+    "month": ("Month", "months since the start (0 = start)"),
+    "year": ("Year", "calendar year"),
+    "month_of_year": ("Month of year", "1-12 (0 = start)"),
+}
+#: Derived column -> (outcome it derives from, cumulative?, in real persons?).
+_DERIVED: dict[str, tuple[str, bool, bool]] = {
+    **{name: (k, True, False) for k, name in zip(FLOWS, CUM_NAMES, strict=True)},
+    **{name: (k, False, True) for k, name in zip(COUNTS, REAL_NAMES, strict=True)},
+    **{name: (k, True, True) for k, name in zip(COUNT_FLOWS, CUM_REAL_NAMES, strict=True)},
+}
+#: Unit of a count once scaled to the real population (``_real`` columns).
+_REAL_UNIT = {"agents": "persons"}
+
+
+def _resolve(column: str) -> tuple[str, bool, bool]:
+    """(outcome, cumulative?, real?) of any results-frame column after the calendar."""
+    if column in OUTCOMES:
+        return column, False, False
+    if column in _DERIVED:
+        return _DERIVED[column]
+    raise ValueError(
+        f"column={column!r} is not an outcome column; allowed: the names in "
+        "model.outcomes.OUTCOMES, their cum_ and _real variants, or "
+        f"{list(CALENDAR)}"
+    )
+
+
+def label(column: str) -> str:
+    """Short human label of a results-frame column, derived columns included.
+
+    ``cum_`` columns get ", to date" and ``_real`` columns ", real" appended to the
+    label of the outcome they derive from, e.g. ``cum_breaks_real`` ->
+    ``"New breaks in coverage, to date, real"``.
+
+    Raises:
+        ValueError: ``column`` is not a column of the results frame.
+    """
+    if column in CALENDAR:
+        return CALENDAR[column][0]
+    name, cumulative, real = _resolve(column)
+    return LABELS[name] + (", to date" if cumulative else "") + (", real" if real else "")
+
+
+def unit(column: str) -> str:
+    """Unit of a results-frame column: agents, persons (real counts), yuan, share...
+
+    Raises:
+        ValueError: ``column`` is not a column of the results frame.
+    """
+    if column in CALENDAR:
+        return CALENDAR[column][1]
+    name, _, real = _resolve(column)
+    base = OUTCOMES[name][0]
+    return _REAL_UNIT.get(base, base) if real else base
 
 
 def all_columns() -> list[str]:

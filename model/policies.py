@@ -1,12 +1,10 @@
-"""Policy levers as small objects: each one is dated and has a strength.
+"""The policies of the paper, one class each, and the registry of levers by name.
 
 A policy changes the month's :class:`~model.levers.Levers` (the inputs to the
-agents' decisions), never agents or outcomes. Every policy is the identity at
-strength 0, so a zero-strength reform reproduces the baseline exactly. Policies
-are applied in the order given; several may be stacked.
-
-Each class names the paper recommendation it implements (``paper``), the lever it
-moves and the unit of its strength.
+agents' decisions), never agents or outcomes; every policy is the identity at
+strength 0. The base class and the class variables each policy declares (``lever``,
+``label``, ``unit``, ``max_strength``, ``paper``, ``moves``, ``cost``,
+``extra_fields()``) are described in :mod:`model.policy_base`.
 """
 
 from __future__ import annotations
@@ -17,65 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from model.levers import Levers
-
-
-def _toward(value: float, target: float, strength: float) -> float:
-    """Move ``value`` a share ``strength`` of the way to ``target``."""
-    return value + strength * (target - value)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A dated policy.
-
-    Attributes:
-        strength: how strongly the lever is moved; unit and range per class.
-        start: first month in force (1 = the first simulated month).
-        end: last month in force (inclusive), or None for no end.
-    """
-
-    strength: float = 1.0
-    start: int = 1
-    end: int | None = None
-
-    lever: ClassVar[str] = ""
-    unit: ClassVar[str] = "share of the gap to the maximum, 0-1"
-    max_strength: ClassVar[float] = 1.0
-    paper: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        """Validate strength and dates, naming the field and the allowed range."""
-        name = type(self).__name__
-        s = self.strength
-        if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s):
-            raise ValueError(f"{name}.strength={s!r} is not a finite number")
-        if not 0 <= s <= self.max_strength:
-            raise ValueError(
-                f"{name}.strength={s!r} is out of range; allowed [0, {self.max_strength}] "
-                f"({self.unit})"
-            )
-        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
-            raise ValueError(f"{name}.start={self.start!r} must be a whole month >= 1")
-        if self.end is not None and (
-            isinstance(self.end, bool) or not isinstance(self.end, int) or self.end < self.start
-        ):
-            raise ValueError(
-                f"{name}.end={self.end!r} must be a whole month >= start ({self.start}) or None"
-            )
-
-    def active(self, month: int) -> bool:
-        """Whether the policy is in force in ``month`` (1-based)."""
-        return self.start <= month and (self.end is None or month <= self.end)
-
-    def apply(self, levers: Levers) -> Levers:
-        """Return the levers with this policy in force."""
-        raise NotImplementedError
-
-    def to_dict(self) -> dict:
-        """Plain description: lever name, strength, dates and any extra fields."""
-        out = {"lever": self.lever}
-        out.update(dataclasses.asdict(self))
-        return out
+from model.policy_base import INSPECTION_COST, SUBSIDY_COST, Cost, Policy, toward
 
 
 @dataclass(frozen=True)
@@ -87,11 +27,15 @@ class Enforcement(Policy):
     """
 
     lever: ClassVar[str] = "enforcement"
+    label: ClassVar[str] = "More inspections"
+    moves: ClassVar[tuple[str, ...]] = ("inspection_rate_per_year",)
+    cost: ClassVar[Cost | None] = INSPECTION_COST
     unit: ClassVar[str] = "proportional increase in inspections per year"
     max_strength: ClassVar[float] = 20.0
     paper: ClassVar[str] = "Gov 4 (inspection), Gov 5 (staffing)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Multiply the inspection rate by ``1 + strength``."""
         rate = levers.inspection_rate_per_year * (1.0 + self.strength)
         return dataclasses.replace(levers, inspection_rate_per_year=rate)
 
@@ -101,11 +45,14 @@ class RiskTargeting(Policy):
     """Target inspections on firms with violations and complaints rather than at random."""
 
     lever: ClassVar[str] = "targeting"
+    label: ClassVar[str] = "Risk-targeted inspections"
+    moves: ClassVar[tuple[str, ...]] = ("risk_targeting",)
     paper: ClassVar[str] = "Gov 4 (special audits)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move risk targeting toward full targeting (1)."""
         return dataclasses.replace(
-            levers, risk_targeting=_toward(levers.risk_targeting, 1.0, self.strength)
+            levers, risk_targeting=toward(levers.risk_targeting, 1.0, self.strength)
         )
 
 
@@ -118,12 +65,15 @@ class DataSharing(Policy):
     """
 
     lever: ClassVar[str] = "data_sharing"
+    label: ClassVar[str] = "Data sharing between agencies"
+    moves: ClassVar[tuple[str, ...]] = ("detection_power", "share_unsupervised_firms")
     paper: ClassVar[str] = "Gov 1 (joint mechanism, tax collection, headcount screening)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Raise detection power toward 1; bring unsupervised firms into supervision."""
         return dataclasses.replace(
             levers,
-            detection_power=_toward(levers.detection_power, 1.0, self.strength),
+            detection_power=toward(levers.detection_power, 1.0, self.strength),
             share_unsupervised_firms=levers.share_unsupervised_firms * (1.0 - self.strength),
         )
 
@@ -133,15 +83,18 @@ class Penalties(Policy):
     """Forced collection and fines toward the legal maximum (3x arrears, always fined)."""
 
     lever: ClassVar[str] = "penalties"
+    label: ClassVar[str] = "Tougher penalties"
+    moves: ClassVar[tuple[str, ...]] = ("share_fined", "fine_multiple")
     paper: ClassVar[str] = "Gov 4 (forced collection)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move the fine toward 3x arrears and the share fined toward 1."""
         return dataclasses.replace(
             levers,
-            fine_multiple=_toward(
+            fine_multiple=toward(
                 levers.fine_multiple, max(levers.fine_multiple, 3.0), self.strength
             ),
-            share_fined=_toward(levers.share_fined, 1.0, self.strength),
+            share_fined=toward(levers.share_fined, 1.0, self.strength),
         )
 
 
@@ -150,11 +103,14 @@ class CreditRating(Policy):
     """Public credit rating and blacklist: a detected firm loses reputation."""
 
     lever: ClassVar[str] = "credit_rating"
+    label: ClassVar[str] = "Credit rating and blacklist"
+    moves: ClassVar[tuple[str, ...]] = ("reputation_cost",)
     unit: ClassVar[str] = "months of wage bill lost by a published violator"
     max_strength: ClassVar[float] = 24.0
     paper: ClassVar[str] = "Gov 4 (credit rating); Society 2 (media scrutiny)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Add ``strength`` months of wage bill to the reputation cost of a violator."""
         return dataclasses.replace(levers, reputation_cost=levers.reputation_cost + self.strength)
 
 
@@ -166,11 +122,14 @@ class KeyFirmFocus(Policy):
     """
 
     lever: ClassVar[str] = "key_firm_focus"
+    label: ClassVar[str] = "Key firms first"
+    moves: ClassVar[tuple[str, ...]] = ("key_firm_weight",)
     paper: ClassVar[str] = "Gov 4 (key, leading and large firms first)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move key firms' inspection weight toward 2."""
         return dataclasses.replace(
-            levers, key_firm_weight=_toward(levers.key_firm_weight, 2.0, self.strength)
+            levers, key_firm_weight=toward(levers.key_firm_weight, 2.0, self.strength)
         )
 
 
@@ -179,9 +138,12 @@ class DispatchMonitoring(Policy):
     """Close monitoring of labour-dispatch agencies: up to 5x their inspection weight."""
 
     lever: ClassVar[str] = "dispatch_monitoring"
+    label: ClassVar[str] = "Monitoring of dispatch agencies"
+    moves: ClassVar[tuple[str, ...]] = ("dispatch_weight",)
     paper: ClassVar[str] = "Gov 4 (labour-dispatch agencies)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Multiply dispatch agencies' inspection weight by ``1 + 4 strength``."""
         return dataclasses.replace(
             levers, dispatch_weight=levers.dispatch_weight * (1.0 + 4.0 * self.strength)
         )
@@ -210,6 +172,14 @@ class _Subsidy(Policy):
                     f"{name}.{field_name}={value!r} must be a positive number (yuan) or inf"
                 )
 
+    @classmethod
+    def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:
+        """The subsidy's cap and budget, as (name, unit, default)."""
+        return (
+            ("cap", "yuan per worker per month (government share at most)", math.inf),
+            ("budget", "yuan, total (real units)", math.inf),
+        )
+
     def _limits(self, levers: Levers) -> dict:
         if self.strength == 0:
             return {}  # identity at zero strength: no cap or budget on a status-quo subsidy
@@ -224,10 +194,14 @@ class WorkerSubsidy(_Subsidy):
     """Local special funds that pay part of migrant workers' own contributions."""
 
     lever: ClassVar[str] = "worker_subsidy"
+    label: ClassVar[str] = "Subsidy of workers' contributions"
+    moves: ClassVar[tuple[str, ...]] = ("worker_subsidy_share", "subsidy_cap", "subsidy_budget")
+    cost: ClassVar[Cost | None] = SUBSIDY_COST
     paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
 
     def apply(self, levers: Levers) -> Levers:
-        share = _toward(levers.worker_subsidy_share, 1.0, self.strength)
+        """Move the subsidised share of workers' contributions toward 1; set limits."""
+        share = toward(levers.worker_subsidy_share, 1.0, self.strength)
         return dataclasses.replace(levers, worker_subsidy_share=share, **self._limits(levers))
 
 
@@ -236,10 +210,14 @@ class FirmSubsidy(_Subsidy):
     """Subsidy of the employer's contribution for migrant workers."""
 
     lever: ClassVar[str] = "firm_subsidy"
+    label: ClassVar[str] = "Subsidy of employers' contributions"
+    moves: ClassVar[tuple[str, ...]] = ("firm_subsidy_share", "subsidy_cap", "subsidy_budget")
+    cost: ClassVar[Cost | None] = SUBSIDY_COST
     paper: ClassVar[str] = "Gov 3 (subsidies); Firm 2 (operating costs)"
 
     def apply(self, levers: Levers) -> Levers:
-        share = _toward(levers.firm_subsidy_share, 1.0, self.strength)
+        """Move the subsidised share of employers' contributions toward 1; set limits."""
+        share = toward(levers.firm_subsidy_share, 1.0, self.strength)
         return dataclasses.replace(levers, firm_subsidy_share=share, **self._limits(levers))
 
 
@@ -248,11 +226,14 @@ class PortableAccounts(Policy):
     """Cross-region transfer of pension rights, crediting of years, frozen accounts."""
 
     lever: ClassVar[str] = "portability"
+    label: ClassVar[str] = "Portable pension accounts"
+    moves: ClassVar[tuple[str, ...]] = ("portability",)
     paper: ClassVar[str] = "Gov 3 (transfer, crediting, freezing)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move portability toward 1."""
         return dataclasses.replace(
-            levers, portability=_toward(levers.portability, 1.0, self.strength)
+            levers, portability=toward(levers.portability, 1.0, self.strength)
         )
 
 
@@ -261,11 +242,14 @@ class PointsSystem(Policy):
     """Points-based 'new citizen' access: insured months unlock city services."""
 
     lever: ClassVar[str] = "points"
+    label: ClassVar[str] = "Points-based city services"
+    moves: ClassVar[tuple[str, ...]] = ("points_value",)
     unit: ClassVar[str] = "multiple of points_service_value (0-3)"
     max_strength: ClassVar[float] = 3.0
     paper: ClassVar[str] = "Gov 2 (points-based new-citizen system)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Add ``strength`` to the value of points-unlocked city services."""
         return dataclasses.replace(levers, points_value=levers.points_value + self.strength)
 
 
@@ -278,11 +262,14 @@ class Publicity(Policy):
     """
 
     lever: ClassVar[str] = "publicity"
+    label: ClassVar[str] = "Publicity and legal education"
+    moves: ClassVar[tuple[str, ...]] = ("worker_publicity", "firm_publicity")
     unit: ClassVar[str] = "campaign intensity (1 = standard campaign), 0-5"
     max_strength: ClassVar[float] = 5.0
     paper: ClassVar[str] = "Society 1 (publicity), Firm 1 (legal awareness)"
 
     def apply(self, levers: Levers) -> Levers:
+        """Raise workers' awareness gain and shift firms' compliance norm."""
         return dataclasses.replace(
             levers,
             worker_publicity=levers.worker_publicity + 0.02 * self.strength,
@@ -295,11 +282,14 @@ class UnionChannels(Policy):
     """Trade unions and grievance channels in more firms."""
 
     lever: ClassVar[str] = "unions"
+    label: ClassVar[str] = "Unions and grievance channels"
+    moves: ClassVar[tuple[str, ...]] = ("share_union_firms",)
     paper: ClassVar[str] = "Firm 3 (unions, grievance channels); Society 3"
 
     def apply(self, levers: Levers) -> Levers:
+        """Move the share of unionised firms toward 1."""
         return dataclasses.replace(
-            levers, share_union_firms=_toward(levers.share_union_firms, 1.0, self.strength)
+            levers, share_union_firms=toward(levers.share_union_firms, 1.0, self.strength)
         )
 
 
@@ -309,11 +299,14 @@ class ContributionRateCut(Policy):
 
     strength: float = 0.04  # the 2019 cut; the base class default (1.0) is out of range here
     lever: ClassVar[str] = "rate_cut"
+    label: ClassVar[str] = "Employer pension rate cut"
+    moves: ClassVar[tuple[str, ...]] = ("employer_rate_pension",)
     unit: ClassVar[str] = "cut in the employer pension rate, share of base (0-0.2)"
     max_strength: ClassVar[float] = 0.2
     paper: ClassVar[str] = "brief: contribution rate changes"
 
     def apply(self, levers: Levers) -> Levers:
+        """Lower the employer pension rate by ``strength`` (not below 0)."""
         rate = max(0.0, levers.employer_rate_pension - self.strength)
         return dataclasses.replace(levers, employer_rate_pension=rate)
 

@@ -12,69 +12,123 @@ import numpy as np
 from model import sectors
 from model.codes import N_SCHEMES, Industry, Region
 from model.params import Params
-from model.table import AgentTable
+from model.table import BUILT, AgentTable, Column
 
 NONE = -1  # 'no firm' / 'never' in integer columns
 
-#: Worker columns: name -> (dtype, default, meaning and unit).
+#: Why a sub-step other than the owner must write a column (``Column.also``): the change
+#: happens between the owner's writes and is read before the owner runs again.
+WON_CASE = "a won dispute: the employer declares the worker from then on, opt-out void"
+CASH_OUT = "a cross-region mover cashes out (loses years) and leaves her points behind"
+
+#: Worker columns: name -> Column(dtype, default, meaning and unit, owner[, also]).
+#: The owner is the one sub-step (``model.substeps.SUBSTEPS``) that changes the column
+#: (:class:`model.table.Column`). ``age_and_replace`` rebuilds retirees' rows as
+#: entrants: it writes every column, but only on those rows (as the builder does at
+#: the start).
 WORKER_COLUMNS = {
-    "age": (np.float32, 30.0, "age, years"),
-    "female": (np.bool_, False, "sex is female"),
-    "education": (np.int8, 0, "Education code"),
-    "origin": (np.int8, 0, "Region code of origin (hukou)"),
-    "region": (np.int8, 0, "Region code of current or last work"),
-    "industry": (np.int8, 0, "Industry code of current or last job"),
-    "employer": (np.int32, NONE, "firm row, or -1 between jobs"),
-    "skill": (np.float32, 1.0, "individual wage multiplier"),
-    "wage": (np.float32, 0.0, "current wage, yuan/month (0 between jobs)"),
-    "contract": (np.bool_, False, "has a written labour contract"),
-    "declare_rank": (np.float32, 0.0, "position in the firm's declaration order, 0-1"),
-    "opted_out": (np.bool_, False, "asked to opt out of employee-contributory schemes"),
-    "covered": (np.uint8, 0, "bit s set if the employer pays scheme s this month"),
-    "contrib_months": (np.int16, 0, "months of pension contributions"),
-    "points": (np.int16, 0, "insured months in the current region (points)"),
-    "months_uncovered": (np.int16, 0, "consecutive months employed without any cover"),
-    "awareness": (np.float32, 0.0, "knowledge of rights and rules, 0-1"),
-    "present_bias": (np.float32, 1.0, "weight on future benefits (beta), 0-1"),
-    "taste": (np.float32, 0.0, "persistent taste for enrolment, share of wage"),
-    "trust": (np.float32, 0.0, "belief that pension rights are portable, 0-1"),
-    "n_breaks": (np.int16, 0, "breaks in coverage so far"),
-    "n_disputes": (np.int16, 0, "disputes filed so far"),
-    "ti_hired": (np.int32, NONE, "month of the current hire"),
-    "ti_separated": (np.int32, NONE, "month of the last separation"),
+    "age": Column(np.float32, 30.0, "age, years", "age_and_replace"),
+    "female": Column(np.bool_, False, "sex is female", "age_and_replace"),
+    "education": Column(np.int8, 0, "Education code", "age_and_replace"),
+    "origin": Column(np.int8, 0, "Region code of origin (hukou)", "age_and_replace"),
+    "region": Column(np.int8, 0, "Region code of current or last work", "change_jobs"),
+    "industry": Column(np.int8, 0, "Industry code of current or last job", "change_jobs"),
+    "employer": Column(np.int32, NONE, "firm row, or -1 between jobs", "change_jobs"),
+    "skill": Column(np.float32, 1.0, "individual wage multiplier", "age_and_replace"),
+    "wage": Column(np.float32, 0.0, "current wage, yuan/month (0 between jobs)", "change_jobs"),
+    "contract": Column(np.bool_, False, "has a written labour contract", "change_jobs"),
+    "declare_rank": Column(
+        np.float32,
+        0.0,
+        "position in the firm's declaration order, 0-1",
+        "change_jobs",
+        also={"shock_and_dispute": WON_CASE},
+    ),
+    "opted_out": Column(
+        np.bool_,
+        False,
+        "asked to opt out of employee-contributory schemes",
+        "enrol",
+        also={"shock_and_dispute": WON_CASE},
+    ),
+    "covered": Column(np.uint8, 0, "bit s set if the employer pays scheme s this month", "enrol"),
+    "contrib_months": Column(
+        np.int16, 0, "months of pension contributions", "accrue", also={"change_jobs": CASH_OUT}
+    ),
+    "points": Column(
+        np.int16,
+        0,
+        "insured months in the current region (points)",
+        "accrue",
+        also={"change_jobs": CASH_OUT},
+    ),
+    "months_uncovered": Column(
+        np.int16, 0, "consecutive months employed without any cover", "accrue"
+    ),
+    "awareness": Column(np.float32, 0.0, "knowledge of rights and rules, 0-1", "learn"),
+    "present_bias": Column(
+        np.float32, 1.0, "weight on future benefits (beta), 0-1", "age_and_replace"
+    ),
+    "taste": Column(
+        np.float32, 0.0, "persistent taste for enrolment, share of wage", "age_and_replace"
+    ),
+    "trust": Column(np.float32, 0.0, "belief that pension rights are portable, 0-1", "enrol"),
+    "n_breaks": Column(np.int16, 0, "breaks in coverage so far", "accrue"),
+    "n_disputes": Column(np.int16, 0, "disputes filed so far", "shock_and_dispute"),
+    "ti_hired": Column(np.int32, NONE, "month of the current hire", "change_jobs"),
+    "ti_separated": Column(np.int32, NONE, "month of the last separation", "change_jobs"),
 }
 
-#: Firm columns: name -> (dtype, default, meaning and unit).
+#: Firm columns: name -> Column(dtype, default, meaning and unit, owner[, also]).
+#: ``BUILT`` columns are drawn at the start and never change.
 FIRM_COLUMNS = {
-    "industry": (np.int8, 0, "Industry code"),
-    "region": (np.int8, 0, "Region code"),
-    "size_target": (np.float32, 1.0, "hiring weight (target headcount), workers"),
-    "wage_level": (np.float32, 1.0, "firm wage relative to the national mean"),
-    "formal": (np.bool_, False, "keeps contracts, ledger and payroll records"),
-    "key": (np.bool_, False, "'key' firm favoured for investment attraction"),
-    "dispatch": (np.bool_, False, "labour-dispatch agency"),
-    "union_rank": (np.float32, 0.0, "unionised when below the union share lever, 0-1"),
-    "unsupervised_rank": (np.float32, 0.0, "outside supervision when below that lever, 0-1"),
-    "margin": (np.float32, 0.3, "profit per yuan of wage bill"),
-    "norm": (np.float32, 0.0, "compliance norm, utility units"),
-    "offers": (np.uint8, 0, "bit s set if the firm pays scheme s for declared workers"),
-    "declared_share": (np.float32, 0.0, "share of real headcount declared, 0-1"),
-    "full_base": (np.bool_, False, "pays on true wages rather than the floor"),
-    "perceived_risk": (np.float32, 0.05, "perceived inspections per year"),
-    "complaints": (np.int16, 0, "disputes last month (trigger inspections)"),
-    "flagged": (np.bool_, False, "found violating at an earlier inspection"),
-    "ti_inspected": (np.int32, NONE, "month of the last inspection"),
-    "ti_detected": (np.int32, NONE, "month of the last detection"),
-    "headcount": (np.int32, 0, "real headcount this month"),
-    "n_inspections": (np.int16, 0, "inspections so far"),
+    "industry": Column(np.int8, 0, "Industry code", BUILT),
+    "region": Column(np.int8, 0, "Region code", BUILT),
+    "size_target": Column(np.float32, 1.0, "hiring weight (target headcount), workers", BUILT),
+    "wage_level": Column(np.float32, 1.0, "firm wage relative to the national mean", BUILT),
+    "formal": Column(np.bool_, False, "keeps contracts, ledger and payroll records", BUILT),
+    "key": Column(np.bool_, False, "'key' firm favoured for investment attraction", BUILT),
+    "dispatch": Column(np.bool_, False, "labour-dispatch agency", BUILT),
+    "union_rank": Column(np.float32, 0.0, "unionised when below the union share lever, 0-1", BUILT),
+    "unsupervised_rank": Column(
+        np.float32, 0.0, "outside supervision when below that lever, 0-1", BUILT
+    ),
+    "margin": Column(np.float32, 0.3, "profit per yuan of wage bill", BUILT),
+    "norm": Column(np.float32, 0.0, "compliance norm, utility units", BUILT),
+    "offers": Column(
+        np.uint8,
+        0,
+        "bit s set if the firm pays scheme s for declared workers",
+        "comply_and_inspect",
+    ),
+    "declared_share": Column(
+        np.float32, 0.0, "share of real headcount declared, 0-1", "comply_and_inspect"
+    ),
+    "full_base": Column(
+        np.bool_, False, "pays on true wages rather than the floor", "comply_and_inspect"
+    ),
+    "perceived_risk": Column(np.float32, 0.05, "perceived inspections per year", "learn"),
+    "complaints": Column(
+        np.int16, 0, "disputes last month (trigger inspections)", "shock_and_dispute"
+    ),
+    "flagged": Column(
+        np.bool_, False, "found violating at an earlier inspection", "comply_and_inspect"
+    ),
+    "ti_inspected": Column(np.int32, NONE, "month of the last inspection", "comply_and_inspect"),
+    "ti_detected": Column(np.int32, NONE, "month of the last detection", "comply_and_inspect"),
+    "headcount": Column(np.int32, 0, "real headcount this month", "change_jobs"),
+    "n_inspections": Column(np.int16, 0, "inspections so far", "comply_and_inspect"),
 }
 
 ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
 
 
 def _cdf(shares: np.ndarray) -> np.ndarray:
-    """Cumulative shares normalised to end at 1: a uniform u falls in category
-    ``cdf.searchsorted(u, side="right")`` with the category's share."""
+    """Cumulative shares normalised to end at 1.
+
+    A uniform u falls in category ``cdf.searchsorted(u, side="right")`` with the
+    category's share.
+    """
     cdf = np.asarray(shares, dtype=np.float64).cumsum()
     cdf /= cdf[-1]
     return cdf

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from experiments.plan import Experiment
-from experiments.scenarios import Scenario, get_preset
+from experiments.run.experiment import Experiment
+from experiments.scenarios.library import Scenario, get_preset
 from model.policies import Policy
 
 #: Tiny runs: 400 worker agents, 14 months (reforms start in month 13), short burn-in.

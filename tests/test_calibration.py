@@ -7,8 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from experiments.calibration_state import Budget, Progress, StateFile
-from experiments.objective import (
+from experiments.calibration.objective import (
     CachedObjective,
     FreeParam,
     Objective,
@@ -17,7 +16,8 @@ from experiments.objective import (
     to_params,
     to_unit,
 )
-from experiments.targets import Target
+from experiments.calibration.state import Budget, Progress, StateFile
+from experiments.calibration.targets import Target
 
 FREE = (
     FreeParam("a", -2.0, 2.0, "test"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.objective import model_simulator
-from experiments.targets import ORDERING, fitted, load_targets, ordering_holds
+from experiments.calibration.objective import model_simulator
+from experiments.calibration.targets import ORDERING, fitted, load_targets, ordering_holds
 from model.presets import available_presets, load_preset, load_preset_meta
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from experiments.targets import (
+from experiments.calibration.targets import (
     FIT_SIGMA,
     TARGETS_PATH,
     fitted,

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from experiments import cli
-from experiments.commands import common
-from experiments.executors import EXECUTORS
-from experiments.storage import ResultStore
+from experiments.cli import common
+from experiments.run.executors import EXECUTORS
+from experiments.run.storage import ResultStore
 
 SMALL = ["-r", "1", "-m", "14", "-w", "400", "-p", "burn_in_months=6", "--no-progress"]
 
@@ -36,8 +36,8 @@ def test_every_command_module_registers_a_handler():
             handler = subparser.get_default("handler")
             assert callable(handler), f"{name}: `{command}` must set_defaults(handler=...)"
     assert common.EXECUTORS == EXECUTORS, "the CLI offers exactly the executors that exist"
-    from experiments.commands import sensitivity as command
-    from experiments.sensitivity import STATISTICS
+    from experiments.cli import sensitivity as command
+    from experiments.sweeps.indices import STATISTICS
 
     assert command.STATISTICS == STATISTICS, "the CLI offers exactly the statistics that exist"
 
@@ -106,16 +106,16 @@ def test_run_writes_results_and_a_rerun_skips_them(capsys, tmp_path):
 
 
 def test_failed_runs_give_exit_code_1_and_say_how_to_retry(capsys, tmp_path, monkeypatch):
-    import experiments.runs
+    import experiments.run.single
 
-    real = experiments.runs.simulate
+    real = experiments.run.single.simulate
 
     def faulty(policies, *args):
         if any(p.lever == "publicity" for p in policies):
             raise RuntimeError("injected fault")
         return real(policies, *args)
 
-    monkeypatch.setattr(experiments.runs, "simulate", faulty)  # serial runs in this process
+    monkeypatch.setattr(experiments.run.single, "simulate", faulty)  # serial runs in this process
     out = tmp_path / "o"
     code, text, err = run(capsys, "compare", "baseline", "publicity", *SMALL, "-o", str(out))
     assert code == 1, f"failed runs must give exit code 1; got {code}"

@@ -8,11 +8,11 @@ import dask
 import pytest
 from experiments_support import KILL_MARKER, WorkerKillerPolicy, experiment
 
-from experiments import cluster as cl
-from experiments.dask_executor import DaskExecutor
 from experiments.errors import InputError
-from experiments.executors import auto_chunk_size, chunked
-from experiments.scenarios import Scenario
+from experiments.run import cluster as cl
+from experiments.run.dask_executor import DaskExecutor
+from experiments.run.executors import auto_chunk_size, chunked
+from experiments.scenarios.library import Scenario
 
 distributed = pytest.importorskip("distributed")
 

@@ -9,16 +9,19 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main
-from experiments.discover import discover
-from experiments.runs import RunResult
-from experiments.storage import ResultStore
+from experiments.run.single import RunResult
+from experiments.run.storage import ResultStore
+from experiments.sweeps.discovery import discover
 
 MONTHS = 24
 
 
 def known_sweep(folder, points: int = 240, replications: int = 2, seed: int = 5):
-    """A sweep folder whose pension coverage is high exactly when strength >= 1.2 and
-    turnover <= 0.3 (plus small run-to-run noise), written through the result store."""
+    """A sweep folder whose coverage is high exactly in a known box.
+
+    Pension coverage is high when strength >= 1.2 and turnover <= 0.3 (plus small
+    run-to-run noise); the parts are written through the result store.
+    """
     rng = np.random.default_rng(seed)
     design = pd.DataFrame(
         {

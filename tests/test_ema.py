@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("ema_workbench", reason="EMA Workbench not installed: pip install -e '.[ema]'")
 
-from experiments.ema import evaluate, reduce, uptake_model
 from experiments.errors import InputError
-from experiments.plan import run_scenario
-from experiments.seeds import replication_seeds
+from experiments.run.experiment import run_scenario
+from experiments.run.seeds import replication_seeds
+from experiments.sweeps.ema import evaluate, reduce, uptake_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"months": 14, "workers": 400, "params": {"burn_in_months": 6}}

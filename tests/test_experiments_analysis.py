@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import analysis
+from experiments.analysis import summaries
 
 MONTHS = 24
 
@@ -45,7 +45,7 @@ COLS = ["frac_covered_pension", "frac_covered_any"]
 
 def test_summary_mean_and_quantiles_across_replications():
     levels = [0.10, 0.20, 0.30, 0.40, 0.50]
-    s = analysis.summarise(frame("baseline", [1, 2, 3, 4, 5], levels), COLS)
+    s = summaries.summarise(frame("baseline", [1, 2, 3, 4, 5], levels), COLS)
     row = s[(s["outcome"] == "frac_covered_pension") & (s["month"] == 7)].iloc[0]
     assert row["n"] == 5, row
     assert row["mean"] == pytest.approx(0.30), row
@@ -58,7 +58,7 @@ def test_paired_differences_cancel_the_shared_noise():
     seeds, base_levels = [1, 2, 3, 4], [0.10, 0.30, 0.15, 0.40]
     base = frame("baseline", seeds, base_levels)
     reform = frame("reform", seeds, [b + 0.05 for b in base_levels])
-    d = analysis.differences(pd.concat([base, reform]), "baseline", COLS)
+    d = summaries.differences(pd.concat([base, reform]), "baseline", COLS)
     row = d[(d["outcome"] == "frac_covered_pension") & (d["month"] == 20)].iloc[0]
     assert row["mean"] == pytest.approx(0.05), row
     assert row["ci90_high"] - row["ci90_low"] == pytest.approx(0.0, abs=1e-12), (
@@ -70,7 +70,7 @@ def test_unpaired_seeds_are_refused():
     base = frame("baseline", [1, 2], [0.1, 0.2])
     reform = frame("reform", [1, 3], [0.1, 0.2])
     with pytest.raises(ValueError, match="different seeds"):
-        analysis.differences(pd.concat([base, reform]), "baseline", COLS)
+        summaries.differences(pd.concat([base, reform]), "baseline", COLS)
 
 
 def test_cost_effectiveness_counts_subsidy_and_inspections():
@@ -85,7 +85,7 @@ def test_cost_effectiveness_counts_subsidy_and_inspections():
         inspections_per_month=50_000 / MONTHS,
     )
     free = frame("free", seeds, [0.11, 0.21, 0.31])
-    ce = analysis.cost_effectiveness(pd.concat([base, reform, free]), "baseline", 1_000.0)
+    ce = summaries.cost_effectiveness(pd.concat([base, reform, free]), "baseline", 1_000.0)
     row = ce[(ce["scenario"] == "reform") & (ce["outcome"] == "frac_covered_pension")].iloc[0]
     assert row["gain_points"] == pytest.approx(2.0), row
     assert row["public_cost_yuan"] == pytest.approx(1.5e8), row

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.designs import read_sweep, sample, sweep_experiment
 from experiments.errors import InputError
-from experiments.runner import run_experiment
-from experiments.sensitivity import analyse, indices
+from experiments.run.runner import run_experiment
+from experiments.sweeps.designs import read_sweep, sample, sweep_experiment
+from experiments.sweeps.indices import analyse, indices
 
 HEAD = "replications = 1\nmonths = 14\nworkers = 400\nseed = 9\n[params]\nburn_in_months = 6\n"
 
@@ -94,7 +94,7 @@ def test_bad_sweep_files_name_the_file_and_key(tmp_path, design, factors, needle
 
 
 def test_sensitivity_indices_recover_a_known_function():
-    """y = 5 x0 + 0 x1: x0 carries all the variance (SALib's analysis, tested as SALib is)."""
+    """For y = 5 x0 + 0 x1, x0 carries all the variance (SALib's analysis, tested as SALib is)."""
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 

@@ -12,10 +12,10 @@ from experiments_support import (
     experiment,
 )
 
-from experiments.executors import auto_chunk_size, chunked
-from experiments.runner import run_experiment
-from experiments.scenarios import Scenario
-from experiments.storage import ResultStore
+from experiments.run.executors import auto_chunk_size, chunked
+from experiments.run.runner import run_experiment
+from experiments.run.storage import ResultStore
+from experiments.scenarios.library import Scenario
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import re
 import pandas as pd
 import pytest
 
-from experiments.designs import read_sweep, sweep_experiment
+from experiments.analysis.report import write_report
 from experiments.errors import InputError
-from experiments.report import write_report
-from experiments.runner import run_experiment
+from experiments.run.runner import run_experiment
+from experiments.sweeps.designs import read_sweep, sweep_experiment
 
 SWEEP = """design = "lhs"
 samples = 4
@@ -69,8 +69,8 @@ def test_report_of_a_folder_without_results_is_an_input_error(tmp_path):
 
 @pytest.fixture(scope="module")
 def compare_folder(tmp_path_factory):
-    from experiments.plan import Experiment
-    from experiments.scenarios import get_preset
+    from experiments.run.experiment import Experiment
+    from experiments.scenarios.library import get_preset
 
     root = tmp_path_factory.mktemp("compare")
     experiment = Experiment(
@@ -99,7 +99,7 @@ def test_charts_are_written_as_png_files_too(compare_folder):
 
 
 def test_terminal_summary_lists_each_scenario_with_its_paired_gain(compare_folder):
-    from experiments.report import make_report, summary_text
+    from experiments.analysis.report import make_report, summary_text
 
     _, tables = make_report(compare_folder)
     text = summary_text(tables)

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from experiments_support import expected_rows, experiment
 
-from experiments.designs import read_sweep, sweep_experiment
 from experiments.errors import InputError
-from experiments.runner import run_experiment
-from experiments.storage import ResultStore
+from experiments.run.runner import run_experiment
+from experiments.run.storage import ResultStore
+from experiments.sweeps.designs import read_sweep, sweep_experiment
 
 UPTAKE = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
 

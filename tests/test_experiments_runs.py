@@ -7,10 +7,10 @@ import pytest
 from experiments_support import MONTHS, experiment
 
 from experiments.errors import InputError
-from experiments.plan import run_scenario
-from experiments.runs import ID_COLUMNS, execute
-from experiments.scenarios import Scenario
-from experiments.seeds import replication_seeds
+from experiments.run.experiment import run_scenario
+from experiments.run.seeds import replication_seeds
+from experiments.run.single import ID_COLUMNS, execute
+from experiments.scenarios.library import Scenario
 from model.policies import Enforcement
 
 

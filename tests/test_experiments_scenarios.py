@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from experiments.errors import InputError
-from experiments.scenario_files import load_scenario, load_scenarios, read_scenario_file
-from experiments.scenario_writer import write_scenario
-from experiments.scenarios import PRESETS, RECOMMENDATIONS, Scenario, get_preset
+from experiments.scenarios.files import load_scenario, load_scenarios, read_scenario_file
+from experiments.scenarios.library import PRESETS, RECOMMENDATIONS, Scenario, get_preset
+from experiments.scenarios.writer import write_scenario
 from model.policies import Enforcement, WorkerSubsidy
 
 TOML = """
@@ -156,3 +156,49 @@ def test_excel_round_trip_keeps_params_and_subsidy_limits(tmp_path):
 def test_csv_cannot_silently_drop_parameters(tmp_path):
     with pytest.raises(InputError, match="cannot hold the parameters"):
         write_scenario(Scenario("p", "", (), {"turnover_per_year": 0.3}), tmp_path / "p.csv")
+
+
+def test_lever_descriptions_come_from_the_policy_classes(monkeypatch):
+    """A new policy class with an extra field and a cost needs no change in experiments/."""
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from experiments.scenarios import levers
+    from model.policies import POLICIES, Cost, Policy
+
+    @dataclass(frozen=True)
+    class Toy(Policy):
+        ceiling: float = 7.0
+        lever: ClassVar[str] = "toy"
+        label: ClassVar[str] = "A toy lever"
+        max_strength: ClassVar[float] = 2.0
+        cost: ClassVar[Cost | None] = Cost("nobody", "none")
+
+        @classmethod
+        def extra_fields(cls):
+            return (("ceiling", "widgets", 7.0),)
+
+        def apply(self, levers):
+            return levers
+
+    before = levers.all_extra_fields()
+    monkeypatch.setitem(POLICIES, "toy", Toy)
+    assert levers.all_extra_fields() == (*before, "ceiling"), "new extra field not listed"
+    assert levers.levers_taking("ceiling") == ["toy"], "levers_taking misses the toy lever"
+    assert levers.is_default("toy", "ceiling", 7.0), "the class default is not a default"
+    assert not levers.is_default("toy", "ceiling", 3.0), "a set ceiling counted as default"
+    assert "toy" in levers.costed_levers(), "a class with a cost is not costed"
+    row = next(r for r in levers.lever_rows() if r["lever"] == "toy")
+    assert row["label"] == "A toy lever", row
+    assert row["strength"] == "0-2", row
+    assert row["extra_fields"] == "ceiling (widgets)", row
+
+
+def test_costed_levers_are_the_classes_with_a_cost():
+    """The cost table's 'costs not modelled' follows the policy classes' ``cost``."""
+    from experiments.analysis import COSTED_LEVERS
+    from model.policies import POLICIES
+
+    expected = {name for name, cls in POLICIES.items() if cls.cost is not None}
+    assert expected == COSTED_LEVERS, f"{sorted(COSTED_LEVERS)} != {sorted(expected)}"
+    assert {"enforcement", "worker_subsidy", "firm_subsidy"} <= COSTED_LEVERS, "costed levers lost"

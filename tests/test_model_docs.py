@@ -46,7 +46,7 @@ def test_odd_has_every_section(text, section):
 
 
 def test_odd_schedule_lists_the_substeps_in_run_order(text):
-    listed = re.findall(r"^\| \d+ \| `_(\w+)` \|", text, flags=re.M)
+    listed = re.findall(r"^\| \d+ \| `(\w+)` \|", text, flags=re.M)
     assert listed == list(SUBSTEPS), f"ODD schedule {listed} != SUBSTEPS {list(SUBSTEPS)}"
 
 

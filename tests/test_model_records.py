@@ -9,7 +9,7 @@ from model_support import build, run
 
 from model import INDUSTRIES, REGIONS, SCHEMES, UptakeModel
 from model.population import FIRM_COLUMNS, WORKER_COLUMNS
-from model.table import AgentTable
+from model.table import BUILT, AgentTable, Column
 
 
 def test_worker_record_decodes_labels():
@@ -67,7 +67,11 @@ def test_tables_are_copies_not_views():
 
 
 def test_agent_table_columns_are_typed_and_cannot_be_rebound():
-    table = AgentTable(3, {"age": (np.float32, 30.0, "years"), "ok": (np.bool_, False, "flag")})
+    columns = {
+        "age": Column(np.float32, 30.0, "years", BUILT),
+        "ok": Column(np.bool_, False, "flag", BUILT),
+    }
+    table = AgentTable(3, columns)
     assert table.age.dtype == np.float32, "column dtype not as declared"
     assert table.age.tolist() == [30.0, 30.0, 30.0], "default not applied"
     table.age[:] = 40.0

@@ -1,28 +1,27 @@
-"""The month is a fixed list of named sub-steps, each random one with its own stream."""
+"""The month is one table of named sub-steps, each random one with its own streams."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pytest
 from model_support import build
 
 from model import SUBSTEPS, UptakeModel
+from model.model import STREAMS
 from model.policies import Enforcement
+from model.substeps import Substep, schedule
 
 
 def _trace(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the sub-steps called on any model, in order."""
     calls: list[str] = []
-    for name in SUBSTEPS:
-        original = getattr(UptakeModel, f"_{name}")
+    for name, step in list(SUBSTEPS.items()):
 
-        def traced(self, *args, _name=name, _original=original, **kwargs):
+        def traced(model, month, _name=name, _run=step.run):
             calls.append(_name)
-            return _original(self, *args, **kwargs)
+            return _run(model, month)
 
-        monkeypatch.setattr(UptakeModel, f"_{name}", traced)
+        monkeypatch.setitem(SUBSTEPS, name, step._replace(run=traced))
     return calls
 
 
@@ -37,25 +36,39 @@ def test_step_runs_every_substep_once_in_the_declared_order(monkeypatch):
 def test_burn_in_runs_the_status_quo_substeps_in_the_same_order(monkeypatch):
     calls = _trace(monkeypatch)
     build(seed=1, burn_in_months=2)
-    inner = [s for s in SUBSTEPS if s not in ("apply_policies", "age_and_replace", "record")]
+    inner = [name for name, step in SUBSTEPS.items() if step.burn_in]
+    assert inner == [
+        s for s in SUBSTEPS if s not in ("apply_policies", "age_and_replace", "record")
+    ], f"burn-in sub-steps {inner}"
     assert calls == inner * 2 + ["record"], f"build ran {calls}"
 
 
-def test_class_docstring_lists_the_substeps_in_run_order():
-    documented = re.findall(r"^\s*\d+\. ``_(\w+)``", UptakeModel.__doc__, flags=re.M)
-    assert documented == list(SUBSTEPS), f"docstring order {documented} != SUBSTEPS"
+def test_every_substep_has_a_function_a_one_line_doc_and_known_streams():
+    for name, step in SUBSTEPS.items():
+        assert isinstance(step, Substep), f"{name} is not a Substep"
+        assert callable(step.run), f"{name} has no function"
+        assert step.doc, f"{name} has no doc"
+        assert "\n" not in step.doc, f"{name}: the doc is more than one line"
+        unknown = set(step.streams) - set(STREAMS)
+        assert not unknown, f"{name} draws from undeclared streams {unknown}"
+    used = [s for step in SUBSTEPS.values() for s in step.streams]
+    assert len(used) == len(set(used)), f"two sub-steps share a stream: {used}"
+    listed = schedule().splitlines()
+    assert [line.split("``")[1] for line in listed] == list(SUBSTEPS), "schedule() order"
 
 
-def test_each_substep_and_month_has_its_own_stream():
+def test_the_class_docstring_refers_to_the_table():
+    assert "SUBSTEPS" in UptakeModel.__doc__, "the class docstring does not name SUBSTEPS"
+
+
+def test_each_stream_and_month_has_its_own_numbers():
     model = build(seed=1)
     draws = {
-        (name, t): model._stream(name, t).random(4).tobytes()
-        for name in ("init", *SUBSTEPS)
-        for t in (0, 1, 2)
+        (name, t): model.stream(name, t).random(4).tobytes() for name in STREAMS for t in (0, 1, 2)
     }
-    assert len(set(draws.values())) == len(draws), "two (sub-step, month) pairs share a stream"
-    again = model._stream("match", 1).random(4).tobytes()
-    assert again == draws[("match", 1)], "a stream is not reproducible from (seed, sub-step, month)"
+    assert len(set(draws.values())) == len(draws), "two (stream, month) pairs share numbers"
+    again = model.stream("separate", 1).random(4).tobytes()
+    assert again == draws[("separate", 1)], "a stream is not reproducible from (seed, name, month)"
 
 
 def test_a_reform_shares_the_random_numbers_of_its_baseline():
@@ -72,3 +85,34 @@ def test_a_reform_shares_the_random_numbers_of_its_baseline():
             assert same, f"reform differs from baseline in month {month}, before it starts"
     inspections = [m.results_frame()["n_inspections"].iloc[5:].sum() for m in (base, reform)]
     assert inspections[1] > inspections[0], f"tripled inspections after the start: {inspections}"
+
+
+def test_each_substep_draws_from_exactly_the_streams_it_declares(monkeypatch):
+    from model.streams import Streams
+
+    current: list[str] = []
+    used: set[tuple[str, str]] = set()
+    for name, step in list(SUBSTEPS.items()):
+
+        def tagged(model, month, _name=name, _run=step.run):
+            current.append(_name)
+            try:
+                return _run(model, month)
+            finally:
+                current.pop()
+
+        monkeypatch.setitem(SUBSTEPS, name, step._replace(run=tagged))
+    for method in ("generator", "uniforms"):
+        original = getattr(Streams, method)
+
+        def recording(self, stream, *args, _original=original, **kwargs):
+            if current:
+                used.add((current[-1], stream))
+            return _original(self, stream, *args, **kwargs)
+
+        monkeypatch.setattr(Streams, method, recording)
+    model = build(seed=3, mean_age=45.0, dispute_propensity=0.3)
+    for _ in range(6):
+        model.step()
+    declared = {(name, s) for name, step in SUBSTEPS.items() for s in step.streams}
+    assert used == declared, f"undeclared: {used - declared}; never used: {declared - used}"

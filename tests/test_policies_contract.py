@@ -11,32 +11,21 @@ from model_support import build, frame, run
 
 from model import POLICIES, Params, make_policy
 from model.levers import Levers
-from model.policies import FirmSubsidy, Policy, WorkerSubsidy, levers_for_month
+from model.policies import Cost, FirmSubsidy, Policy, WorkerSubsidy, levers_for_month
 
 LEVERS = sorted(POLICIES)
 
-#: lever -> (Levers field, +1 if strength raises it, -1 if it lowers it).
-MOVES = {
-    "enforcement": ("inspection_rate_per_year", +1),
-    "targeting": ("risk_targeting", +1),
-    "data_sharing": ("detection_power", +1),
-    "penalties": ("share_fined", +1),
-    "credit_rating": ("reputation_cost", +1),
-    "key_firm_focus": ("key_firm_weight", +1),
-    "dispatch_monitoring": ("dispatch_weight", +1),
-    "worker_subsidy": ("worker_subsidy_share", +1),
-    "firm_subsidy": ("firm_subsidy_share", +1),
-    "portability": ("portability", +1),
-    "points": ("points_value", +1),
-    "publicity": ("worker_publicity", +1),
-    "unions": ("share_union_firms", +1),
-    "rate_cut": ("employer_rate_pension", -1),
-}
+#: Levers whose strength lowers their main field (every other lever raises it).
+LOWERS = {"rate_cut"}
+LEVER_FIELDS = {f.name for f in dataclasses.fields(Levers)}
 
 
-def test_every_lever_has_a_documented_move():
-    missing = set(POLICIES) ^ set(MOVES)
-    assert not missing, f"levers without a contract entry: {missing}"
+@pytest.mark.parametrize("lever", LEVERS)
+def test_every_lever_declares_the_levers_fields_it_moves(lever):
+    cls = POLICIES[lever]
+    assert cls.moves, f"{cls.__name__}.moves is empty"
+    unknown = set(cls.moves) - LEVER_FIELDS
+    assert not unknown, f"{cls.__name__}.moves names fields Levers does not have: {unknown}"
 
 
 @pytest.mark.parametrize("lever", LEVERS)
@@ -44,6 +33,8 @@ def test_class_metadata_is_complete(lever):
     cls = POLICIES[lever]
     assert cls.lever == lever, f"{cls.__name__}.lever={cls.lever!r} but registered as {lever!r}"
     assert cls.unit, f"{cls.__name__} has no unit"
+    assert cls.label, f"{cls.__name__} has no label"
+    assert cls.min_strength == 0, f"{cls.__name__}.min_strength must be 0 (the identity)"
     assert cls.paper, f"{cls.__name__} names no paper recommendation"
     assert cls.max_strength > 0, f"{cls.__name__}.max_strength must be positive"
     assert cls.__doc__, f"{cls.__name__} has no docstring"
@@ -72,30 +63,18 @@ def test_zero_strength_reproduces_the_baseline_exactly(lever):
 
 @pytest.mark.parametrize("lever", LEVERS)
 def test_positive_strength_moves_its_lever_the_documented_way(lever):
-    field, sign = MOVES[lever]
-    base = Levers.status_quo(Params())
     cls = POLICIES[lever]
+    field, sign = cls.moves[0], (-1 if lever in LOWERS else +1)
+    base = Levers.status_quo(Params())
     moved = make_policy(lever, strength=cls.max_strength / 2).apply(base)
     change = getattr(moved, field) - getattr(base, field)
     assert sign * change > 0, f"{lever} moved {field} by {change}, expected sign {sign:+d}"
     untouched = [
         f.name
         for f in dataclasses.fields(Levers)
-        if getattr(moved, f.name) != getattr(base, f.name) and f.name not in _touches(lever)
+        if getattr(moved, f.name) != getattr(base, f.name) and f.name not in cls.moves
     ]
     assert not untouched, f"{lever} also changed {untouched}"
-
-
-def _touches(lever: str) -> set[str]:
-    """Fields a policy may move besides its main one (documented in its class)."""
-    extra = {
-        "data_sharing": {"share_unsupervised_firms"},
-        "penalties": {"fine_multiple"},
-        "publicity": {"firm_publicity"},
-        "worker_subsidy": {"subsidy_cap", "subsidy_budget"},
-        "firm_subsidy": {"subsidy_cap", "subsidy_budget"},
-    }
-    return {MOVES[lever][0], *extra.get(lever, set())}
 
 
 @pytest.mark.parametrize("lever", LEVERS)
@@ -202,6 +181,28 @@ def test_policies_argument_is_validated():
     single = build(policies=make_policy("enforcement", strength=1.0), seed=1)
     assert len(single.policies) == 1, "a single policy object must be accepted"
     assert isinstance(single.policies[0], Policy)
+
+
+@pytest.mark.parametrize("lever", LEVERS)
+def test_extra_fields_are_the_dataclass_fields_beyond_strength_and_dates(lever):
+    cls = POLICIES[lever]
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert names[:3] == ["strength", "start", "end"], f"{cls.__name__} fields: {names}"
+    extra = cls.extra_fields()
+    assert [name for name, _, _ in extra] == names[3:], f"{cls.__name__}.extra_fields()"
+    for name, unit, default in extra:
+        assert unit, f"{cls.__name__}.{name} has no unit"
+        assert getattr(cls(), name) == default, f"{cls.__name__}.{name} default differs"
+
+
+def test_costed_levers_are_exactly_inspections_and_subsidies():
+    costed = {lever for lever, cls in POLICIES.items() if cls.cost is not None}
+    assert costed == {"enforcement", "worker_subsidy", "firm_subsidy"}, costed
+    for lever in costed:
+        cost = POLICIES[lever].cost
+        assert isinstance(cost, Cost), f"{lever}.cost is not a Cost"
+        assert cost.payer, f"{lever}.cost must name a payer"
+        assert cost.basis, f"{lever}.cost must name a basis"
 
 
 def test_to_dict_round_trips_through_make_policy():

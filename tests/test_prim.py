@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import prim
+from experiments.sweeps import prim
 
 
 def uniform_inputs(n: int = 1500, seed: int = 7) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from experiments_support import experiment
 
+from experiments.analysis.run_table import run_statistic, run_table
 from experiments.errors import InputError
-from experiments.run_table import run_statistic, run_table
-from experiments.runner import run_experiment
-from experiments.storage import ResultStore
+from experiments.run.runner import run_experiment
+from experiments.run.storage import ResultStore
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.targets import ORDERING, Target
-from experiments.validation import (
+from experiments.calibration.targets import ORDERING, Target
+from experiments.calibration.validation import (
     group_table,
     ordering_table,
     target_table,
     validate,
     yearly,
 )
-from experiments.validation_report import markdown_table, write_report
+from experiments.calibration.validation_report import markdown_table, write_report
 from model.codes import SCHEMES
 
 

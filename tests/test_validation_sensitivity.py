@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from experiments.designs import read_sweep
-from experiments.sensitivity_study import NOT_VARIED, factor_ranges, top_factors, write_sweep
+from experiments.sweeps.designs import read_sweep
+from experiments.sweeps.study import NOT_VARIED, factor_ranges, top_factors, write_sweep
 from model.params import Params
 
 

@@ -52,9 +52,9 @@ def digest(frame: pd.DataFrame) -> str:
 
 def _scenarios():
     try:
-        from experiments.scenarios import PRESETS
-    except ImportError:  # pragma: no cover - layout after a refactor
         from experiments.scenarios.library import PRESETS
+    except ImportError:  # pragma: no cover - the flat layout before the refactor
+        from experiments.scenarios import PRESETS
     return PRESETS
 
 
@@ -108,14 +108,14 @@ def compare_digest(perturb: dict) -> str:
 def objective_value(perturb: dict) -> float:
     """The calibration objective J at its default point (2 seeds x 2,000 workers)."""
     try:
-        from experiments import objective as obj
-        from experiments.calibration import FREE_PARAMS as FREE
-        from experiments.targets import fitted, load_targets
-    except ImportError:  # pragma: no cover - layout after a refactor
+        from experiments.calibration import objective as obj
         from experiments.calibration.fit import FREE_PARAMS as FREE
         from experiments.calibration.targets import fitted, load_targets
+    except ImportError:  # pragma: no cover - the flat layout before the refactor
+        from experiments.targets import fitted, load_targets
 
-        from experiments.calibration import objective as obj
+        from experiments import objective as obj
+        from experiments.calibration import FREE_PARAMS as FREE
     targets = fitted(load_targets())
     sim = obj.model_simulator(targets, (101, 102), 2_000, fixed=perturb or None)
     x0 = obj.default_point(FREE)

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator, perform_experiments
     from ema_workbench.analysis import feature_scoring, prim
 
-    from experiments.ema import uptake_model
+    from experiments.sweeps.ema import uptake_model
 
     model = uptake_model(
         LEVERS,

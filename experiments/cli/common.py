@@ -1,0 +1,191 @@
+"""Options shared by the commands that run experiments, and their checks.
+
+Argument types raise ``argparse.ArgumentTypeError`` so that argparse reports
+``argument --months: 'x' is not a whole number >= 1`` and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from experiments.run.runner import RunSummary
+
+#: Same as ``experiments.run.executors.EXECUTORS`` (not imported: it loads the model).
+EXECUTORS = ("serial", "processes", "dask")
+DEFAULTS = {"replications": 5, "months": 60, "seed": 1}
+
+
+def whole(lo: int):
+    """An argparse type: a whole number >= ``lo``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= {lo}") from None
+        if value < lo:
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed >= {lo}")
+        return value
+
+    parse.__name__ = f"whole number >= {lo}"
+    return parse
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed a finite number > 0")
+    return value
+
+
+def assignment(text: str) -> tuple[str, object]:
+    """An argparse type: ``NAME=VALUE`` with a number (or True/False/None) value."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (e.g. turnover_per_year=0.4)")
+    try:
+        value = ast.literal_eval(raw.strip())
+    except (ValueError, SyntaxError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: value {raw!r} is not a number; e.g. turnover_per_year=0.4"
+        ) from None
+    return name.strip(), value
+
+
+def add_run_options(parser: argparse.ArgumentParser, defaults: dict | None = None) -> None:
+    """Replications, months, workers, seed, output folder, executor and overrides."""
+    d = {**DEFAULTS, **(defaults or {})}
+    g = parser.add_argument_group("runs")
+    g.add_argument(
+        "--replications",
+        "-r",
+        type=whole(1),
+        default=d["replications"],
+        help="replications per scenario (default %(default)s)",
+    )
+    g.add_argument(
+        "--months",
+        "-m",
+        type=whole(1),
+        default=d["months"],
+        help="months to simulate; month 1 = January 2011 (default %(default)s)",
+    )
+    g.add_argument(
+        "--workers",
+        "-w",
+        type=whole(100),
+        default=d.get("workers"),
+        help="worker agents per run (default: the parameter default, 10000)",
+    )
+    g.add_argument(
+        "--seed",
+        "-s",
+        type=whole(0),
+        default=d["seed"],
+        help="root seed; replication seeds come from it (default %(default)s)",
+    )
+    g.add_argument(
+        "--param",
+        "-p",
+        type=assignment,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter in every run (repeatable; see `uptake params`)",
+    )
+    g.add_argument(
+        "--base-params",
+        metavar="PRESET",
+        help="parameter preset for every scenario ('defaults' = model defaults; "
+        "default: 'calibrated' if present)",
+    )
+    g.add_argument("--out", "-o", type=Path, help="output folder (rerun to resume)")
+    add_executor_options(parser)
+
+
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """Executor, jobs, scheduler, chunk size, progress bar."""
+    g = parser.add_argument_group("execution")
+    g.add_argument(
+        "--executor",
+        "-x",
+        choices=EXECUTORS,
+        default="serial",
+        help="where runs execute (default %(default)s)",
+    )
+    g.add_argument(
+        "--jobs",
+        "-j",
+        type=whole(1),
+        help="worker processes (default: usable cores; dask LocalCluster: 2)",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler, e.g. tcp://host:8786 "
+        "(with --executor dask; default: start a LocalCluster)",
+    )
+    g.add_argument(
+        "--chunk-size",
+        type=whole(1),
+        help="runs per task (default: ~4 chunks per worker, at most 8)",
+    )
+    g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def check_executor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Reject option combinations argparse cannot see (exit 2)."""
+    if args.scheduler and args.executor != "dask":
+        parser.error(
+            f"argument --scheduler: {args.scheduler!r} needs --executor dask, not {args.executor!r}"
+        )
+
+
+def overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The ``--param`` assignments as a dict (the last of repeated names wins)."""
+    return dict(args.param)
+
+
+def execute(experiment, args: argparse.Namespace, out: Path) -> RunSummary:
+    """Run the experiment with the executor options of ``args``."""
+    from experiments.run.runner import run_experiment
+
+    print(f"uptake {args.command}: {len(experiment.specs())} runs into {out}", file=sys.stderr)
+    return run_experiment(
+        experiment,
+        out,
+        executor=args.executor,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        chunk_size=args.chunk_size,
+        progress=not args.no_progress,
+        command="uptake " + " ".join(sys.argv[1:]),
+    )
+
+
+def report_outcome(summary: RunSummary, command: str) -> int:
+    """Print what happened; exit code 1 if any run failed."""
+    print(
+        f"{summary.done} run(s) done, {summary.skipped} already done, {summary.failed} failed "
+        f"in {summary.seconds:.1f} s; results in {summary.out}"
+    )
+    for run_id, error in list(summary.failures.items())[:5]:
+        last = error.strip().splitlines()[-1] if error.strip() else "(no message)"
+        print(f"  failed: {run_id}: {last}", file=sys.stderr)
+    if summary.failed:
+        print(
+            f"uptake {command}: {summary.failed} run(s) failed (errors in "
+            f"{summary.out / 'manifest.json'}); rerun the same command to retry them",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -1,0 +1,61 @@
+"""``uptake sensitivity-study``: Morris screening of all parameters, then Sobol on the top ones.
+
+The study itself is :func:`experiments.sweeps.study.study`; see ``docs/sensitivity.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from experiments.sweeps.study import DEFAULT_OUTPUT, OUTCOMES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the sensitivity study."""
+    parser.add_argument("--preset", default="calibrated", help="base parameters (calibrated)")
+    parser.add_argument("--workers", type=int, default=3000, help="workers per run (3000)")
+    parser.add_argument("--months", type=int, default=120, help="months per run (120)")
+    parser.add_argument("--trajectories", type=int, default=6, help="Morris trajectories (6)")
+    parser.add_argument("--top", type=int, default=6, help="factors taken to Sobol (6)")
+    parser.add_argument("--sobol-n", type=int, default=64, help="Sobol base sample (64)")
+    parser.add_argument("--seed", type=int, default=1, help="root seed (1)")
+    parser.add_argument("--executor", default="serial", choices=("serial", "processes", "dask"))
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the study and print the headline indices."""
+    from experiments.sweeps.study import study
+
+    result = study(
+        args.output,
+        preset=args.preset,
+        workers=args.workers,
+        months=args.months,
+        trajectories=args.trajectories,
+        top=args.top,
+        sobol_n=args.sobol_n,
+        seed=args.seed,
+        executor=args.executor,
+        jobs=args.jobs,
+    )
+    mu = result["morris"][result["morris"]["index"] == "mu_star"]
+    for outcome in OUTCOMES:
+        rows = mu[mu["outcome"] == outcome].nlargest(5, "value")
+        print(f"{outcome}: top Morris mu*: " + ", ".join(rows["factor"]))
+    st = result["sobol"][result["sobol"]["index"] == "ST"]
+    print(st.pivot(index="factor", columns="outcome", values="value").round(3).to_string())
+    print(f"sizes: {result['sizes']}; outputs in {args.output}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sensitivity-study`` to the ``uptake`` command line."""
+    parser = subparsers.add_parser(
+        "sensitivity-study", help="Morris screening of all parameters, then Sobol on the top ones"
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=run)

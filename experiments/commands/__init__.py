@@ -1,1 +1,0 @@
-"""Subcommands of the ``uptake`` CLI, one module each (see :mod:`experiments.cli`)."""

@@ -1,0 +1,225 @@
+"""Executors: run chunks of run specs serially, on local processes or on a Dask cluster.
+
+Each executor's :meth:`results` takes a list of chunks (lists of
+:class:`~experiments.run.single.RunSpec`) and yields the list of
+:class:`~experiments.run.single.RunResult` of each chunk as it completes, in any order.
+At most ``2 x workers`` chunks are in flight, so memory stays bounded and a crash
+loses little. If a worker process dies (killed, out of memory), the runs of its
+chunk come back as failed with the reason and the executor carries on; rerunning
+the experiment retries them. Results come back to the calling process, which
+alone writes the output folder (so a remote cluster needs no shared disk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from experiments.errors import InputError
+from experiments.run.single import RunResult, RunSpec, execute_chunk
+
+EXECUTORS = ("serial", "processes", "dask")
+Chunk = list[RunSpec]
+
+
+def chunked(specs: list[RunSpec], size: int) -> list[Chunk]:
+    """Split specs into chunks of ``size`` (the last may be shorter)."""
+    return [specs[i : i + size] for i in range(0, len(specs), size)]
+
+
+def auto_chunk_size(n_runs: int, workers: int) -> int:
+    """About four chunks per worker, at most 8 runs a chunk (keeps progress visible)."""
+    return max(1, min(8, math.ceil(n_runs / max(1, 4 * workers))))
+
+
+def default_workers() -> int:
+    """Worker processes when none is given: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: Worker processes use one thread in numerical libraries (as Dask's nanny sets), so
+#: that N workers use N cores; spawned children inherit these from the environment.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _single_threaded_children():
+    """Set :data:`SINGLE_THREAD_ENV` while child processes are spawned, then restore."""
+    saved = {k: os.environ.get(k) for k in SINGLE_THREAD_ENV}
+    os.environ.update(SINGLE_THREAD_ENV)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _failed(chunk: Chunk, reason: str) -> list[RunResult]:
+    return [RunResult(s.run_id, "failed", 0.0, reason) for s in chunk]
+
+
+class SerialExecutor:
+    """Runs every chunk in this process, one after another."""
+
+    name = "serial"
+    workers = 1
+
+    def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
+        """Yield each chunk's results in order."""
+        for chunk in chunks:
+            yield execute_chunk(chunk)
+
+    def close(self, abort: bool = False) -> None:
+        """Nothing to release."""
+
+
+class ProcessExecutor:
+    """Runs chunks on a pool of local worker processes (``concurrent.futures``)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        """Start no process yet; ``workers`` defaults to the usable cores."""
+        self.workers = workers or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        # "spawn": safe with the threads of tqdm and Dask in this process; importing
+        # mesa (its batchrunner) sets it as the global default anyway.
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
+        """Yield results as chunks finish; a dead worker fails only the chunks in flight."""
+        pool = self._pool or self._new_pool()
+        queue = list(reversed(chunks))
+        running: dict[Future, Chunk] = {}
+        while queue or running:
+            broken = False
+            while queue and len(running) < 2 * self.workers and not broken:
+                try:
+                    with _single_threaded_children():  # workers are spawned on submit
+                        running[pool.submit(execute_chunk, queue[-1])] = queue[-1]
+                    queue.pop()
+                except BrokenProcessPool:  # broke since the last wait; chunk stays queued
+                    broken = True
+            if not broken:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        yield _failed(chunk, f"worker process died: {exc!r}")
+            if broken:
+                for chunk in running.values():
+                    yield _failed(chunk, "worker process died (pool broken); rerun to retry")
+                running.clear()
+                pool = self._new_pool()
+
+    def close(self, abort: bool = False) -> None:
+        """Stop the worker processes; ``abort`` kills running chunks (after Ctrl-C)."""
+        if self._pool is None:
+            return
+        if abort:
+            # ProcessPoolExecutor has no public way to stop running tasks; their
+            # results would be discarded anyway, and nothing partial is on disk.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=not abort, cancel_futures=True)
+        self._pool = None
+
+
+class DaskExecutor:
+    """Runs chunks on a Dask cluster: an existing scheduler, or a LocalCluster.
+
+    Without ``scheduler``, starts ``LocalCluster(n_workers=workers, processes=True,
+    threads_per_worker=1)`` (the model holds the GIL, so one thread per process).
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
+        """Connect to ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``) or start a local cluster."""
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise InputError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from exc
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            self.client = Client(self._cluster)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
+        """Yield results as chunks finish; a chunk whose workers keep dying fails."""
+        from distributed import as_completed
+
+        queue = list(reversed(chunks))
+        running: dict[str, Chunk] = {}
+        pending = as_completed(with_results=False)
+
+        def submit() -> None:
+            chunk = queue.pop()
+            future = self.client.submit(execute_chunk, chunk, pure=False)
+            running[future.key] = chunk
+            pending.add(future)
+
+        while queue and len(running) < 2 * self.workers:
+            submit()
+        for future in pending:
+            chunk = running.pop(future.key)
+            try:
+                yield future.result()
+            except Exception as exc:  # KilledWorker, lost connection...
+                yield _failed(chunk, f"dask task failed: {exc!r}")
+            finally:
+                future.release()
+            if queue:
+                submit()
+
+    def close(self, abort: bool = False) -> None:
+        """Disconnect (cancelling queued chunks); stop a local cluster this executor started."""
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(
+    name: str, workers: int | None = None, scheduler: str | None = None
+) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+    """An executor by name (``serial``, ``processes``, ``dask``)."""
+    if name not in EXECUTORS:
+        raise InputError(f"executor {name!r} unknown; allowed: {list(EXECUTORS)}")
+    if scheduler and name != "dask":
+        raise InputError(f"--scheduler {scheduler!r} needs --executor dask, not {name!r}")
+    if workers is not None and (isinstance(workers, bool) or workers < 1):
+        raise InputError(f"jobs={workers!r} must be a whole number >= 1")
+    if name == "serial":
+        return SerialExecutor()
+    if name == "processes":
+        return ProcessExecutor(workers)
+    return DaskExecutor(workers, scheduler)

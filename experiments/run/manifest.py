@@ -1,0 +1,166 @@
+"""The manifest of an output folder: what was run, with what, and how each run went.
+
+``manifest.json`` holds the package versions, the git commit (and whether the tree
+had uncommitted changes), the command line, the experiment (root seed, seeds,
+scenario definitions with their full parameters, the sweep design) and one entry
+per run: its spec, status (``pending``, ``done``, ``failed``), seconds and error text.
+
+Rerunning into the same folder merges with the existing manifest: runs already
+finished are kept, new runs are added, and a run whose spec changed (other months,
+parameters, seed...) is refused, because its old part would no longer match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from experiments.errors import InputError
+from experiments.run.single import RunSpec
+from experiments.run.storage import json_normal
+
+PACKAGES = (
+    "uptake",
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pyarrow",
+    "SALib",
+    "dask",
+    "distributed",
+    "matplotlib",
+)
+SCHEMA = 1
+#: The checkout this code runs from (experiments/run/manifest.py -> the repository).
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str]:
+    """Python and package versions."""
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_state(repo: Path | None = None) -> dict[str, Any]:
+    """The commit of the code that ran and whether it had uncommitted changes."""
+    repo = repo or REPOSITORY
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10
+        )
+        if done.returncode != 0:
+            raise OSError(done.stderr.strip())
+        return done.stdout.strip()
+
+    try:
+        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"commit": "unknown", "dirty": None, "error": str(exc)[:200]}
+
+
+def build(experiment_info: dict[str, Any], specs: list[RunSpec], command: str) -> dict[str, Any]:
+    """A fresh manifest with every run pending."""
+    return {
+        "schema": SCHEMA,
+        "created": now(),
+        "updated": now(),
+        "command": command,
+        "versions": versions(),
+        "git": git_state(),
+        "experiment": json_normal(experiment_info),
+        "runs": {s.run_id: {"spec": json_normal(s.describe()), **_pending()} for s in specs},
+    }
+
+
+def _pending() -> dict[str, Any]:
+    return {"status": "pending", "seconds": None, "error": "", "finished": None}
+
+
+def merge(old: dict[str, Any], new: dict[str, Any], where: Path) -> dict[str, Any]:
+    """Combine an existing manifest with a new one for a resumed or extended experiment.
+
+    Raises:
+        InputError: a run id present in both has a different spec, or the
+            experiment kind differs.
+    """
+    old_kind = old.get("experiment", {}).get("kind")
+    new_kind = new["experiment"]["kind"]
+    if old_kind != new_kind:
+        raise InputError(
+            f"{where} holds a {old_kind!r} experiment, not a {new_kind!r} one; "
+            "choose another --out folder"
+        )
+    runs = dict(old.get("runs", {}))
+    for run_id, entry in new["runs"].items():
+        if run_id in runs and runs[run_id].get("spec") != entry["spec"]:
+            field = _first_difference(runs[run_id].get("spec", {}), entry["spec"])
+            raise InputError(
+                f"{where} already holds run {run_id!r} with different settings "
+                f"({field}); choose another --out folder or delete this one"
+            )
+        runs.setdefault(run_id, entry)
+    history = [*old.get("history", []), {"time": now(), "command": old.get("command")}]
+    merged = {**new, "created": old.get("created", new["created"]), "runs": runs}
+    merged["history"] = history[-20:]
+    names = list(old.get("experiment", {}).get("scenario_names", []))
+    for name in new["experiment"].get("scenario_names", []):
+        if name not in names:
+            names.append(name)
+    merged["experiment"]["scenario_names"] = names
+    old_defs = {s["name"]: s for s in old.get("experiment", {}).get("scenarios", [])}
+    old_defs.update({s["name"]: s for s in new["experiment"].get("scenarios", [])})
+    merged["experiment"]["scenarios"] = list(old_defs.values())
+    return merged
+
+
+def _first_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            return f"{key}: {_short(old.get(key))} before, {_short(new.get(key))} now"
+    return "spec changed"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def reconcile(manifest: dict[str, Any], finished: set[str]) -> None:
+    """Mark runs whose part exists as done (the parts are the record of progress)."""
+    for run_id, entry in manifest["runs"].items():
+        if run_id in finished:
+            if entry["status"] != "done":
+                entry.update(status="done", error="")
+        elif entry["status"] == "done":
+            entry.update(status="pending", error="part missing; will rerun")
+
+
+def record(manifest: dict[str, Any], run_id: str, status: str, seconds: float, error: str) -> None:
+    """Record how one run went."""
+    entry = manifest["runs"][run_id]
+    entry.update(status=status, seconds=round(seconds, 3), error=error, finished=now())
+
+
+def counts(manifest: dict[str, Any]) -> dict[str, int]:
+    """How many runs are done, failed and pending."""
+    out = {"done": 0, "failed": 0, "pending": 0}
+    for entry in manifest["runs"].values():
+        out[entry["status"]] = out.get(entry["status"], 0) + 1
+    return out

@@ -1,0 +1,160 @@
+"""Run an experiment into an output folder, resumably.
+
+:func:`run_experiment` plans the runs, skips those whose part already exists,
+sends the rest to an executor in chunks, writes each finished run as it arrives,
+records failures with their error text, and keeps ``manifest.json`` up to date.
+Rerunning the same experiment into the same folder resumes it: nothing is run
+twice and nothing is lost, whether the last attempt ended normally, with failed
+runs, with Ctrl-C, or with a killed process.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from experiments.run import manifest as mf
+from experiments.run.executors import auto_chunk_size, chunked, make_executor
+from experiments.run.experiment import Experiment
+from experiments.run.single import RunResult
+from experiments.run.storage import ResultStore
+
+#: Least seconds between two manifest writes while runs are finishing.
+MANIFEST_EVERY = 1.0
+
+
+@dataclass
+class RunSummary:
+    """How an invocation went."""
+
+    out: Path
+    planned: int
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    failures: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    run_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every planned run is now finished."""
+        return self.failed == 0 and self.skipped + self.done == self.planned
+
+
+def run_experiment(
+    experiment: Experiment,
+    out: str | Path,
+    executor: str = "serial",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = True,
+    command: str = "",
+    on_result: Callable[[RunResult], None] | None = None,
+) -> RunSummary:
+    """Run (or resume) ``experiment`` into the folder ``out``.
+
+    Args:
+        experiment: what to run.
+        out: output folder (created if needed; reused to resume).
+        executor: ``serial``, ``processes`` or ``dask``.
+        jobs: worker processes (default: usable cores; dask LocalCluster: 2).
+        scheduler: address of an existing Dask scheduler (``--executor dask`` only).
+        chunk_size: runs per task (default: about four chunks per worker, at most 8).
+        progress: show a tqdm progress bar on stderr.
+        command: the command line, recorded in the manifest.
+        on_result: called after each run is recorded (tests use it to interrupt).
+
+    Returns:
+        Counts of skipped, done and failed runs, and each failure's error text.
+
+    Raises:
+        InputError: bad experiment or an output folder holding different runs.
+        KeyboardInterrupt: after saving the manifest, if interrupted.
+    """
+    started = time.perf_counter()
+    store = ResultStore(out)
+    specs = experiment.specs()
+    fresh = mf.build(experiment.describe(), specs, command or " ".join(sys.argv))
+    old = store.read_manifest()
+    manifest = mf.merge(old, fresh, store.root) if old else fresh
+    store.root.mkdir(parents=True, exist_ok=True)
+    store.remove_temporaries()
+    finished = store.finished_ids()
+    mf.reconcile(manifest, finished)
+    if experiment.design is not None and "points" in experiment.design:
+        _write_design(store, experiment)
+    todo = [s for s in specs if s.run_id not in finished]
+    summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
+    store.write_manifest(manifest)
+    if not todo:
+        summary.seconds = time.perf_counter() - started
+        return summary
+    pool = make_executor(executor, jobs, scheduler)
+    manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
+    size = chunk_size or auto_chunk_size(len(todo), pool.workers)
+    bar = _progress_bar(len(todo), summary.skipped, progress)
+    last_write, interval = 0.0, MANIFEST_EVERY
+    aborted = False
+    try:
+        for results in pool.results(chunked(todo, size)):
+            for result in results:
+                _record(store, manifest, summary, result)
+                bar.update(1)
+                bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
+                if on_result is not None:
+                    on_result(result)
+            if time.perf_counter() - last_write > interval:
+                t0 = time.perf_counter()
+                manifest["updated"] = mf.now()
+                store.write_manifest(manifest)
+                last_write = time.perf_counter()
+                # a big sweep's manifest takes long to write: keep that under ~10% of time
+                interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
+    except BaseException:
+        aborted = True
+        raise
+    finally:
+        bar.close()
+        pool.close(abort=aborted)
+        manifest["updated"] = mf.now()
+        store.write_manifest(manifest)
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
+    if result.status == "done":
+        try:
+            store.write(result)
+        except Exception as exc:  # a disk error fails this run only
+            result.status, result.error = "failed", f"could not write results: {exc!r}"
+    if result.status == "done":
+        summary.done += 1
+    else:
+        summary.failed += 1
+        summary.failures[result.run_id] = result.error
+    summary.run_seconds += result.seconds
+    mf.record(manifest, result.run_id, result.status, result.seconds, result.error)
+
+
+def _write_design(store: ResultStore, experiment: Experiment) -> None:
+    import pandas as pd
+
+    from experiments.run.storage import atomic_write
+
+    frame = pd.DataFrame(experiment.design["points"])
+    frame.insert(0, "scenario", [s.name for s in experiment.scenarios])
+    frame.insert(0, "point", range(len(frame)))
+    atomic_write(store.root / "design.csv", lambda tmp: frame.to_csv(tmp, index=False))
+
+
+def _progress_bar(total: int, skipped: int, enabled: bool):
+    from tqdm import tqdm
+
+    desc = f"runs ({skipped} already done)" if skipped else "runs"
+    return tqdm(total=total, desc=desc, unit="run", disable=not enabled, file=sys.stderr)
