@@ -170,3 +170,57 @@ def test_slurm_job_script_runs_single_threaded_workers_in_this_environment():
     assert "--nworkers 8" in worker, f"one process per core: {worker}"
     assert "--nthreads 1" in worker, f"one thread per process: {worker}"
     assert "tcp://127.0.0.1:" in worker, "workers dial the scheduler started here"
+
+
+@pytest.mark.slow
+def test_cli_sweep_on_a_cluster_started_from_a_scheduler_file(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from experiments.cli import main
+    from experiments.run.storage import ResultStore
+
+    dask_cli = shutil.which("dask", path=str(Path(sys.executable).parent))
+    assert dask_cli, "the dask command comes with distributed"
+    file = tmp_path / "scheduler.json"
+    common = ["--scheduler-file", str(file)]
+    scheduler = subprocess.Popen(
+        [dask_cli, "scheduler", "--host", "127.0.0.1", "--no-dashboard", *common],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers = []
+    try:
+        deadline = time.monotonic() + 60
+        while not file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert file.exists(), "the scheduler wrote its file"
+        workers = [
+            subprocess.Popen(
+                [dask_cli, "worker", "--nthreads", "1", "--no-dashboard", *common],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=tmp_path,
+            )
+            for _ in range(2)
+        ]
+        sweep = tmp_path / "sweep.toml"
+        sweep.write_text(
+            'design = "factorial"\nlevels = 3\nreplications = 2\nmonths = 14\nworkers = 400\n'
+            "seed = 2\n[params]\nburn_in_months = 6\n[levers]\n"
+            "enforcement = { range = [0.0, 1.0], start = 2 }\n"
+        )
+        out = tmp_path / "out"
+        args = ["sweep", str(sweep), "-x", "dask", *common, "-j", "2", "-o", str(out)]
+        assert main([*args, "--no-progress"]) == 0, "the sweep ran on the cluster"
+    finally:
+        for proc in [*workers, scheduler]:
+            proc.terminate()
+        for proc in [*workers, scheduler]:
+            proc.wait(timeout=30)
+    manifest = ResultStore(out).read_manifest()
+    assert manifest["executor"]["scheduler"] == f"file:{file}", manifest["executor"]
+    assert len(ResultStore(out).finished_ids()) == 6, "3 points x 2 replications"

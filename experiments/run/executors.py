@@ -7,7 +7,8 @@ At most ``2 x workers`` chunks are in flight, so memory stays bounded and a cras
 loses little. If a worker process dies (killed, out of memory), the runs of its
 chunk come back as failed with the reason and the executor carries on; rerunning
 the experiment retries them. Results come back to the calling process, which
-alone writes the output folder (so a remote cluster needs no shared disk).
+alone writes the output folder (so a remote cluster needs no shared disk). The
+Dask executor lives in :mod:`experiments.run.dask_executor`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from experiments.errors import InputError
 from experiments.run.single import RunResult, RunSpec, execute_chunk
@@ -145,81 +147,34 @@ class ProcessExecutor:
         self._pool = None
 
 
-class DaskExecutor:
-    """Runs chunks on a Dask cluster: an existing scheduler, or a LocalCluster.
-
-    Without ``scheduler``, starts ``LocalCluster(n_workers=workers, processes=True,
-    threads_per_worker=1)`` (the model holds the GIL, so one thread per process).
-    """
-
-    name = "dask"
-
-    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
-        """Connect to ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``) or start a local cluster."""
-        from distributed import Client, LocalCluster
-
-        self._cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise InputError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from exc
-        else:
-            self._cluster = LocalCluster(
-                n_workers=workers or 2,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
-            self.client = Client(self._cluster)
-        self.workers = max(1, sum(self.client.nthreads().values()))
-
-    def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
-        """Yield results as chunks finish; a chunk whose workers keep dying fails."""
-        from distributed import as_completed
-
-        queue = list(reversed(chunks))
-        running: dict[str, Chunk] = {}
-        pending = as_completed(with_results=False)
-
-        def submit() -> None:
-            chunk = queue.pop()
-            future = self.client.submit(execute_chunk, chunk, pure=False)
-            running[future.key] = chunk
-            pending.add(future)
-
-        while queue and len(running) < 2 * self.workers:
-            submit()
-        for future in pending:
-            chunk = running.pop(future.key)
-            try:
-                yield future.result()
-            except Exception as exc:  # KilledWorker, lost connection...
-                yield _failed(chunk, f"dask task failed: {exc!r}")
-            finally:
-                future.release()
-            if queue:
-                submit()
-
-    def close(self, abort: bool = False) -> None:
-        """Disconnect (cancelling queued chunks); stop a local cluster this executor started."""
-        self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
-
-
 def make_executor(
-    name: str, workers: int | None = None, scheduler: str | None = None
-) -> SerialExecutor | ProcessExecutor | DaskExecutor:
-    """An executor by name (``serial``, ``processes``, ``dask``)."""
+    name: str,
+    workers: int | None = None,
+    scheduler: Any = None,
+    scheduler_file: str | None = None,
+):
+    """An executor by name (``serial``, ``processes``, ``dask``).
+
+    Args:
+        name: ``serial``, ``processes`` or ``dask``.
+        workers: processes (local pool or LocalCluster); with a Dask scheduler, the
+            worker slots the cluster is expected to reach.
+        scheduler: Dask only: an address, a ``distributed.Client`` or a cluster object
+            (see :class:`experiments.run.dask_executor.DaskExecutor`).
+        scheduler_file: Dask only: a scheduler file.
+    """
     if name not in EXECUTORS:
         raise InputError(f"executor {name!r} unknown; allowed: {list(EXECUTORS)}")
-    if scheduler and name != "dask":
+    if scheduler is not None and name != "dask":
         raise InputError(f"--scheduler {scheduler!r} needs --executor dask, not {name!r}")
+    if scheduler_file is not None and name != "dask":
+        raise InputError(f"--scheduler-file {scheduler_file!r} needs --executor dask, not {name!r}")
     if workers is not None and (isinstance(workers, bool) or workers < 1):
         raise InputError(f"jobs={workers!r} must be a whole number >= 1")
     if name == "serial":
         return SerialExecutor()
     if name == "processes":
         return ProcessExecutor(workers)
-    return DaskExecutor(workers, scheduler)
+    from experiments.run.dask_executor import DaskExecutor
+
+    return DaskExecutor(workers, scheduler, scheduler_file)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from experiments.run import manifest as mf
 from experiments.run.executors import auto_chunk_size, chunked, make_executor
@@ -50,11 +51,12 @@ def run_experiment(
     out: str | Path,
     executor: str = "serial",
     jobs: int | None = None,
-    scheduler: str | None = None,
+    scheduler: Any = None,
     chunk_size: int | None = None,
     progress: bool = True,
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
+    scheduler_file: str | None = None,
 ) -> RunSummary:
     """Run (or resume) ``experiment`` into the folder ``out``.
 
@@ -62,12 +64,16 @@ def run_experiment(
         experiment: what to run.
         out: output folder (created if needed; reused to resume).
         executor: ``serial``, ``processes`` or ``dask``.
-        jobs: worker processes (default: usable cores; dask LocalCluster: 2).
-        scheduler: address of an existing Dask scheduler (``--executor dask`` only).
+        jobs: worker processes (default: usable cores; dask LocalCluster: 2); with a
+            Dask scheduler, the worker slots the cluster is expected to reach.
+        scheduler: ``--executor dask`` only: a scheduler address, a
+            ``distributed.Client`` or a cluster object (``LocalCluster``,
+            dask-jobqueue's ``SLURMCluster``...), adaptive or not.
         chunk_size: runs per task (default: about four chunks per worker, at most 8).
         progress: show a tqdm progress bar on stderr.
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
+        scheduler_file: ``--executor dask`` only: a Dask scheduler file.
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
@@ -94,8 +100,12 @@ def run_experiment(
     if not todo:
         summary.seconds = time.perf_counter() - started
         return summary
-    pool = make_executor(executor, jobs, scheduler)
-    manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
+    pool = make_executor(executor, jobs, scheduler, scheduler_file)
+    manifest["executor"] = {
+        "name": pool.name,
+        "workers": pool.workers,
+        "scheduler": _address(scheduler, scheduler_file),
+    }
     size = chunk_size or auto_chunk_size(len(todo), pool.workers)
     bar = _progress_bar(len(todo), summary.skipped, progress)
     last_write, interval = 0.0, MANIFEST_EVERY
@@ -120,11 +130,25 @@ def run_experiment(
         raise
     finally:
         bar.close()
+        if hasattr(pool, "peak_slots"):  # Dask: how far an adaptive cluster grew
+            manifest["executor"]["peak_workers"] = pool.peak_slots
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
+    """The scheduler as the manifest records it (an address, not an object)."""
+    if scheduler_file is not None:
+        return f"file:{scheduler_file}"
+    if scheduler is None or isinstance(scheduler, str):
+        return scheduler
+    address = getattr(scheduler, "scheduler_address", None)  # a cluster object
+    if address is None:  # a Client
+        address = getattr(getattr(scheduler, "scheduler", None), "address", None)
+    return str(address) if address else type(scheduler).__name__
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
