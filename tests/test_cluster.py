@@ -224,3 +224,24 @@ def test_cli_sweep_on_a_cluster_started_from_a_scheduler_file(tmp_path):
     manifest = ResultStore(out).read_manifest()
     assert manifest["executor"]["scheduler"] == f"file:{file}", manifest["executor"]
     assert len(ResultStore(out).finished_ids()) == 6, "3 points x 2 replications"
+
+
+def test_sensitivity_study_passes_the_executor_options_on(monkeypatch, tmp_path):
+    import pandas as pd
+
+    from experiments.cli import main
+    from experiments.sweeps import study as study_module
+
+    seen = {}
+
+    def fake_study(output, **options):
+        seen.update(options)
+        empty = pd.DataFrame({"index": [], "outcome": [], "factor": [], "value": []})
+        return {"morris": empty.astype({"value": float}), "sobol": empty, "sizes": {}}
+
+    monkeypatch.setattr(study_module, "study", fake_study)
+    file = tmp_path / "scheduler.json"
+    args = ["sensitivity-study", "-x", "dask", "--scheduler-file", str(file), "-j", "16"]
+    main([*args, "--chunk-size", "2", "--output", str(tmp_path)])
+    expected = {"executor": "dask", "scheduler_file": str(file), "jobs": 16, "chunk_size": 2}
+    assert expected.items() <= seen.items(), f"design points run on the executor: {seen}"

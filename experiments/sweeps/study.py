@@ -112,10 +112,19 @@ def write_sweep(
     return path
 
 
-def run_design(sweep: Path, folder: Path, executor: str, jobs: int | None) -> pd.DataFrame:
-    """Run (or resume) a sweep into ``folder`` and return its sensitivity indices."""
+def run_design(
+    sweep: Path, folder: Path, executor: str, jobs: int | None, **execution: Any
+) -> pd.DataFrame:
+    """Run (or resume) a sweep into ``folder`` and return its sensitivity indices.
+
+    ``execution`` goes to :func:`~experiments.run.runner.run_experiment` (``scheduler``,
+    ``scheduler_file``, ``chunk_size``, ``progress``): the design points run in
+    parallel on the same executors as any sweep.
+    """
     experiment = sweep_experiment(read_sweep(sweep))
-    run_experiment(experiment, folder, executor=executor, jobs=jobs, command=f"sweep {sweep}")
+    run_experiment(
+        experiment, folder, executor=executor, jobs=jobs, command=f"sweep {sweep}", **execution
+    )
     return analyse(str(folder), list(OUTCOMES))
 
 
@@ -181,6 +190,7 @@ def study(
     seed: int = 1,
     executor: str = "serial",
     jobs: int | None = None,
+    **execution: Any,
 ) -> dict[str, Any]:
     """Morris over all parameters, then Sobol over the top ones; tables, plots, summary.
 
@@ -196,6 +206,8 @@ def study(
         seed: root seed of both sweeps.
         executor: ``serial``, ``processes`` or ``dask``.
         jobs: worker processes (None: the executor's default).
+        **execution: ``scheduler``, ``scheduler_file``, ``chunk_size``, ``progress``
+            for :func:`~experiments.run.runner.run_experiment`.
 
     Returns:
         ``morris`` and ``sobol`` index tables and the ``sizes`` written to ``study.json``.
@@ -208,7 +220,7 @@ def study(
     morris_file = write_sweep(
         out / "morris.toml", "morris", ranges, trajectories, workers, months, 1, seed, base_name
     )
-    morris = run_design(morris_file, out / "morris", executor, jobs)
+    morris = run_design(morris_file, out / "morris", executor, jobs, **execution)
     chosen = top_factors(morris, top)
     sobol_file = write_sweep(
         out / "sobol.toml",
@@ -221,7 +233,7 @@ def study(
         seed,
         base_name,
     )
-    sobol = run_design(sobol_file, out / "sobol", executor, jobs)
+    sobol = run_design(sobol_file, out / "sobol", executor, jobs, **execution)
     morris.to_csv(out / "morris_indices.csv", index=False)
     sobol.to_csv(out / "sobol_indices.csv", index=False)
     pd.DataFrame(
