@@ -119,3 +119,38 @@ def test_a_folder_without_design_is_refused(tmp_path, capsys):
     args = ["discover", str(tmp_path), "--outcome", "frac_covered_pension", "--threshold", ".5"]
     assert main(args) == 2, "not a sweep folder"
     assert "design.csv" in capsys.readouterr().err
+
+
+def test_report_section_shows_the_boxes_and_figure(tmp_path):
+    from experiments.sweeps.discovery import report_section, write_discovery
+
+    folder = tmp_path / "sweep"
+    known_sweep(folder, points=120)
+    assert report_section(folder) == "", "no discovery yet: no section"
+    write_discovery(discover(folder, "frac_covered_pension", 0.45), folder)
+    section = report_section(folder)
+    assert "Scenario discovery (PRIM)" in section, section[:200]
+    assert "data:image/png;base64," in section, "the figure is embedded"
+    assert "enforcement.strength" in section, "the box's inputs are listed"
+
+
+@pytest.mark.slow
+def test_sweep_discover_report_from_the_command_line(tmp_path, capsys):
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(
+        'design = "factorial"\nlevels = 4\nreplications = 1\nmonths = 14\nworkers = 400\n'
+        "seed = 2\n[params]\nburn_in_months = 6\n[parameters]\n"
+        "turnover_per_year = [0.1, 0.5]\n[levers]\n"
+        "enforcement = { range = [0.0, 2.0], start = 2 }\n"
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(sweep), "-o", str(out), "--no-progress"]) == 0
+    from experiments.analysis.run_table import run_table
+
+    values = run_table(out, ["frac_covered_pension"])["frac_covered_pension"]
+    threshold = str(values.median())
+    args = ["discover", str(out), "--outcome", "frac_covered_pension", "--threshold", threshold]
+    assert main([*args, "--min-density", "0.5"]) == 0, capsys.readouterr().err
+    assert main(["report", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "Scenario discovery (PRIM)" in html, "the report shows the discovery"

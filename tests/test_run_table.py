@@ -54,3 +54,15 @@ def test_default_outcomes_are_the_summary_set(folder):
     table = run_table(folder)
     assert "frac_covered_any" in table.columns, table.columns
     assert not table.drop(columns=["run_id", "scenario"]).isna().any().any(), "no gaps"
+
+
+def test_export_writes_the_run_table_as_csv(folder, tmp_path, capsys):
+    import pandas as pd
+
+    from experiments.cli import main
+
+    code = main(["export", str(folder), "--no-excel", "-o", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 4, "one row per run"
+    assert "frac_covered_pension" in runs.columns, runs.columns

@@ -268,3 +268,39 @@ def describe(result: Discovery) -> str:
                 )
     lines.extend(result.notes)
     return "\n".join(lines)
+
+
+def report_section(folder: str | Path) -> str:
+    """The discovery of ``folder`` as an HTML section for the report ('' if none)."""
+    import base64
+    import html
+
+    out = Path(folder) / FOLDER
+    settings_path = out / "discovery.json"
+    if not settings_path.is_file():
+        return ""
+    try:
+        settings = json.loads(settings_path.read_text(encoding="utf-8"))
+        boxes = pd.read_csv(out / "prim_boxes.csv", keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        return f"<h2>Scenario discovery (PRIM)</h2><p class='note'>unreadable: {exc!r}</p>"
+    side = "&le;" if settings.get("below") else "&ge;"
+    text = (
+        f"Design points whose mean {html.escape(str(settings['outcome']))} over the last "
+        f"{settings['final_months']} months is {side} {settings['threshold']:g}: "
+        f"{settings['cases_of_interest']} of {settings['points']}. Each box bounds the "
+        "inputs where such points concentrate: coverage is the share of those points "
+        "inside it, density the share of its points that are such points "
+        f"(at least {settings['min_density']:g})."
+    )
+    parts = ["<h2>Scenario discovery (PRIM)</h2>", f"<p>{text}</p>"]
+    png = out / "prim.png"
+    if png.is_file():
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        parts.append(f'<p><img alt="PRIM trade-off and boxes" src="data:image/png;base64,{data}">')
+    if boxes.empty:
+        parts.append("<p class='note'>No box reached the least density.</p>")
+    else:
+        parts.append(boxes.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}"))
+    parts.extend(f"<p class='note'>{html.escape(n)}</p>" for n in settings.get("notes", []))
+    return "\n".join(parts)
