@@ -245,3 +245,46 @@ def test_sensitivity_study_passes_the_executor_options_on(monkeypatch, tmp_path)
     main([*args, "--chunk-size", "2", "--output", str(tmp_path)])
     expected = {"executor": "dask", "scheduler_file": str(file), "jobs": 16, "chunk_size": 2}
     assert expected.items() <= seen.items(), f"design points run on the executor: {seen}"
+
+
+def test_workers_write_their_results_and_send_back_none(fixed, tmp_path):
+    import pandas as pd
+
+    from experiments.run.runner import run_experiment
+    from experiments.run.storage import ResultStore
+
+    exp = experiment(("baseline", "enforcement"), replications=2)
+    seen = []
+    summary = run_experiment(
+        exp, tmp_path / "dask", "dask", scheduler=fixed, progress=False, on_result=seen.append
+    )
+    assert summary.ok, summary.failures
+    assert all(r.stored and r.outcomes is None for r in seen), "only status and time came back"
+    manifest = ResultStore(tmp_path / "dask").read_manifest()
+    assert manifest["executor"]["writes"] == "workers", manifest["executor"]
+    run_experiment(exp, tmp_path / "serial", "serial", progress=False)
+    frames = [
+        ResultStore(tmp_path / k).load().sort_values(["run_id", "month"])
+        for k in ("serial", "dask")
+    ]
+    pd.testing.assert_frame_equal(*(f.reset_index(drop=True) for f in frames))
+    client = run_experiment(
+        exp, tmp_path / "client", "dask", scheduler=fixed, progress=False, write_on="client"
+    )
+    assert client.ok, client.failures
+    assert ResultStore(tmp_path / "client").read_manifest()["executor"]["writes"] == "client"
+
+
+def test_a_worker_that_does_not_see_the_folder_sends_its_frames(tmp_path):
+    from experiments.run.single import execute
+    from experiments.run.worker_store import store_results, write_marker
+
+    result = execute(experiment(("baseline",), replications=1).specs()[0])
+    token = write_marker(tmp_path)
+    kept = store_results([result], str(tmp_path / "elsewhere"), token)
+    assert kept[0].outcomes is not None, "no marker seen: the frames go to the caller"
+    assert not kept[0].stored, "and the caller writes them"
+    stored = store_results([result], str(tmp_path), token)
+    assert stored[0].stored, "the marker is seen: the worker writes"
+    assert stored[0].outcomes is None, "and sends no frames"
+    assert (tmp_path / "runs" / f"{result.run_id}.parquet").exists(), "the part is on disk"

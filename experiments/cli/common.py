@@ -146,6 +146,12 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         type=whole(1),
         help="runs per task (default: ~4 chunks per worker, at most 8)",
     )
+    g.add_argument(
+        "--client-writes",
+        action="store_true",
+        help="Dask: this process writes every result (default: workers that see the "
+        "output folder write their own runs)",
+    )
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -177,6 +183,7 @@ def execute(experiment, args: argparse.Namespace, out: Path) -> RunSummary:
         jobs=args.jobs,
         scheduler=args.scheduler,
         scheduler_file=args.scheduler_file,
+        write_on="client" if args.client_writes else "auto",
         chunk_size=args.chunk_size,
         progress=not args.no_progress,
         command="uptake " + " ".join(sys.argv[1:]),

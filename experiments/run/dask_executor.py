@@ -19,7 +19,9 @@ dask-jobqueue, dask-kubernetes) are all handled the same way:
   reason, and rerunning the experiment retries them.
 
 Tasks hold only run specs until they run, and each result is released as soon as
-it is yielded, so a deep queue costs little memory.
+it is yielded, so a deep queue costs little memory. With :meth:`write_on_workers`,
+workers that see the output folder write their runs' parts themselves and send back
+only status and time.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from experiments.run.cluster import (
     wait_for_workers,
 )
 from experiments.run.single import RunResult, RunSpec
+from experiments.run.worker_store import run_and_store
 
 Chunk = list[RunSpec]
 #: Times a lost chunk is submitted again before its runs are recorded as failed.
@@ -111,6 +114,23 @@ class DaskExecutor:
         self.retries = retries
         self.wait = wait
         self.fingerprint = code_fingerprint()
+        self._store: tuple[str, str] | None = None
+
+    def write_on_workers(self, root) -> str:
+        """Let workers that see ``root`` write their results there (see :mod:`.worker_store`).
+
+        Returns:
+            Who writes, for the manifest: ``workers``, ``client`` (no connected worker
+            sees the folder) or ``workers and client`` (some do).
+        """
+        from experiments.run.worker_store import sees_folder, write_marker
+
+        token = write_marker(root)
+        self._store = (str(root), token)
+        seen = list(self.client.run(sees_folder, str(root), token).values())
+        if seen and not any(seen):
+            return "client"
+        return "workers" if all(seen) else "workers and client"
 
     def _in_flight(self) -> int:
         now = slots(self.client)
@@ -126,7 +146,12 @@ class DaskExecutor:
         pending = as_completed(with_results=False)
 
         def submit(chunk: Chunk, attempt: int) -> None:
-            future = self.client.submit(checked_chunk, chunk, self.fingerprint, pure=False)
+            if self._store is None:
+                future = self.client.submit(checked_chunk, chunk, self.fingerprint, pure=False)
+            else:
+                future = self.client.submit(
+                    run_and_store, chunk, self.fingerprint, *self._store, pure=False
+                )
             running[future.key] = (chunk, attempt)
             pending.add(future)
 

@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.errors import InputError
 from experiments.run import manifest as mf
 from experiments.run.executors import auto_chunk_size, chunked, make_executor
 from experiments.run.experiment import Experiment
 from experiments.run.single import RunResult
 from experiments.run.storage import ResultStore
 
+#: Who writes the result parts (see :func:`run_experiment`).
+WRITE_ON = ("auto", "client")
 #: Least seconds between two manifest writes while runs are finishing.
 MANIFEST_EVERY = 1.0
 
@@ -57,6 +60,7 @@ def run_experiment(
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
     scheduler_file: str | None = None,
+    write_on: str = "auto",
 ) -> RunSummary:
     """Run (or resume) ``experiment`` into the folder ``out``.
 
@@ -74,6 +78,10 @@ def run_experiment(
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
         scheduler_file: ``--executor dask`` only: a Dask scheduler file.
+        write_on: ``auto``: Dask workers that see the output folder write their runs
+            there and send back only status and time (:mod:`.worker_store`); other
+            executors and workers that do not see it send the frames here. ``client``:
+            always write here.
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
@@ -83,6 +91,8 @@ def run_experiment(
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
+    if write_on not in WRITE_ON:
+        raise InputError(f"write_on={write_on!r} unknown; allowed: {list(WRITE_ON)}")
     store = ResultStore(out)
     specs = experiment.specs()
     fresh = mf.build(experiment.describe(), specs, command or " ".join(sys.argv))
@@ -105,7 +115,10 @@ def run_experiment(
         "name": pool.name,
         "workers": pool.workers,
         "scheduler": _address(scheduler, scheduler_file),
+        "writes": "client",
     }
+    if write_on == "auto" and hasattr(pool, "write_on_workers"):
+        manifest["executor"]["writes"] = pool.write_on_workers(store.root)
     size = chunk_size or auto_chunk_size(len(todo), pool.workers)
     bar = _progress_bar(len(todo), summary.skipped, progress)
     last_write, interval = 0.0, MANIFEST_EVERY
@@ -152,7 +165,7 @@ def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
-    if result.status == "done":
+    if result.status == "done" and not result.stored:  # else a worker wrote it
         try:
             store.write(result)
         except Exception as exc:  # a disk error fails this run only

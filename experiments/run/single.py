@@ -66,7 +66,11 @@ class RunSpec:
 
 @dataclass
 class RunResult:
-    """What came back from one run: status, error text, time and the two frames."""
+    """What came back from one run: status, error text, time and the two frames.
+
+    ``stored`` is True when a Dask worker already wrote the frames to the output
+    folder (:mod:`experiments.run.worker_store`) and sent back none.
+    """
 
     run_id: str
     status: str  # "done" or "failed"
@@ -74,6 +78,7 @@ class RunResult:
     error: str = ""
     outcomes: pd.DataFrame | None = None
     breakdowns: pd.DataFrame | None = None
+    stored: bool = False
 
 
 def simulate(
