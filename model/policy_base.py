@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -55,6 +56,17 @@ SUBSIDY_COST = Cost(payer="government (special funds)", basis="cum_subsidy_spend
 def toward(value: float, target: float, strength: float) -> float:
     """Move ``value`` a share ``strength`` of the way to ``target``."""
     return value + strength * (target - value)
+
+
+#: Latest month a policy may start: 100 years after January 2011.
+MAX_MONTH = 1200
+
+
+def _month(value: object) -> int | None:
+    """``value`` as a plain int if it is a whole-number integer type (not bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -92,14 +104,20 @@ class Policy:
                 f"[{self.min_strength:g}, {self.max_strength}] "
                 f"({self.unit})"
             )
-        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
-            raise ValueError(f"{name}.start={self.start!r} must be a whole month >= 1")
-        if self.end is not None and (
-            isinstance(self.end, bool) or not isinstance(self.end, int) or self.end < self.start
-        ):
+        start = _month(self.start)
+        if start is None or not 1 <= start <= MAX_MONTH:
             raise ValueError(
-                f"{name}.end={self.end!r} must be a whole month >= start ({self.start}) or None"
+                f"{name}.start={self.start!r} must be a whole month >= 1 and <= {MAX_MONTH} "
+                "(1 = the first simulated month)"
             )
+        object.__setattr__(self, "start", start)  # numpy integers become plain ints
+        if self.end is not None:
+            end = _month(self.end)
+            if end is None or end < start:
+                raise ValueError(
+                    f"{name}.end={self.end!r} must be a whole month >= start ({start}) or None"
+                )
+            object.__setattr__(self, "end", end)
 
     @classmethod
     def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:

@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 import pytest
-from faults_support import BEFORE_FIX, TINY, cli, finish, parts, start, wait_for
+from faults_support import TINY, cli, finish, parts, start, wait_for
 
 
 def run_args(months: int, reps: int = 3) -> list[str]:
@@ -30,7 +30,6 @@ def assert_consistent(out) -> None:
         assert entry["status"] == "done", f"{part.name} exists but is {entry['status']}"
 
 
-@BEFORE_FIX
 def test_second_writer_fails_at_once_with_one_line(tmp_path):
     first = start(*run_args(14, reps=6), cwd=tmp_path)
     try:
@@ -44,7 +43,6 @@ def test_second_writer_fails_at_once_with_one_line(tmp_path):
     assert len(parts(tmp_path / "out")) == 6
 
 
-@BEFORE_FIX
 def test_wait_lets_the_second_writer_resume_after_the_first(tmp_path):
     first = start(*run_args(14, reps=4), cwd=tmp_path)
     try:
@@ -58,7 +56,6 @@ def test_wait_lets_the_second_writer_resume_after_the_first(tmp_path):
     assert_consistent(tmp_path / "out")
 
 
-@pytest.mark.xfail(reason="timing-dependent before the folder lock")
 @pytest.mark.slow
 @pytest.mark.parametrize("trial", range(2))
 def test_simultaneous_writers_leave_a_consistent_folder(tmp_path, trial):

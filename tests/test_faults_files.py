@@ -1,5 +1,7 @@
-"""Fault injection, files: modes follow the umask, corrupt parts are redone, a full disk is
-reported in one line.
+"""Fault injection, files: modes, corrupt parts, a full disk.
+
+Output files follow the umask, corrupt parts are recomputed on resume, and a full
+disk is reported in one line.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import stat
 
 import pandas as pd
 import pytest
-from faults_support import BEFORE_FIX, TINY, cli, finish, parts, rows_by_run, start
+from faults_support import TINY, cli, finish, parts, rows_by_run, start
 
 MONTHS = 4
 
@@ -45,8 +47,8 @@ def umask():
 @pytest.mark.parametrize(
     ("mask", "mode"),
     [
-        pytest.param(0o022, 0o644, marks=BEFORE_FIX, id="umask-022"),
-        pytest.param(0o027, 0o640, marks=BEFORE_FIX, id="umask-027"),
+        pytest.param(0o022, 0o644, id="umask-022"),
+        pytest.param(0o027, 0o640, id="umask-027"),
         pytest.param(0o077, 0o600, id="umask-077"),
     ],
 )
@@ -65,7 +67,6 @@ def test_output_files_follow_the_umask(tmp_path, umask, mask, mode):
     assert wrong == {}, f"want {oct(mode)} under umask {oct(mask)}; got {wrong}"
 
 
-@BEFORE_FIX
 def test_manifest_records_rows_and_checksum_of_each_part(tmp_path):
     assert tiny_run(tmp_path).code == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
@@ -76,7 +77,6 @@ def test_manifest_records_rows_and_checksum_of_each_part(tmp_path):
         assert len(checksum) == len("sha256:") + 64, checksum
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "empty"])
 def test_a_corrupt_part_is_recomputed_on_resume(tmp_path, damage):
     assert tiny_run(tmp_path).code == 0
@@ -98,7 +98,6 @@ def test_a_corrupt_part_is_recomputed_on_resume(tmp_path, damage):
     assert rows_by_run(tmp_path / "out") == {p.stem: MONTHS + 1 for p in parts(tmp_path / "out")}
 
 
-@BEFORE_FIX
 def test_report_on_a_corrupt_part_is_one_line(tmp_path):
     assert tiny_run(tmp_path).code == 0
     victim = parts(tmp_path / "out")[0]
@@ -107,7 +106,6 @@ def test_report_on_a_corrupt_part_is_one_line(tmp_path):
     result.assert_clean_error(victim.stem, "rerun")
 
 
-@BEFORE_FIX
 def test_full_disk_is_one_line(tmp_path):
     """A 4 kB file-size limit makes writes fail (EFBIG) as a full disk does (ENOSPC)."""
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from faults_support import BEFORE_FIX, TINY, cli
+from faults_support import TINY, cli
 
 TOML_REFORM = '[[reforms]]\nlever = "enforcement"\nstrength = 1.0\nstart = {start}\n'
 LHS = (
@@ -37,7 +37,6 @@ def write(path: Path, text: str) -> Path:
 # --- nonsense accepted silently ---------------------------------------------------------
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("start", ["500", "1e20"])
 def test_reform_starting_after_the_last_month_is_refused(tmp_path, start):
     write(tmp_path / "late.toml", TOML_REFORM.format(start=start))
@@ -46,13 +45,11 @@ def test_reform_starting_after_the_last_month_is_refused(tmp_path, start):
     assert not (tmp_path / "out" / "runs").exists(), "a refused experiment must write no runs"
 
 
-@BEFORE_FIX
 def test_empty_toml_is_not_a_no_reform_scenario(tmp_path):
     write(tmp_path / "empty.toml", "")
     run_tiny(tmp_path, "empty.toml").assert_clean_error("empty.toml", "no reforms")
 
 
-@BEFORE_FIX
 def test_header_only_csv_is_not_a_no_reform_scenario(tmp_path):
     write(tmp_path / "h.csv", "lever,start,strength\n")
     run_tiny(tmp_path, "h.csv").assert_clean_error("h.csv", "no reform")
@@ -64,7 +61,6 @@ def test_params_only_toml_is_still_a_scenario(tmp_path):
     assert result.code == 0, f"a scenario of parameters only must run: {result.err[-500:]}"
 
 
-@BEFORE_FIX
 def test_factorial_values_that_round_to_one_integer_are_refused(tmp_path):
     body = LHS.replace('"lhs"', '"factorial"').replace(
         "turnover_per_year = [0.2, 0.4]", "burn_in_months = {values = [1.5, 2.5]}"
@@ -74,7 +70,6 @@ def test_factorial_values_that_round_to_one_integer_are_refused(tmp_path):
     result.assert_clean_error("burn_in_months", "whole")
 
 
-@BEFORE_FIX
 def test_misspelt_outcome_in_a_sweep_file_is_refused_before_running(tmp_path):
     write(tmp_path / "sw.toml", 'name = "s"\noutcomes = ["frac_coverd_pension"]\n' + LHS)
     result = cli("sweep", "sw.toml", "--no-progress", cwd=tmp_path)
@@ -82,7 +77,6 @@ def test_misspelt_outcome_in_a_sweep_file_is_refused_before_running(tmp_path):
     assert not (tmp_path / "results").exists(), "nothing may run before the file is checked"
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("content", ["[]", "null", '"text"', "{}"])
 def test_a_foreign_manifest_is_not_overwritten(tmp_path, content):
     manifest = write(tmp_path / "out" / "manifest.json", content)
@@ -90,7 +84,6 @@ def test_a_foreign_manifest_is_not_overwritten(tmp_path, content):
     assert manifest.read_text() == content, "a file that is not our manifest must be kept"
 
 
-@BEFORE_FIX
 def test_norm_trend_ending_before_it_starts_is_refused(tmp_path):
     run_tiny(tmp_path, "baseline", "-p", "norm_trend_end_year=2000").assert_clean_error(
         "norm_trend_end_year"
@@ -100,12 +93,10 @@ def test_norm_trend_ending_before_it_starts_is_refused(tmp_path):
 # --- tracebacks --------------------------------------------------------------------------
 
 
-@BEFORE_FIX
 def test_output_folder_that_cannot_be_made(tmp_path):
     run_tiny(tmp_path, "baseline", "-o", "/proc/uptake-test").assert_clean_error("/proc")
 
 
-@BEFORE_FIX
 def test_output_folder_under_a_file(tmp_path):
     write(tmp_path / "f", "a file")
     run_tiny(tmp_path, "baseline", "-o", "f/sub").assert_clean_error("f/sub")
@@ -116,40 +107,34 @@ def test_output_folder_under_a_file(tmp_path):
     [{"runs": 5}, {"experiment": 3, "runs": {}}, {"runs": {"x": 1}}],
     ids=["runs-number", "experiment-number", "run-entry-number"],
 )
-@BEFORE_FIX
 def test_malformed_manifest(tmp_path, manifest):
     write(tmp_path / "out" / "manifest.json", json.dumps(manifest))
     run_tiny(tmp_path, "baseline").assert_clean_error("manifest")
 
 
-@BEFORE_FIX
 def test_binary_manifest(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "manifest.json").write_bytes(b"\xff\xfe\x00")
     run_tiny(tmp_path, "baseline").assert_clean_error("manifest")
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("address", ["not a url", "://", "tcp://"])
 def test_scheduler_address_that_is_not_an_address(tmp_path, address):
     result = run_tiny(tmp_path, "baseline", "-x", "dask", "--scheduler", address)
     result.assert_clean_error("--scheduler")
 
 
-@BEFORE_FIX
 def test_deeply_nested_parameter_value(tmp_path):
     result = run_tiny(tmp_path, "baseline", "-p", "turnover_per_year=" + "-" * 100_000 + "1")
     result.assert_clean_error("turnover_per_year")
 
 
-@BEFORE_FIX
 def test_yaml_error_is_one_line(tmp_path):
     write(tmp_path / "b.yaml", "name: !!python/object/apply:os.system ['touch pwned']\n")
     run_tiny(tmp_path, "b.yaml").assert_clean_error("b.yaml")
     assert not (tmp_path / "pwned").exists(), "YAML tags must never run code"
 
 
-@BEFORE_FIX
 def test_scenario_written_where_it_cannot_be(tmp_path):
     result = cli("scenarios", "baseline", "--write", "/proc/x.toml", cwd=tmp_path)
     result.assert_clean_error("/proc/x.toml")
@@ -158,7 +143,6 @@ def test_scenario_written_where_it_cannot_be(tmp_path):
 # --- names that become paths ---------------------------------------------------------------
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("name", ["../../../../X", "/tmp/uptake-escape", "", "a/b", ".."])
 def test_sweep_name_cannot_leave_the_results_folder(tmp_path, name):
     work = tmp_path / "deep" / "work"
@@ -170,7 +154,6 @@ def test_sweep_name_cannot_leave_the_results_folder(tmp_path, name):
     assert not Path("/tmp/uptake-escape").exists()
 
 
-@BEFORE_FIX
 def test_empty_output_folder_name_is_refused(tmp_path):
     run_tiny(tmp_path, "baseline", "-o", "").assert_clean_error("--out")
     assert not (tmp_path / "manifest.json").exists(), "'' must not mean the working folder"
@@ -179,7 +162,6 @@ def test_empty_output_folder_name_is_refused(tmp_path):
 # --- small ones --------------------------------------------------------------------------
 
 
-@BEFORE_FIX
 def test_compare_help_shows_a_single_percent_sign():
     result = cli("compare", "--help")
     assert result.code == 0, result.err
@@ -187,7 +169,6 @@ def test_compare_help_shows_a_single_percent_sign():
     assert "%%" not in result.out, result.out
 
 
-@BEFORE_FIX
 def test_csv_row_with_extra_cells_names_the_row(tmp_path):
     write(tmp_path / "c.csv", "lever,start,strength\npublicity,13,0.5\nenforcement,13,0.5,9,9\n")
     result = run_tiny(tmp_path, "c.csv")
@@ -195,7 +176,6 @@ def test_csv_row_with_extra_cells_names_the_row(tmp_path):
     assert "publicity" not in result.message, f"blames another row: {result.message}"
 
 
-@BEFORE_FIX
 def test_blank_rows_of_an_excel_params_sheet_are_skipped(tmp_path):
     import pandas as pd
 

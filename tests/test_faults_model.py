@@ -1,5 +1,7 @@
-"""Fault injection, the Python API: clear errors, numpy integers, no negative costs, and
-one numerical thread per model run.
+"""Fault injection, the Python API.
+
+Clear errors, numpy integers as months, no negative costs, and one numerical thread
+per model run.
 """
 
 from __future__ import annotations
@@ -9,13 +11,11 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
-from faults_support import BEFORE_FIX
 
 from model import UptakeModel
 from model.policies import Enforcement, FirmSubsidy, Policy
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("bad", [5, "x", None, 2.5])
 def test_uptake_model_names_its_policies_argument(bad):
     with pytest.raises(TypeError, match="policies") as info:
@@ -23,7 +23,6 @@ def test_uptake_model_names_its_policies_argument(bad):
     assert repr(bad) in str(info.value), f"the message must show the bad value: {info.value}"
 
 
-@BEFORE_FIX
 def test_policy_months_accept_numpy_integers():
     policy = Enforcement(strength=1.0, start=np.int64(13), end=np.int32(24))
     assert policy.start == 13, policy
@@ -37,13 +36,11 @@ def test_policy_months_still_refuse_fractions_and_booleans():
             Enforcement(strength=1.0, start=bad)
 
 
-@BEFORE_FIX
 def test_norm_trend_cannot_end_before_it_starts():
     with pytest.raises(ValueError, match="norm_trend_end_year"):
         UptakeModel(n_workers=100, norm_trend_end_year=2000.0, seed=1)
 
 
-@BEFORE_FIX
 def test_firm_cost_is_never_negative_from_rounding():
     """Full firm subsidies cancel employer contributions; rounding must not go below 0."""
     model = UptakeModel(
@@ -70,7 +67,6 @@ class ThreadProbe(Policy):
         return levers
 
 
-@BEFORE_FIX
 def test_model_steps_run_with_one_numerical_thread(monkeypatch):
     from threadpoolctl import threadpool_limits
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from faults_support import BEFORE_FIX, SINGLE_THREAD
+from faults_support import SINGLE_THREAD
 
 #: Address-space cap of the child (bytes): enough to import numpy, pandas and the model.
 MEMORY_CAP = 3 * 2**30
@@ -63,7 +63,6 @@ def run_capped(argv: list[str], cwd, timeout: float = 60) -> dict:
     return json.loads(lines[-1])
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize(
     ("label", "argv", "sweep", "words"),
     [

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from faults_support import BEFORE_FIX, TINY, finish, parts, start, wait_for
+from faults_support import TINY, finish, parts, start, wait_for
 
 
 def descendants(pid: int) -> set[int]:
@@ -65,7 +65,6 @@ def pool_args(reps: int) -> list[str]:
     ]
 
 
-@BEFORE_FIX
 @pytest.mark.slow
 def test_one_dead_worker_loses_no_run(tmp_path):
     proc = start(*pool_args(10), cwd=tmp_path)
@@ -79,7 +78,6 @@ def test_one_dead_worker_loses_no_run(tmp_path):
     assert len(parts(tmp_path / "out")) == 10
 
 
-@BEFORE_FIX
 @pytest.mark.slow
 def test_killing_the_parent_takes_the_pool_down(tmp_path):
     proc = start(*pool_args(40), cwd=tmp_path)
@@ -99,7 +97,6 @@ def test_killing_the_parent_takes_the_pool_down(tmp_path):
                     os.kill(p, signal.SIGKILL)
 
 
-@BEFORE_FIX
 @pytest.mark.slow
 def test_dask_local_cluster_leaves_no_scratch_folder(tmp_path):
     scratch_root = tmp_path / "tmp"

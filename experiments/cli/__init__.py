@@ -9,8 +9,9 @@ calls (no domain module sees argparse) and returns the exit code. To add a comma
 write such a module and add one line to :data:`COMMAND_MODULES`.
 
 Exit codes: 0 success; 1 some runs failed or an unexpected error; 2 bad input
-(argument, scenario or sweep file; the message names it and what is allowed);
-130 interrupted (Ctrl-C; rerun the same command to resume).
+(argument, scenario or sweep file; the message names it and what is allowed) or a
+file or folder the command cannot read or write (full disk, no permission), as one
+line; 130 interrupted (Ctrl-C; rerun the same command to resume).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder the command cannot use: not a bug
+        print(f"uptake {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(
             f"\nuptake {args.command}: interrupted; finished runs are saved. "
@@ -70,3 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+
+
+def _os_error(exc: OSError) -> str:
+    """``[Errno 28] No space left on device`` as one line naming the file."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}".replace("\n", " ")

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 from experiments.assumptions import COST_PER_INSPECTION_YUAN
-from experiments.cli.common import positive_float
+from experiments.cli.common import out_folder, positive_float
 
 
 def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="output folder of run/compare/sweep")
-    p.add_argument("--out", "-o", type=Path, help="where to write (default: the folder)")
+    p.add_argument("--out", "-o", type=out_folder, help="where to write (default: the folder)")
     p.add_argument("--baseline", help="scenario to compare with (default: the experiment's)")
     p.add_argument(
         "--cost-per-inspection",

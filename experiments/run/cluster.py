@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import shutil
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -148,16 +150,17 @@ def open_client(
         timeout: how long to try to reach the scheduler.
 
     Returns:
-        ``(client, owned_cluster, owns_client)``: close the client only if this
-        function made it; close ``owned_cluster`` (None unless a LocalCluster was
-        started here).
+        ``(client, owned_cluster, owns_client, scratch)``: close the client only if
+        this function made it; close ``owned_cluster`` (None unless a LocalCluster
+        was started here) and delete ``scratch``, the temporary folder of its
+        scratch files (None if none), with :func:`close_client`.
     """
     from distributed import Client, LocalCluster
 
     if scheduler is not None and scheduler_file is not None:
         raise InputError("give --scheduler or --scheduler-file, not both")
     if isinstance(scheduler, Client):
-        return scheduler, None, False
+        return scheduler, None, False, None
     if scheduler_file is not None:
         scheduler = read_scheduler_file(scheduler_file)
     if scheduler is not None and not isinstance(scheduler, str):
@@ -169,13 +172,38 @@ def open_client(
         scheduler = address
     if scheduler is not None:
         try:
-            return Client(scheduler, timeout=timeout), None, True
+            return Client(scheduler, timeout=timeout), None, True, None
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise InputError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from exc
-    cluster = LocalCluster(
-        n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    return Client(cluster), cluster, True
+    import dask
+
+    scratch = tempfile.mkdtemp(prefix="uptake-dask-")
+    try:
+        # the scheduler's scratch follows the config, the workers' local_directory
+        with dask.config.set({"temporary-directory": scratch}):
+            cluster = LocalCluster(
+                n_workers=workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                local_directory=scratch,
+            )
+        return Client(cluster), cluster, True, scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def close_client(client, cluster, owns_client: bool, scratch: str | None) -> None:
+    """Undo :func:`open_client`: close what it opened, delete the scratch folder."""
+    try:
+        if owns_client:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def slots(client) -> int:

@@ -35,6 +35,7 @@ from experiments.run.cluster import (
     CodeMismatchError,
     check_workers,
     checked_chunk,
+    close_client,
     code_fingerprint,
     open_client,
     slots,
@@ -93,9 +94,8 @@ class DaskExecutor:
         Raises:
             InputError: cannot connect, no worker joined, or workers run other code.
         """
-        self.client, self._cluster, self._owns_client = open_client(
-            scheduler, scheduler_file, workers
-        )
+        self._opened = open_client(scheduler, scheduler_file, workers)
+        self.client, self._cluster = self._opened[:2]
         now = slots(self.client)
         try:
             if check_code and now:
@@ -181,7 +181,4 @@ class DaskExecutor:
 
     def close(self, abort: bool = False) -> None:
         """Disconnect (cancelling queued chunks); stop a LocalCluster started here."""
-        if self._owns_client:
-            self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        close_client(*self._opened)

@@ -81,7 +81,8 @@ class DaskMapper(Mapper):
         """Connect as :func:`experiments.run.cluster.open_client` does."""
         from experiments.run.cluster import check_workers, open_client, slots
 
-        self.client, self._cluster, self._owns = open_client(scheduler, scheduler_file, workers)
+        self._opened = open_client(scheduler, scheduler_file, workers)
+        self.client = self._opened[0]
         self.workers = max(slots(self.client), workers or 0, 1)
         if slots(self.client):
             check_workers(self.client)
@@ -100,10 +101,9 @@ class DaskMapper(Mapper):
 
     def close(self) -> None:
         """Disconnect; stop a LocalCluster started here."""
-        if self._owns:
-            self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        from experiments.run.cluster import close_client
+
+        close_client(*self._opened)
 
 
 def open_mapper(

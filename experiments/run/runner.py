@@ -1,17 +1,19 @@
 """Run an experiment into an output folder, resumably.
 
-:func:`run_experiment` plans the runs, skips those whose part already exists,
-sends the rest to an executor in chunks, writes each finished run as it arrives,
-records failures with their error text, and keeps ``manifest.json`` up to date.
-Rerunning the same experiment into the same folder resumes it: nothing is run
-twice and nothing is lost, whether the last attempt ended normally, with failed
-runs, with Ctrl-C, or with a killed process.
+:func:`run_experiment` plans the runs, locks the output folder (one writer at a
+time), skips the runs whose part already exists and matches its checksum, sends the
+rest to an executor in chunks, writes each finished run as it arrives, records
+failures with their error text, and keeps ``manifest.json`` up to date. Rerunning
+the same experiment into the same folder resumes it: nothing is run twice and
+nothing is lost, whether the last attempt ended normally, with failed runs, with
+Ctrl-C, or with a killed process; a damaged part is recomputed.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +21,9 @@ from typing import Any
 
 from experiments.errors import InputError
 from experiments.run import manifest as mf
-from experiments.run.executors import auto_chunk_size, chunked, make_executor
+from experiments.run.executors import auto_chunk_size, check_options, chunked, make_executor
 from experiments.run.experiment import Experiment
+from experiments.run.lock import FolderLock
 from experiments.run.single import RunResult
 from experiments.run.storage import ResultStore
 
@@ -59,6 +62,7 @@ def run_experiment(
     progress: bool = True,
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
+    wait: bool = False,
     scheduler_file: str | None = None,
     write_on: str = "auto",
 ) -> RunSummary:
@@ -77,39 +81,92 @@ def run_experiment(
         progress: show a tqdm progress bar on stderr.
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
+        wait: if another process is writing ``out``, wait for it to end instead of
+            failing (see :mod:`experiments.run.lock`).
         scheduler_file: ``--executor dask`` only: a Dask scheduler file.
         write_on: ``auto``: Dask workers that see the output folder write their runs
-            there and send back only status and time (:mod:`.worker_store`); other
-            executors and workers that do not see it send the frames here. ``client``:
-            always write here.
+            there and send back only status, time and checksum (:mod:`.worker_store`);
+            other executors, and workers that do not see it, send the frames here.
+            ``client``: always write here.
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
 
     Raises:
-        InputError: bad experiment or an output folder holding different runs.
+        InputError: bad experiment or executor options; an output folder that cannot be
+            made, holds different runs or a file that is not a manifest, or is in use
+            by another writer (:class:`~experiments.run.lock.FolderBusyError`); a full disk
+            while the manifest is written.
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
+    check_options(executor, jobs, scheduler, scheduler_file)  # before the folder is touched
     if write_on not in WRITE_ON:
         raise InputError(f"write_on={write_on!r} unknown; allowed: {list(WRITE_ON)}")
+    for message in experiment.late_reforms():
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
     store = ResultStore(out)
     specs = experiment.specs()
     fresh = mf.build(experiment.describe(), specs, command or " ".join(sys.argv))
-    old = store.read_manifest()
-    manifest = mf.merge(old, fresh, store.root) if old else fresh
-    store.root.mkdir(parents=True, exist_ok=True)
-    store.remove_temporaries()
-    finished = store.finished_ids()
-    mf.reconcile(manifest, finished)
-    if experiment.design is not None and "points" in experiment.design:
-        _write_design(store, experiment)
-    todo = [s for s in specs if s.run_id not in finished]
-    summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
-    store.write_manifest(manifest)
-    if not todo:
-        summary.seconds = time.perf_counter() - started
-        return summary
+    store.create()
+    with FolderLock(store.root, wait=wait):
+        old = store.read_manifest()
+        manifest = mf.merge(old, fresh, store.root) if old else fresh
+        store.remove_temporaries()
+        finished = _verified_parts(store, manifest)
+        if experiment.design is not None and "points" in experiment.design:
+            _write_design(store, experiment)
+        todo = [s for s in specs if s.run_id not in finished]
+        summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
+        store.write_manifest(manifest)
+        if todo:
+            _run_todo(
+                store,
+                manifest,
+                summary,
+                todo,
+                executor,
+                jobs,
+                scheduler,
+                chunk_size,
+                progress,
+                on_result,
+                scheduler_file,
+                write_on,
+            )
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
+    """Runs whose outcome part is intact; damaged parts are deleted (to be recomputed)."""
+    good, damaged = mf.verify_parts(store, manifest, store.finished_ids())
+    for run_id, reason in damaged.items():
+        print(
+            f"{store.part('runs', run_id)}: damaged result file ({reason}); recomputing run "
+            f"{run_id}",
+            file=sys.stderr,
+        )
+        store.discard(run_id)
+    mf.reconcile(manifest, good)
+    return set(good)
+
+
+def _run_todo(
+    store,
+    manifest,
+    summary,
+    todo,
+    executor,
+    jobs,
+    scheduler,
+    chunk_size,
+    progress,
+    on_result,
+    scheduler_file=None,
+    write_on="auto",
+) -> None:
+    """Send the runs to an executor, record each as it arrives, keep the manifest current."""
     pool = make_executor(executor, jobs, scheduler, scheduler_file)
     manifest["executor"] = {
         "name": pool.name,
@@ -148,8 +205,6 @@ def run_experiment(
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
-        summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
@@ -165,9 +220,10 @@ def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
-    if result.status == "done" and not result.stored:  # else a worker wrote it
+    part = result.part  # written by a Dask worker (or None)
+    if result.status == "done" and not result.stored:
         try:
-            store.write(result)
+            part = store.write(result)
         except Exception as exc:  # a disk error fails this run only
             result.status, result.error = "failed", f"could not write results: {exc!r}"
     if result.status == "done":
@@ -176,7 +232,7 @@ def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: Run
         summary.failed += 1
         summary.failures[result.run_id] = result.error
     summary.run_seconds += result.seconds
-    mf.record(manifest, result.run_id, result.status, result.seconds, result.error)
+    mf.record(manifest, result.run_id, result.status, result.seconds, result.error, part)
 
 
 def _write_design(store: ResultStore, experiment: Experiment) -> None:

@@ -69,7 +69,8 @@ class RunResult:
     """What came back from one run: status, error text, time and the two frames.
 
     ``stored`` is True when a Dask worker already wrote the frames to the output
-    folder (:mod:`experiments.run.worker_store`) and sent back none.
+    folder (:mod:`experiments.run.worker_store`) and sent back none; ``part`` then
+    holds the rows and checksum of the part it wrote.
     """
 
     run_id: str
@@ -79,6 +80,7 @@ class RunResult:
     outcomes: pd.DataFrame | None = None
     breakdowns: pd.DataFrame | None = None
     stored: bool = False
+    part: Any = None
 
 
 def simulate(

@@ -62,7 +62,7 @@ def store_results(results: list[RunResult], root: str, token: str) -> list[RunRe
             out.append(result)
             continue
         try:
-            store.write(result)
+            part = store.write(result)
         except Exception as exc:  # a disk error fails this run only
             out.append(
                 dataclasses.replace(
@@ -74,7 +74,8 @@ def store_results(results: list[RunResult], root: str, token: str) -> list[RunRe
                 )
             )
             continue
-        out.append(dataclasses.replace(result, outcomes=None, breakdowns=None, stored=True))
+        slim = dataclasses.replace(result, outcomes=None, breakdowns=None, stored=True, part=part)
+        out.append(slim)
     return out
 
 

@@ -39,7 +39,8 @@ from experiments.errors import InputError
 from experiments.run.experiment import Experiment
 from experiments.scenarios.files import load_scenario, read_mapping
 from experiments.scenarios.levers import all_extra_fields
-from experiments.scenarios.library import Scenario
+from experiments.scenarios.library import NAME_PATTERN, Scenario
+from experiments.sweeps.checks import check_size, check_whole_levels, outcome_names
 from model.params import Params
 from model.policies import POLICIES, make_policy
 
@@ -63,7 +64,6 @@ SWEEP_KEYS = (
 #: Keys of a ``[levers]`` entry: the range, the dates and every lever's extra fields.
 LEVER_KEYS = ("range", "values", "start", "end", *all_extra_fields())
 DEFAULT_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
-MAX_POINTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -132,18 +132,20 @@ def read_sweep(path: str | Path) -> SweepSpec:
         Params.build(**{**base.params, **fixed})
     except (ValueError, TypeError) as exc:
         raise InputError(f"{path}, params: {exc}") from exc
-    outcomes = data.get("outcomes", list(DEFAULT_OUTCOMES))
-    if isinstance(outcomes, str):
-        outcomes = [outcomes]
+    outcomes = outcome_names(data.get("outcomes", list(DEFAULT_OUTCOMES)), path)
     run = {k: data[k] for k in ("replications", "months", "workers", "seed") if k in data}
     for k, v in run.items():
         _whole(v, f"{path}, {k}", 0 if k == "seed" else 1)
     if "base_params" in data:
         run["base_params"] = data["base_params"]
-    name = str(data.get("name", path.stem))
-    return SweepSpec(
-        path, name, method, samples, levels, factors, base, fixed, tuple(outcomes), run
-    )
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise InputError(
+            f"{path}, name={name!r}: not allowed; it names the output folder, so use 1-64 "
+            "letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    check_size(path, method, samples, levels, factors)
+    return SweepSpec(path, name, method, samples, levels, factors, base, fixed, outcomes, run)
 
 
 def _whole(value: Any, where: str, lo: int) -> int:
@@ -185,6 +187,8 @@ def _factors(data: dict[str, Any], path: Path, method: str) -> tuple[Factor, ...
                 f"({m['unit']})"
             )
         integer = str(meta[name].type).startswith("int")
+        if integer and method == "factorial":
+            check_whole_levels(name, lo, hi, values, data.get("levels", 3), where)
         factors.append(Factor("param", name, lo, hi, values, integer))
     for lever, spec in levers.items():
         where = f"{path}, levers.{lever}"
@@ -263,8 +267,6 @@ def sample(spec: SweepSpec, seed: int) -> np.ndarray:
         from SALib.sample import sobol
 
         matrix = sobol.sample(problem(spec), spec.samples, calc_second_order=False, seed=rng_seed)
-    if len(matrix) > MAX_POINTS:
-        raise InputError(f"{spec.path}: the design has {len(matrix)} points; at most {MAX_POINTS}")
     return np.asarray(matrix, dtype=float)
 
 
