@@ -46,3 +46,14 @@ def test_duckdb_queries_the_runs_and_breakdowns_folders(folder):
     parts = str(folder / "breakdowns" / "*.parquet")
     n = duckdb.sql(f"SELECT count(DISTINCT run_id) FROM read_parquet('{parts}')").fetchall()[0][0]
     assert n == 6, "breakdowns of every run"
+
+
+def test_the_fast_manifest_plan_equals_the_spec_by_spec_one():
+    from experiments.run import manifest as mf
+    from experiments.run.storage import json_normal
+
+    specs = experiment(replications=4).specs()
+    fast = mf.build({"kind": "compare"}, specs, "test")["runs"]
+    slow = {s.run_id: json_normal(s.describe()) for s in specs}
+    assert {k: v["spec"] for k, v in fast.items()} == slow, "same specs, made once per scenario"
+    assert list(fast) == [s.run_id for s in specs], "same order"
