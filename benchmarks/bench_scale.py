@@ -3,14 +3,17 @@
 Each section prints one table and returns its numbers (``--json FILE`` saves them):
 
 * ``overhead``: many tiny runs (``--tiny-runs`` of 100 agents x 1 month, no burn-in)
-  serially and on a Dask LocalCluster of ``--jobs`` processes: runs per second and
-  the per-run overhead (wall time x slots - compute, per run) that bounds a sweep of
-  small runs;
+  serially and on a Dask LocalCluster of ``--jobs`` processes (workers writing their
+  results, then the client writing them all): runs per second and the per-run
+  overhead (wall time x slots - compute, per run) that bounds a sweep of small runs;
 * ``store``: one writer storing the result of a 10,000-agent, 120-month run again and
   again: milliseconds and bytes per run, the pickled result the client receives,
   hence the client's ceiling in runs per second;
 * ``plan``: planning ``--plan-runs`` runs (run specs, a fresh manifest, writing it):
   seconds and manifest bytes per run;
+* ``bookkeeping``: the caller's side of ``--plan-runs`` runs whose results workers
+  already wrote (an executor that returns them at once): planning, recording each
+  run and keeping the manifest current, in runs per second;
 * ``analysis``: reading one outcome of every run of a folder of ``--analysis-runs``
   runs, with only that column (pyarrow dataset) against every column (the report's
   loader): seconds and memory per run;
@@ -40,7 +43,7 @@ from experiments.run.single import execute
 from experiments.run.storage import ResultStore
 from experiments.scenarios.library import get_preset
 
-SECTIONS = ("overhead", "store", "plan", "analysis", "fill")
+SECTIONS = ("overhead", "store", "plan", "bookkeeping", "analysis", "fill")
 
 
 def tiny(runs: int, workers: int = 100, months: int = 1) -> Experiment:
@@ -56,9 +59,9 @@ def overhead(args) -> dict:
 
     exp = tiny(args.tiny_runs)
     out = {}
-    for name in ("serial", "dask"):
+    for name in ("serial", "dask", "dask-client-writes"):
         cluster = None
-        if name == "dask":
+        if name.startswith("dask"):
             cluster = LocalCluster(
                 n_workers=args.jobs, threads_per_worker=1, processes=True, dashboard_address=None
             )
@@ -66,13 +69,19 @@ def overhead(args) -> dict:
             with tempfile.TemporaryDirectory() as folder:
                 start = time.perf_counter()
                 summary = run_experiment(
-                    exp, folder, name, scheduler=cluster, progress=False, command="bench"
+                    exp,
+                    folder,
+                    name.split("-")[0],
+                    scheduler=cluster,
+                    progress=False,
+                    command="bench",
+                    write_on="client" if name.endswith("writes") else "auto",
                 )
                 wall = time.perf_counter() - start
         finally:
             if cluster is not None:
                 cluster.close()
-        slots = args.jobs if name == "dask" else 1
+        slots = args.jobs if name.startswith("dask") else 1
         out[name] = {
             "runs": args.tiny_runs,
             "wall_s": round(wall, 2),
@@ -131,6 +140,46 @@ def plan(args) -> dict:
             "manifest_write_s": round(write, 2),
             "manifest_bytes_per_run": round(size / n),
         }
+    return out
+
+
+class _InstantWorkers:
+    """An executor whose workers wrote every run already: results arrive at once."""
+
+    name, workers = "instant", 64
+
+    def results(self, chunks):
+        from experiments.run.single import RunResult
+
+        for chunk in chunks:
+            yield [RunResult(s.run_id, "done", 1.0, stored=True) for s in chunk]
+
+    def close(self, abort: bool = False) -> None:
+        """Nothing to stop."""
+
+
+def bookkeeping(args) -> dict:
+    """The caller's own cost per run when workers write: plan, record, manifest."""
+    from experiments.run import runner
+
+    out = {}
+    real = runner.make_executor
+    runner.make_executor = lambda *a, **k: _InstantWorkers()
+    try:
+        for n in args.plan_runs:
+            with tempfile.TemporaryDirectory() as folder:
+                start = time.perf_counter()
+                summary = run_experiment(
+                    tiny(n, workers=1000, months=60), folder, progress=False, chunk_size=8
+                )
+                wall = time.perf_counter() - start
+            out[str(n)] = {
+                "wall_s": round(wall, 1),
+                "runs_per_s": round(summary.done / wall),
+                "us_per_run": round(1e6 * wall / n),
+            }
+    finally:
+        runner.make_executor = real
     return out
 
 
