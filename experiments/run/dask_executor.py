@@ -8,7 +8,7 @@ dask-jobqueue, dask-kubernetes) are all handled the same way:
   (:func:`experiments.run.cluster.wait_for_workers`; an adaptive cluster scales up on
   queued work);
 * it re-reads the number of worker slots each time a chunk finishes and keeps
-  ``2 x max(slots now, expected slots)`` chunks in flight, so the queue is deep
+  ``4 x max(slots now, expected slots)`` chunks in flight, so the queue is deep
   enough for an adaptive cluster to scale up and for new workers to find work
   (the expected slots are the ``workers`` hint, or the cluster's adaptive maximum);
 * every worker's code is checked against the client's before the first task and
