@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.errors import InputError
+from experiments.run import journal
 from experiments.run import manifest as mf
 from experiments.run.executors import auto_chunk_size, check_options, chunked, make_executor
 from experiments.run.experiment import Experiment
@@ -29,8 +30,9 @@ from experiments.run.storage import ResultStore
 
 #: Who writes the result parts (see :func:`run_experiment`).
 WRITE_ON = ("auto", "client")
-#: Least seconds between two manifest writes while runs are finishing.
-MANIFEST_EVERY = 1.0
+#: Least seconds between two full manifest writes while runs are finishing; in
+#: between, each run's outcome is appended to the journal (:mod:`.journal`).
+MANIFEST_EVERY = journal.REWRITE_EVERY
 
 
 @dataclass
@@ -119,6 +121,7 @@ def run_experiment(
         todo = [s for s in specs if s.run_id not in finished]
         summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
         store.write_manifest(manifest)
+        journal.clear(store.root)  # its lines were replayed into this manifest
         if todo:
             _run_todo(
                 store,
@@ -178,20 +181,26 @@ def _run_todo(
         manifest["executor"]["writes"] = pool.write_on_workers(store.root)
     size = chunk_size or auto_chunk_size(len(todo), pool.workers)
     bar = _progress_bar(len(todo), summary.skipped, progress)
-    last_write, interval = 0.0, MANIFEST_EVERY
+    last_write, interval = time.perf_counter(), MANIFEST_EVERY
     aborted = False
     try:
         for results in pool.results(chunked(todo, size)):
-            for result in results:
-                _record(store, manifest, summary, result)
-                bar.update(1)
-                bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
-                if on_result is not None:
-                    on_result(result)
+            lines = []
+            try:
+                for result in results:
+                    _record(store, manifest, summary, result)
+                    lines.append(journal.line(manifest, result.run_id))
+                    bar.update(1)
+                    bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
+                    if on_result is not None:
+                        on_result(result)
+            finally:
+                journal.append(store.root, lines)  # a few hundred bytes per run
             if time.perf_counter() - last_write > interval:
                 t0 = time.perf_counter()
                 manifest["updated"] = mf.now()
                 store.write_manifest(manifest)
+                journal.clear(store.root)  # every line is in the manifest now
                 last_write = time.perf_counter()
                 # a big sweep's manifest takes long to write: keep that under ~10% of time
                 interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
@@ -205,6 +214,7 @@ def _run_todo(
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
+        journal.clear(store.root)
 
 
 def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
