@@ -91,6 +91,10 @@ def build(experiment_info: dict[str, Any], specs: list[RunSpec], command: str) -
     }
 
 
+#: Spec fields that differ between the replications of a scenario.
+_PER_RUN = ("scenario", "replication", "seed", "months", "point")
+
+
 def _pending_runs(specs: list[RunSpec]) -> dict[str, Any]:
     """``{run_id: {"spec": spec.describe() as JSON reads it back, ...pending}}``, fast.
 
@@ -98,13 +102,13 @@ def _pending_runs(specs: list[RunSpec]) -> dict[str, Any]:
     their JSON form is made once per scenario (not once per run: planning 100,000
     runs of a few scenarios took about 9 s in ``json_normal`` alone).
     """
-    shared: dict[tuple[int, int], dict[str, Any]] = {}
+    shared: dict[tuple[int, int, int], dict[str, Any]] = {}
     runs = {}
     for s in specs:
-        key = (id(s.params), id(s.policies))
+        key = (id(s.params), id(s.policies), id(s.outputs))
         if key not in shared:
             full = json_normal(s.describe())
-            shared[key] = {"params": full["params"], "policies": full["policies"]}
+            shared[key] = {k: v for k, v in full.items() if k not in _PER_RUN}
         spec = {
             "scenario": s.scenario,
             "replication": s.replication,
