@@ -123,8 +123,11 @@ class DaskExecutor:
             Who writes, for the manifest: ``workers``, ``client`` (no connected worker
             sees the folder) or ``workers and client`` (some do).
         """
+        from pathlib import Path
+
         from experiments.run.worker_store import sees_folder, write_marker
 
+        root = Path(root).resolve()  # workers may run in another working folder
         token = write_marker(root)
         self._store = (str(root), token)
         seen = list(self.client.run(sees_folder, str(root), token).values())
