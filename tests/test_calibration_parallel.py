@@ -94,3 +94,25 @@ def test_real_model_points_on_processes_equal_serial_evaluation():
         parallel = mapper.map(simulate, points)
     for a, b in zip(serial, parallel, strict=True):
         np.testing.assert_array_equal(a, b, "same seeds, same values on any executor")
+
+
+@pytest.mark.slow
+def test_points_on_a_dask_cluster_equal_serial_evaluation():
+    keys = ["coverage_pension"]
+    targets = [Target(k, 2011, 0.0, "share", "https://x", "", 2) for k in keys]
+    simulate = model_simulator(targets, seeds=[5], n_workers=400, fixed={"burn_in_months": 6})
+    points = [{"propensity_pension": v} for v in (-1.0, 0.5)]
+    with open_mapper("dask", 2) as mapper:
+        assert mapper.name == "dask"
+        parallel = mapper.map(simulate, points)
+    for a, b in zip([simulate(p) for p in points], parallel, strict=True):
+        np.testing.assert_array_equal(a, b, "same seeds, same values on a Dask cluster")
+
+
+def test_mapper_options_are_checked():
+    from experiments.errors import InputError
+
+    with pytest.raises(InputError, match="unknown"):
+        open_mapper("threads")
+    with pytest.raises(InputError, match="needs --executor dask"):
+        open_mapper("processes", scheduler="tcp://127.0.0.1:1")
