@@ -6,15 +6,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 from matplotlib.figure import Figure
 
-from experiments.sweeps.discovery import Discovery
 
+def discovery_figure(result: Any) -> Figure:
+    """The figure of a :class:`experiments.sweeps.discovery.Discovery`.
 
-def discovery_figure(result: Discovery) -> Figure:
-    """Left: coverage against density of every peeling step (chosen boxes ringed).
+    Left: coverage against density of every peeling step (chosen boxes ringed).
 
     Right: each chosen box's limits on every restricted input, as a share of the
     input's range in the design (0 = the lowest value sampled, 1 = the highest).
@@ -55,7 +57,7 @@ def discovery_figure(result: Discovery) -> Figure:
     return fig
 
 
-def _limits_panel(ax, result: Discovery) -> None:
+def _limits_panel(ax, result: Any) -> None:
     boxes = result.boxes[result.boxes["values"] == ""]
     if boxes.empty:
         ax.text(0.5, 0.5, "no numeric limits to show", ha="center", va="center")
