@@ -36,9 +36,8 @@ def Workers(session: Session, version: int):
     sex = solara.use_reactive(ANY)
 
     def build():
-        workers, firms = session.frames()
         chosen = None if scheme.value == ANY_SCHEME else scheme.value
-        return worker_table(workers, firms, chosen)
+        return worker_table(session.agents(chosen))
 
     table = solara.use_memo(build, [version, scheme.value])
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
@@ -53,7 +52,9 @@ def Workers(session: Session, version: int):
     )
     solara.Text(
         f"{len(shown):,} of {len(table):,} workers. Reason = first condition of the model's "
-        "rule that fails: a job, a scheme offered, declared by the employer, not opted out.",
+        "rule that fails: a job, a scheme offered, declared by the employer, not opted out; "
+        "'other' = won a dispute this month (declared from next month on). Breaks = times "
+        "the worker went from some cover to none.",
         style=CAPTION,
     )
     with solara.Columns([1, 3]):
@@ -69,7 +70,7 @@ def Firms(session: Session, version: int):
     industry = solara.use_reactive(ANY)
     region = solara.use_reactive(ANY)
     status = solara.use_reactive(ANY)
-    table = solara.use_memo(lambda: firm_table(session.frames()[1]), [version])
+    table = solara.use_memo(lambda: firm_table(session.agents()), [version])
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         _select("Industry", INDUSTRIES, industry)
         _select("Region", REGIONS, region)
@@ -95,15 +96,15 @@ def LookInside(session: Session, active: bool = True):
         session: the browser session.
         active: whether the tab is shown; hidden, it skips building the tables.
     """
-    snap = session.snapshot.value
     which = solara.use_reactive("Workers")
+    if not active:  # hidden: do not even read the snapshot, so a new month skips this tab
+        solara.Text("(tables are built when this tab is open)")
+        return
+    snap = session.snapshot.value
     if snap is None:
         solara.Info("No model yet: build one in the Explore tab.")
         return
-    if not active:
-        solara.Text("(tables are built when this tab is open)")
-        return
-    Line("Agents at month ", snap.month, f" ({snap.date}) of the Explore run.")
+    Line("Agents at month ", snap.when, " of the Explore run.")
     solara.ToggleButtonsSingle(value=which, values=["Workers", "Firms"])
     if which.value == "Workers":
         Workers(session, snap.data_version)

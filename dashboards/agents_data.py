@@ -1,80 +1,61 @@
 """Tables of workers and firms for the "Look inside" tab: who is uncovered and why.
 
-A worker's cover follows the model's rule (``model/enrolment.py``): a scheme is
-paid when the worker has a job, the employer offers the scheme, the worker's rank
-is inside the employer's declared share of its headcount, and the worker has not
-opted out of it for cash. :func:`uncovered_reason` names the first condition
-that fails, so the table explains each uncovered worker.
+Why a worker has no cover and what a firm leaves out are the model's own
+judgements (:mod:`model.explain`: the coverage and evasion rules, condition by
+condition); this module only puts them in tables with the agents' traits, and
+filters and counts rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from model import SCHEMES
+from model import explain
 
-COVERED = "covered"
-REASONS = (
-    "between jobs",
-    COVERED,
-    "employer offers no scheme",
-    "not declared by employer",
-    "opted out for cash",
-)
-FIRM_STATUS = ("no workers", "no scheme", "full compliance", "partial")
+COVERED = explain.COVERED
+#: Reasons in the tables: the model's, then the label of a gap no condition explains.
+REASONS = (*explain.REASONS, explain.OTHER)
+FIRM_STATUS = explain.FIRM_STATUS
 ANY = "(all)"
-ALL_BITS = (1 << len(SCHEMES)) - 1
 
 
-def _schemes(bits: np.ndarray) -> np.ndarray:
-    """Comma-separated scheme names of each bitmask."""
-    names = np.array([""] * bits.size, dtype=object)
-    for s, scheme in enumerate(SCHEMES):
-        has = (bits & (1 << s)) != 0
-        names = np.where(has, np.where(names == "", scheme, names + ", " + scheme), names)
-    return names
+@dataclass(frozen=True, eq=False)
+class Agents:
+    """Workers and firms of one month with the model's explanations (taken together).
 
-
-def uncovered_reason(
-    workers: pd.DataFrame, firms: pd.DataFrame, scheme: str | None = None
-) -> np.ndarray:
-    """Why each worker has no cover (any scheme, or ``scheme``), or ``covered``.
-
-    Follows the model's rule; the first failing condition is named.
+    Attributes:
+        reasons: per worker, why no cover (``model.explain.why_uncovered``).
+        status: per firm, its compliance (``model.explain.firm_status``).
+        gaps: per firm, what it leaves out (``model.explain.firm_gaps``).
     """
-    bits = ALL_BITS if scheme is None else 1 << _scheme_index(scheme)
-    employer = workers["employer"].to_numpy()
-    employed = employer >= 0
-    emp = np.maximum(employer, 0)
-    offers = firms["offers"].to_numpy()[emp] & bits
-    declared = workers["declare_rank"].to_numpy() < firms["declared_share"].to_numpy()[emp]
-    conditions = [
-        ~employed,
-        (workers["covered"].to_numpy() & bits) != 0,
-        offers == 0,
-        ~declared,
-        workers["opted_out"].to_numpy(),
-    ]
-    return np.select(conditions, list(REASONS), default="other")
+
+    workers: pd.DataFrame
+    firms: pd.DataFrame
+    reasons: np.ndarray
+    status: np.ndarray
+    gaps: np.ndarray
 
 
-def _scheme_index(scheme: str) -> int:
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme={scheme!r}; allowed: {list(SCHEMES)}")
-    return SCHEMES.index(scheme)
+def explained(model, scheme: str | None = None) -> Agents:
+    """The model's agents and explanations now (call under the run's lock)."""
+    return Agents(
+        model.workers_frame(),
+        model.firms_frame(),
+        explain.why_uncovered(model, scheme),
+        explain.firm_status(model),
+        explain.firm_gaps(model),
+    )
 
 
-def worker_table(
-    workers: pd.DataFrame, firms: pd.DataFrame, scheme: str | None = None
-) -> pd.DataFrame:
-    """Workers with their cover, their employer's traits and the reason for no cover.
-
-    The reason is for no cover of any scheme, or of ``scheme`` when given.
-    """
+def worker_table(agents: Agents) -> pd.DataFrame:
+    """Workers with their cover, the reason for no cover and their employer's traits."""
+    workers, firms = agents.workers, agents.firms
     emp = np.maximum(workers["employer"].to_numpy(), 0)
     employed = workers["employer"].to_numpy() >= 0
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "worker_id": workers["worker_id"],
             "age": workers["age"].astype(float).round(1),
@@ -84,69 +65,42 @@ def worker_table(
             "industry": workers["industry"].astype(str),
             "region": workers["region"].astype(str),
             "employer": workers["employer"],
-            "wage": workers["wage"].astype(float).round(0),
+            "wage (yuan/month)": workers["wage"].astype(float).round(0),
             "contract": workers["contract"],
-            "schemes paid": _schemes(workers["covered"].to_numpy()),
-            "reason": uncovered_reason(workers, firms, scheme),
-            "opted_out": workers["opted_out"],
-            "employer offers": np.where(employed, _schemes(firms["offers"].to_numpy()[emp]), ""),
-            "employer declares": np.where(
-                employed, firms["declared_share"].to_numpy()[emp].astype(float).round(2), np.nan
+            "schemes paid": explain.scheme_names(workers["covered"].to_numpy()),
+            "reason": agents.reasons,
+            "opted out": workers["opted_out"],
+            "employer offers": np.where(
+                employed, explain.scheme_names(firms["offers"].to_numpy()[emp]), ""
+            ),
+            "employer declares (%)": np.where(
+                employed, (100 * firms["declared_share"].to_numpy()[emp]).round(0), np.nan
             ),
             "contribution months": workers["contrib_months"],
             "months uncovered": workers["months_uncovered"],
             "breaks": workers["n_breaks"],
             "disputes": workers["n_disputes"],
-            "awareness": workers["awareness"].astype(float).round(2),
+            "awareness (0-1)": workers["awareness"].astype(float).round(2),
         }
     )
-    return out
 
 
-def firm_status(firms: pd.DataFrame) -> np.ndarray:
-    """``no workers``, ``no scheme``, ``full compliance`` or ``partial`` (as the model judges)."""
-    offers = firms["offers"].to_numpy()
-    full = (offers == ALL_BITS) & (firms["declared_share"].to_numpy() >= 1.0) & firms["full_base"]
-    return np.select(
-        [firms["headcount"].to_numpy() == 0, offers == 0, full.to_numpy()],
-        list(FIRM_STATUS[:3]),
-        default=FIRM_STATUS[3],
-    )
-
-
-def firm_gaps(firms: pd.DataFrame) -> np.ndarray:
-    """What each firm leaves out: unpaid schemes, undeclared headcount, floor wage base."""
-    offers = firms["offers"].to_numpy()
-    missing = _schemes(ALL_BITS & ~offers)
-    declared = firms["declared_share"].to_numpy().astype(float)
-    out = []
-    for gap, share, full, paying in zip(
-        missing, declared, firms["full_base"].to_numpy(), offers != 0, strict=True
-    ):
-        parts = [f"no {gap}"] if gap else []
-        if paying and share < 1.0:
-            parts.append(f"declares {share:.0%} of staff")
-        if paying and not full:
-            parts.append("pays on the floor base")
-        out.append("; ".join(parts))
-    return np.array(out, dtype=object)
-
-
-def firm_table(firms: pd.DataFrame) -> pd.DataFrame:
+def firm_table(agents: Agents) -> pd.DataFrame:
     """Firms: size, what they pay for, how much of the headcount they declare, inspections."""
+    firms = agents.firms
     return pd.DataFrame(
         {
             "firm_id": firms["firm_id"],
             "industry": firms["industry"].astype(str),
             "region": firms["region"].astype(str),
             "headcount": firms["headcount"],
-            "status": firm_status(firms),
-            "gaps": firm_gaps(firms),
-            "schemes offered": _schemes(firms["offers"].to_numpy()),
-            "declared share": firms["declared_share"].astype(float).round(2),
+            "status": agents.status,
+            "gaps": agents.gaps,
+            "schemes offered": explain.scheme_names(firms["offers"].to_numpy()),
+            "declared share (%)": (100 * firms["declared_share"].astype(float)).round(0),
             "true wage base": firms["full_base"],
             "inspections": firms["n_inspections"],
-            "perceived risk": firms["perceived_risk"].astype(float).round(3),
+            "perceived risk (inspections/year)": firms["perceived_risk"].astype(float).round(3),
             "formal": firms["formal"],
             "key firm": firms["key"],
             "supervised": firms["supervised"],
@@ -184,6 +138,6 @@ def _counts(table: pd.DataFrame, column: str, order, noun: str) -> pd.DataFrame:
         {
             column: counts.index,
             noun: counts.to_numpy(),
-            "share": (counts / max(len(table), 1)).round(3).to_numpy(),
+            "share (%)": (100 * counts / max(len(table), 1)).round(1).to_numpy(),
         }
     )

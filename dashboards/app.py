@@ -1,8 +1,9 @@
 """The Uptake dashboard: ``solara run dashboards/app.py`` (or ``make dashboard``).
 
-Every browser session renders its own :func:`Page`, which creates that session's
-:class:`~dashboards.state.Session` (model, runner, snapshots) and
-:class:`~dashboards.compare.Comparer`; nothing is shared between sessions. Charts are
+Every page renders its own :func:`Page`, which opens its browser session's run
+(:func:`dashboards.sessions.open_session`: kept on the server, so a reload finds
+it again) and a :class:`~dashboards.compare.Comparer`; nothing is shared between
+browser sessions. Charts are
 matplotlib images and Solara serves its front-end from ``solara-assets``, so the
 app works with no internet.
 """
@@ -17,11 +18,11 @@ from dashboards.agents import LookInside
 from dashboards.compare import Compare, Comparer
 from dashboards.explore import Explore
 from dashboards.results import Results
-from dashboards.state import Session
+from dashboards.sessions import open_session
 from dashboards.ui import Caption, Heading
 
 TITLE = "Uptake: social insurance of migrant workers"
-LOOK_INSIDE = 2  # tab index
+LOOK_INSIDE, RESULTS = 2, 3  # tab indices
 
 # No phone-home from the server on closed networks (``make dashboard`` also sets
 # SOLARA_TELEMETRY_MIXPANEL_ENABLE=False and --no-check-version before start-up).
@@ -31,7 +32,7 @@ solara.server.settings.telemetry.mixpanel_enable = False
 @solara.component
 def Page():
     """The app: Explore, Compare, Look inside and Results tabs."""
-    session = solara.use_memo(Session, [])
+    session = solara.use_memo(open_session, [])
     comparer = solara.use_memo(lambda: Comparer(session), [session])
     tab = solara.use_reactive(0)
 
@@ -48,7 +49,8 @@ def Page():
         Heading(TITLE)
         Caption(
             "Agent-based model (Mesa) of coverage, breaks and disputes under policy reforms; "
-            "counts are real persons (agents x scale), money in yuan."
+            "counts are real persons (agents x scale, see the note under the headline), "
+            "shares in %, money in yuan."
         )
         # Not lazy: switching tabs must not rebuild a tab (and its charts) during a run.
         with solara.lab.Tabs(value=tab):
@@ -59,4 +61,4 @@ def Page():
             with solara.lab.Tab("Look inside", icon_name="mdi-account-search"):
                 LookInside(session, active=tab.value == LOOK_INSIDE)
             with solara.lab.Tab("Results", icon_name="mdi-download"):
-                Results(session, comparer)
+                Results(session, comparer, active=tab.value == RESULTS)

@@ -12,12 +12,14 @@ import pandas as pd
 import solara
 
 from dashboards import charts, pairs
+from dashboards import format as fmt
+from dashboards.fields import NumberField
 from dashboards.jobs import Job, Status
-from dashboards.pairs import MAX_COMPARE_WORKERS, MAX_REPS, METRICS
-from dashboards.settings import CUSTOM
+from dashboards.pairs import COMPARE_WORKERS, MAX_COMPARE_WORKERS, MAX_REPS, METRICS
+from dashboards.settings import CUSTOM, DEFAULT_SEED, MAX_MONTHS
 from dashboards.state import Session
 from dashboards.ui import CAPTION, Line
-from experiments.plan import Experiment
+from experiments.run.experiment import Experiment
 from experiments.scenarios import PRESETS
 
 
@@ -46,7 +48,7 @@ class Comparer:
     def __init__(self, session: Session) -> None:
         """Attach to ``session`` (its Explore settings feed the 'custom' choice)."""
         self.session = session
-        self.result = solara.Reactive(None)
+        self.result = solara.Reactive(session.run.comparison)  # kept over a page reload
         self.status = solara.Reactive(Status())
         self.message = solara.Reactive("")
         self.job = Job(self.status, self.message)
@@ -64,7 +66,8 @@ class Comparer:
         def work(job: Job) -> None:
             outcomes = pairs.run(exp, job.report, lambda: job.stopping)
             if outcomes is not None:
-                self.result.value = Comparison(outcomes, exp)
+                self.session.run.comparison = Comparison(outcomes, exp)
+                self.result.value = self.session.run.comparison
 
         started = self.job.start("comparing", work)
         if wait:
@@ -84,8 +87,8 @@ def CompareControls(comparer: Comparer):
     b = solara.use_reactive("paper-package")
     reps = solara.use_reactive(3)
     months = solara.use_reactive(60)
-    n_workers = solara.use_reactive(3_000)
-    seed = solara.use_reactive(42)
+    n_workers = solara.use_reactive(COMPARE_WORKERS)
+    seed = solara.use_reactive(DEFAULT_SEED)
     status = comparer.status.value
 
     def run():
@@ -97,13 +100,19 @@ def CompareControls(comparer: Comparer):
         with solara.Div(style={"width": "200px"}):
             solara.Select("Scenario B (reform)", choices, b)
         with solara.Div(style={"width": "140px"}):
-            solara.InputInt(f"replications (1-{MAX_REPS})", reps, dense=True)
+            NumberField(f"replications (1-{MAX_REPS})", reps.value, reps.set, lo=1, hi=MAX_REPS)
+        with solara.Div(style={"width": "130px"}):
+            NumberField(f"months (1-{MAX_MONTHS})", months.value, months.set, lo=1, hi=MAX_MONTHS)
+        with solara.Div(style={"width": "190px"}):
+            NumberField(
+                f"workers (100-{MAX_COMPARE_WORKERS:,})",
+                n_workers.value,
+                n_workers.set,
+                lo=100,
+                hi=MAX_COMPARE_WORKERS,
+            )
         with solara.Div(style={"width": "110px"}):
-            solara.InputInt("months", months, dense=True)
-        with solara.Div(style={"width": "170px"}):
-            solara.InputInt(f"workers (max {MAX_COMPARE_WORKERS:,})", n_workers, dense=True)
-        with solara.Div(style={"width": "110px"}):
-            solara.InputInt("root seed", seed, dense=True)
+            NumberField("root seed", seed.value, seed.set, lo=0)
         solara.Button("Run comparison", color="primary", on_click=run, disabled=status.busy)
         solara.Button(
             "Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy
@@ -121,14 +130,23 @@ def CompareControls(comparer: Comparer):
         solara.Error(comparer.message.value, classes=["uptake-message"])
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}"
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The summary with labels and each value in its outcome's unit (differences signed)."""
+    rows = []
+    for row in table.to_dict("records"):
+        column = row.pop("column")
+        out = {"outcome": fmt.label(column), "unit": fmt.unit_text(column)}
+        for key, x in row.items():
+            signed = key in ("difference", "band 5%", "band 95%")
+            out[key] = fmt.column_value(x, column, signed)
+        rows.append(out)
+    return pd.DataFrame(rows)
 
 
 @solara.component
 def CompareResult(result: Comparison):
     """Charts of both scenarios and of their difference, and a summary table."""
-    metric = solara.use_reactive("frac_covered_any")
+    metric = solara.use_reactive(METRICS[0])
     a, b = result.names
     exp = result.experiment
     Line(
@@ -141,14 +159,25 @@ def CompareResult(result: Comparison):
         classes=["uptake-compare-title"],
     )
     with solara.Div(style={"width": "380px"}):
-        solara.Select("Outcome", list(METRICS), metric)
-    label = METRICS[metric.value]
+        solara.Select(
+            "Outcome",
+            [fmt.label(m) for m in METRICS],
+            fmt.label(metric.value),
+            on_value=lambda text: metric.set(next(m for m in METRICS if fmt.label(m) == text)),
+        )
 
     def draw() -> tuple[bytes, bytes]:
         m = metric.value
-        both = charts.compare_lines(pairs.bands(result.outcomes, m), m, label, result.start_year)
+        unit, axis = fmt.unit(m), fmt.unit_text(m)
+        both = charts.compare_lines(
+            pairs.bands(result.outcomes, m), fmt.label(m), axis, unit, result.start_year
+        )
         diff = charts.compare_difference(
-            pairs.difference(result.outcomes, m, a), m, f"{b} minus {a}", result.start_year
+            pairs.difference(result.outcomes, m, a),
+            f"{b} minus {a}",
+            f"difference, {'percentage points' if unit == 'share' else axis}",
+            unit,
+            result.start_year,
         )
         return charts.png(both), charts.png(diff)
 
@@ -158,17 +187,19 @@ def CompareResult(result: Comparison):
             solara.Image(both, format="png")
         with solara.Div(classes=["uptake-chart", "chart-compare-diff"]):
             solara.Image(diff, format="png")
-    table = solara.use_memo(lambda: pairs.summary(result.outcomes, a), [result])
-    shown = table.copy()
-    for column in shown.columns[1:]:
-        shown[column] = shown[column].map(_fmt)
+    table = solara.use_memo(lambda: formatted(pairs.summary(result.outcomes, a)), [result])
     solara.Text(
         "Means over the last 12 months; difference = B - A paired by replication, "
-        "with the 5-95% band of the paired differences.",
+        "with the 5-95% band of the paired differences (pp = percentage points). "
+        "A difference whose band spans 0 is within the noise of "
+        f"{exp.replications} replications.",
         style=CAPTION,
     )
     with solara.Div(classes=["uptake-compare-summary"]):
-        solara.DataFrame(shown, items_per_page=len(shown))
+        solara.DataFrame(table, items_per_page=len(table))
+    first = result.outcomes.iloc[0]
+    scale = first["n_workers_real"] / first["n_workers"]
+    solara.Text(f"{fmt.scale_note(scale, greyed=False)} {fmt.BREAKS_NOTE}", style=CAPTION)
 
 
 @solara.component

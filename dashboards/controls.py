@@ -11,18 +11,25 @@ import math
 
 import solara
 
+from dashboards.fields import NumberField
 from dashboards.settings import (
     KEY_PARAMS,
     LEVERS,
+    MAX_MONTHS,
+    MAX_WORKERS,
     OWN_CONTROLS,
     PARAMS,
-    SUBSIDY_LEVERS,
     lever_info,
     param_tooltip,
 )
 from dashboards.state import Session
 from dashboards.ui import CAPTION
 from experiments.scenarios import PRESETS
+
+
+def _verdict(session: Session, accepted: bool) -> bool | str:
+    """What a field shows: accepted, or the session's reason for refusing."""
+    return True if accepted else session.message.value or "not accepted"
 
 
 @solara.component
@@ -38,13 +45,13 @@ def PresetControls(session: Session):
     description = PRESETS[s.preset].description if s.preset in PRESETS else ""
     solara.Text(f"{s.label()}: {description}. Base parameters: {s.base}.", style=CAPTION)
     with solara.Tooltip(param_tooltip("n_workers")):
-        solara.InputInt(
-            label="Population (worker agents)",
-            value=s.n_workers,
-            on_value=lambda v: session.set_param("n_workers", v),
+        NumberField(
+            f"Population (worker agents, max {MAX_WORKERS:,})",
+            s.n_workers,
+            lambda v: _verdict(session, session.set_param("n_workers", v)),
         )
     with solara.Tooltip(param_tooltip("seed")):
-        solara.InputInt(label="Seed", value=s.seed, on_value=lambda v: session.set_param("seed", v))
+        NumberField("Seed", s.seed, lambda v: _verdict(session, session.set_param("seed", v)))
 
 
 @solara.component
@@ -53,12 +60,12 @@ def ParamInput(session: Session, name: str):
     row = PARAMS[name]
     value = session.settings.value.params.get(name, row["default"])
     with solara.Tooltip(param_tooltip(name)):
-        solara.InputFloat(
-            label=f"{name} ({row['unit']})",
-            value=None if value is None else float(value),
+        NumberField(
+            f"{name.replace('_', ' ')} ({row['unit']})",
+            None if value is None else float(value),
+            lambda v: _verdict(session, session.set_param(name, v)),
+            integer=isinstance(row["default"], int) and not isinstance(row["default"], bool),
             optional=row["default"] is None,  # e.g. scale: blank = derived from the data
-            on_value=lambda v: session.set_param(name, v),
-            dense=True,
         )
 
 
@@ -84,7 +91,7 @@ def ParamEditor(session: Session):
 
 @solara.component
 def LeverControl(session: Session, lever: str):
-    """Strength slider, dates and (for subsidies) cap and budget of one lever."""
+    """Strength slider, dates and the lever's own further fields (e.g. a subsidy's cap)."""
     info = lever_info(lever)
     setting = session.settings.value.levers[lever]
     tip = f"{info['doc']} Paper: {info['paper']}. Strength unit: {info['unit']}."
@@ -100,42 +107,42 @@ def LeverControl(session: Session, lever: str):
         solara.SliderFloat(
             label=info["title"],
             value=setting.strength,
-            min=0.0,
+            min=info["min"],
             max=info["max"],
             step=step,
             on_value=on_strength,
         )
         solara.Text(f"strength: {setting.strength:g} ({info['unit']})", style=CAPTION)
     with solara.Row(gap="8px"):
-        solara.InputInt(
-            label="from month",
-            value=setting.start,
-            on_value=lambda v: session.set_lever(lever, start=v),
-            dense=True,
+        NumberField(
+            "from month",
+            setting.start,
+            lambda v: _verdict(session, session.set_lever(lever, start=v)),
+            lo=1,
+            hi=MAX_MONTHS,
         )
-        solara.InputInt(
-            label="to month (blank: no end)",
-            value=setting.end,
+        NumberField(
+            "to month (blank: no end)",
+            setting.end,
+            lambda v: _verdict(session, session.set_lever(lever, end=v)),
             optional=True,
-            on_value=lambda v: session.set_lever(lever, end=v),
-            dense=True,
+            lo=1,
+            hi=MAX_MONTHS,
         )
-    if lever in SUBSIDY_LEVERS:
+    extra = info["extra"]
+    if extra:
         with solara.Row(gap="8px"):
-            solara.InputFloat(
-                label="cap (yuan/worker/month)",
-                value=None if math.isinf(setting.cap) else setting.cap,
-                optional=True,
-                on_value=lambda v: session.set_lever(lever, cap=math.inf if v is None else v),
-                dense=True,
-            )
-            solara.InputFloat(
-                label="budget (yuan, total)",
-                value=None if math.isinf(setting.budget) else setting.budget,
-                optional=True,
-                on_value=lambda v: session.set_lever(lever, budget=math.inf if v is None else v),
-                dense=True,
-            )
+            for name, unit, default in extra:
+                blank = math.isinf(default)  # blank = no limit
+                NumberField(
+                    f"{name} ({unit}{'; blank: none' if blank else ''})",
+                    setting.extra.get(name, default),
+                    lambda v, name=name, default=default: _verdict(
+                        session, session.set_lever(lever, **{name: default if v is None else v})
+                    ),
+                    integer=False,
+                    optional=blank,
+                )
 
 
 @solara.component

@@ -1,9 +1,9 @@
 """Two scenarios side by side, as a thin layer over :mod:`experiments`.
 
-A comparison is an :class:`experiments.plan.Experiment` of kind ``compare``: the
+A comparison is an :class:`experiments.run.experiment.Experiment` of kind ``compare``: the
 same replication seeds (derived from one root seed) in both scenarios, so the
 paired difference isolates the reform (common random numbers). Runs go through
-:func:`experiments.runs.execute` one at a time, so the dashboard can report
+:func:`experiments.run.single.execute` one at a time, so the dashboard can report
 progress and stop between runs; summaries come from :mod:`experiments.analysis`
 (mean and 5-95% band across replications), so the numbers match ``uptake compare``
 for the same root seed, replications, months and population.
@@ -16,29 +16,44 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dashboards.settings import CUSTOM, Settings
+from dashboards.format import BREAK_RATE
+from dashboards.settings import CUSTOM, DEFAULT_WORKERS, MAX_MONTHS, Settings
 from experiments import analysis
-from experiments.plan import Experiment
-from experiments.runs import execute
+from experiments.run.experiment import Experiment
+from experiments.run.single import execute
 from experiments.scenarios import PRESETS, Scenario
 
-#: Outcomes offered in the comparison: column -> label with unit.
-METRICS: dict[str, str] = {
-    "frac_covered_any": "coverage, any scheme (share of employed)",
-    "frac_covered_pension": "pension coverage (share of employed)",
-    "frac_covered_medical": "medical coverage (share of employed)",
-    "frac_covered_injury": "work-injury coverage (share of employed)",
-    "new_breaks_real": "breaks in coverage (workers per month)",
-    "new_disputes_real": "dispute cases per month",
-    "new_collective_disputes_real": "collective dispute cases per month",
-    "n_inspections_real": "inspections per month (firms)",
-    "fines_yuan": "fines (yuan per month)",
-    "subsidy_spending_yuan": "subsidy spending (yuan per month)",
-    "contribution_income_yuan": "contribution income (yuan per month)",
-}
+
+def with_break_rate(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Add :data:`~dashboards.format.BREAK_RATE`: breaks per 1,000 workers covered a month before.
+
+    The raw count of breaks rises when more workers are covered (more people can
+    lose cover); the rate per covered worker shows whether cover became less stable.
+    """
+    before = outcomes.groupby("run_id", sort=False)["n_covered_any"].shift(1)
+    rate = 1000.0 * outcomes["new_breaks"] / before.where(before > 0)
+    return outcomes.assign(**{BREAK_RATE: rate})
+
+
+#: Outcomes offered in the comparison (labels and units come from ``model.outcomes``).
+METRICS: tuple[str, ...] = (
+    "frac_covered_any",
+    "frac_covered_pension",
+    "frac_covered_medical",
+    "frac_covered_injury",
+    "new_breaks_real",
+    BREAK_RATE,
+    "new_disputes_real",
+    "new_collective_disputes_real",
+    "n_inspections_real",
+    "fines_yuan",
+    "subsidy_spending_yuan",
+    "contribution_income_yuan",
+)
 MAX_REPS = 20
-MAX_MONTHS = 600
 MAX_COMPARE_WORKERS = 50_000
+#: The Compare tab's starting population: the Explore default, so both tabs agree.
+COMPARE_WORKERS = DEFAULT_WORKERS
 
 
 def scenario_for(choice: str, custom: Settings) -> Scenario:
@@ -100,7 +115,7 @@ def run(
             raise ValueError(f"run {spec.run_id} failed: {last}")
         frames.append(result.outcomes)
         progress((i + 1) / len(specs), f"{spec.scenario}, replication {spec.replication + 1}")
-    return pd.concat(frames, ignore_index=True)
+    return with_break_rate(pd.concat(frames, ignore_index=True))
 
 
 def bands(outcomes: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -118,7 +133,7 @@ def difference(outcomes: pd.DataFrame, metric: str, baseline: str) -> pd.DataFra
 def summary(outcomes: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Last-12-month means of each scenario and the paired difference with its band."""
     window = analysis.final_window(outcomes)
-    metrics = list(METRICS)
+    metrics = [m for m in METRICS if m in outcomes.columns]
     per_rep = window.groupby(["scenario", "replication"], sort=False)[metrics].mean()
     names = list(dict.fromkeys(outcomes["scenario"]))
     reform = next(n for n in names if n != baseline)
@@ -126,7 +141,7 @@ def summary(outcomes: pd.DataFrame, baseline: str) -> pd.DataFrame:
     d = b - a.reindex(b.index)
     rows = [
         {
-            "outcome": METRICS[m],
+            "column": m,
             baseline: a[m].mean(),
             reform: b[m].mean(),
             "difference": d[m].mean(),

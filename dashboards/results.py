@@ -6,9 +6,9 @@ snapshot and the model at the moment the button is pressed.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,17 @@ import pandas as pd
 import solara
 
 from dashboards import charts, sweeps
+from dashboards import format as fmt
 from dashboards.compare import Comparer
+from dashboards.explore_charts import EXPLORE_CHARTS
 from dashboards.state import Session, Snapshot
 from dashboards.ui import CAPTION, KeyValues, Line
 from experiments import analysis
+from experiments.run import manifest as run_manifest
+from experiments.run.storage import json_normal
 
 #: Where saved experiment folders are looked for (relative to the working directory).
 RESULTS_ROOT = Path("results")
-MAX_SCENARIOS_CHARTED = 10
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -39,18 +42,43 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Strict JSON (infinite values written as the string "inf")."""
+    """Strict JSON, normalised as the experiments' manifests are (``inf`` as ``"inf"``)."""
+    return json.dumps(json_normal(data), indent=1, allow_nan=False).encode("utf-8")
 
-    def safe(value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if isinstance(value, dict):
-            return {str(k): safe(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [safe(v) for v in value]
-        return value
 
-    return json.dumps(safe(data), indent=1, allow_nan=False).encode("utf-8")
+def manifest(session: Session) -> dict[str, Any]:
+    """A self-describing record of the session's current run, for downloads.
+
+    An interactive run has no run specs, so this is not an experiment manifest
+    (``experiments.run.manifest.build``), but it records the same provenance
+    (time, versions, git state) with the experiments' own functions.
+    """
+    snap = session.snapshot.value
+    if snap is None:
+        raise ValueError("No run yet.")
+    s = snap.settings
+    with session.run.lock:
+        model = session.model
+        params = model.params.to_dict() if model is not None else {}
+        policies = [p.to_dict() for p in model.policies] if model is not None else []
+    return {
+        "source": "uptake dashboard",
+        "kind": "interactive run",
+        "created": run_manifest.now(),
+        "versions": run_manifest.versions(),
+        "git": run_manifest.git_state(),
+        "preset": s.preset,
+        "label": s.label(),
+        "seed": s.seed,
+        "n_workers": s.n_workers,
+        "months": snap.month,
+        "date": snap.date,
+        "parameter_overrides": dict(s.params),
+        "parameters": params,
+        "policies": policies,
+        "log": list(snap.log),
+        "settings_levers": {k: dataclasses.asdict(v) for k, v in s.levers.items()},
+    }
 
 
 def stem(snap: Snapshot) -> str:
@@ -63,8 +91,8 @@ def stem(snap: Snapshot) -> str:
 def groups_frame(snap: Snapshot) -> pd.DataFrame:
     """Coverage by industry and by region, every month, in one long frame."""
     parts = []
-    for by, table in snap.groups.items():
-        t = table.rename(columns={by: "group"})
+    for by, view in snap.groups.items():
+        t = view.frame().rename(columns={by: "group"})
         t["group"] = t["group"].astype(str)
         t.insert(1, "by", by)
         parts.append(t)
@@ -79,7 +107,7 @@ def RunDownloads(session: Session):
         solara.Info("No run yet: build one in the Explore tab.")
         return
     s = stem(snap)
-    Line("Current run: ", snap.settings.label(), f", month {snap.month} ({snap.date}).")
+    Line("Current run: ", snap.settings.label(), f", month {snap.when}.")
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-downloads"]):
         solara.FileDownload(
             lambda: csv_bytes(snap.results),
@@ -100,13 +128,13 @@ def RunDownloads(session: Session):
             lambda: parquet_bytes(session.frames()[1]), f"{s}_firms.parquet", "Firms (Parquet)"
         )
         solara.FileDownload(
-            lambda: json_bytes(session.manifest()), f"{s}_manifest.json", "Run manifest (JSON)"
+            lambda: json_bytes(manifest(session)), f"{s}_manifest.json", "Run manifest (JSON)"
         )
     solara.Text("Charts (PNG):", style=CAPTION)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-chart-downloads"]):
-        for key, title in charts.EXPLORE_CHARTS.items():
+        for key, title in EXPLORE_CHARTS.items():
             solara.FileDownload(
-                lambda key=key: session.charts.get(snap, key),
+                snap.images[key],
                 f"{s}_{key}.png",
                 title,
                 mime_type="image/png",
@@ -135,15 +163,17 @@ def ComparisonDownloads(comparer: Comparer):
 
 @solara.component
 def SavedResults():
-    """Open a saved experiment folder: overview, final table, outcome chart, figures."""
-    found = solara.use_memo(lambda: [str(p) for p in sweeps.find_folders(RESULTS_ROOT)], [])
+    """Open a saved experiment folder under ``results/``: overview, table, chart, figures."""
+    found = solara.use_memo(
+        lambda: [str(p.relative_to(RESULTS_ROOT)) for p in sweeps.find_folders(RESULTS_ROOT)], []
+    )
     path = solara.use_reactive(found[0] if found else "")
     opened = solara.use_reactive(None)
     error = solara.use_reactive("")
 
     def open_folder():
         try:
-            opened.value = sweeps.load(path.value)
+            opened.value = sweeps.load(path.value, RESULTS_ROOT)
             error.value = ""
         except ValueError as exc:
             opened.value = None
@@ -154,12 +184,40 @@ def SavedResults():
             solara.Select(f"Folders found under {RESULTS_ROOT}/", found, path)
     with solara.Row(gap="8px", style={"align-items": "center"}):
         with solara.Div(style={"width": "520px"}):
-            solara.InputText("Results folder (holds manifest.json)", path)
+            solara.InputText(f"Folder under {RESULTS_ROOT}/ (holds manifest.json)", path)
         solara.Button("Open", on_click=open_folder, color="primary")
+    solara.Text(
+        f"Only folders under {RESULTS_ROOT.resolve()}/ open; symbolic links are not followed.",
+        style=CAPTION,
+    )
     if error.value:
         solara.Error(error.value, classes=["uptake-message"])
     if opened.value is not None:
         SweepView(opened.value)
+
+
+def sweep_table(sweep: sweeps.Sweep) -> pd.DataFrame:
+    """The saved folder's final table with labels and values in their units."""
+    table = sweeps.final_table(sweep)
+    rows = []
+    for row in table.to_dict("records"):
+        column = row["column"]
+        rows.append(
+            {
+                "scenario": row["scenario"],
+                "outcome": fmt.label(column),
+                "unit": fmt.unit_text(column),
+                "replications": row["replications"],
+                **{k: fmt.column_value(row[k], column) for k in ("mean", "q05", "q95")},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scenario_groups(names: list[str]) -> list[list[str]]:
+    """Scenarios in charts of at most :data:`charts.MAX_LINES` (every scenario is shown)."""
+    size = charts.MAX_LINES
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 @solara.component
@@ -169,24 +227,41 @@ def SweepView(sweep: sweeps.Sweep):
     with solara.Div(classes=["uptake-sweep"]):
         KeyValues(sweeps.overview(sweep))
         solara.Text("Last 12 months, mean and 5-95% band over replications:", style=CAPTION)
-        table = sweeps.final_table(sweep)
-        for column in ("mean", "q05", "q95"):
-            table[column] = table[column].map(lambda x: f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}")
-        solara.DataFrame(table, items_per_page=14)
-        names = sweep.scenarios[:MAX_SCENARIOS_CHARTED]
-        if len(sweep.scenarios) > len(names):
-            solara.Text(f"Chart shows the first {len(names)} of {len(sweep.scenarios)} scenarios.")
+        table = solara.use_memo(lambda: sweep_table(sweep), [sweep])
+        solara.DataFrame(table, items_per_page=16)
+        solara.Text(fmt.BREAKS_NOTE, style=CAPTION)
         options = [c for c in sweeps.TABLE_OUTCOMES if c in sweep.outcomes.columns]
         with solara.Div(style={"width": "300px"}):
-            solara.Select("Outcome", options, outcome)
+            solara.Select(
+                "Outcome",
+                [fmt.label(c) for c in options],
+                fmt.label(outcome.value),
+                on_value=lambda text: outcome.set(next(c for c in options if fmt.label(c) == text)),
+            )
+        groups = scenario_groups(sweep.scenarios)
+        if len(groups) > 1:
+            solara.Text(
+                f"{len(sweep.scenarios)} scenarios, in {len(groups)} charts of at most "
+                f"{charts.MAX_LINES} (one colour each).",
+                style=CAPTION,
+            )
 
-        def draw() -> bytes:
-            rows = sweep.outcomes[sweep.outcomes["scenario"].isin(names)]
-            summary = analysis.summarise(rows, [outcome.value])
-            start = int(rows["year"].min())
-            return charts.png(charts.compare_lines(summary, outcome.value, outcome.value, start))
+        def draw() -> list[bytes]:
+            column = outcome.value
+            start = int(sweep.outcomes["year"].min())
+            images = []
+            for names in groups:
+                rows = sweep.outcomes[sweep.outcomes["scenario"].isin(names)]
+                summary = analysis.summarise(rows, [column])
+                figure = charts.compare_lines(
+                    summary, fmt.label(column), fmt.unit_text(column), fmt.unit(column), start
+                )
+                images.append(charts.png(figure))
+            return images
 
-        solara.Image(solara.use_memo(draw, [sweep, outcome.value]), format="png")
+        for image in solara.use_memo(draw, [sweep, outcome.value]):
+            with solara.Div(classes=["uptake-sweep-chart"]):
+                solara.Image(image, format="png")
         if sweep.figures:
             solara.Text(f"Figures in the folder ({len(sweep.figures)}):", style=CAPTION)
             with solara.ColumnsResponsive(default=12, large=6):
@@ -197,10 +272,11 @@ def SweepView(sweep: sweeps.Sweep):
 
 
 @solara.component
-def Results(session: Session, comparer: Comparer):
-    """The Results tab."""
+def Results(session: Session, comparer: Comparer, active: bool = True):
+    """The Results tab (hidden, it skips the run's downloads, which change every month)."""
     with solara.Card("Download the current run", margin=0):
-        RunDownloads(session)
+        if active:
+            RunDownloads(session)
         ComparisonDownloads(comparer)
     with solara.Card("Saved results", margin=0):
         SavedResults()

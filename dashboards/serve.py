@@ -1,6 +1,6 @@
 """Start the dashboard server on a free local port and open it in Debian's chromium.
 
-Shared by the screenshot tool (:mod:`dashboards.screenshot`) and the browser tests,
+Shared by the screenshot tool (``tools/screenshot.py``) and the browser tests,
 so that both start the app as ``make dashboard`` does: production mode, no version
 check, no telemetry, so that the server itself calls nothing outside this machine.
 """

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,12 @@ from experiments.scenarios import PRESETS, get_preset
 from model import POLICIES, Params, Policy, make_policy
 from model.params import describe
 
-DEFAULT_WORKERS = 5_000
+#: One population for Explore and Compare: enough agents that monthly counts of
+#: common events (breaks, inspections) rest on hundreds of agents, while a month
+#: still takes milliseconds.
+DEFAULT_WORKERS = 20_000
+#: Longest run the dashboard steps or plays (months); lever dates stay within it.
+MAX_MONTHS = 600
 #: Largest population the dashboard builds; bigger runs belong to the CLI and sweeps.
 MAX_WORKERS = 200_000
 DEFAULT_SEED = 42
@@ -28,10 +32,6 @@ CUSTOM = "custom"
 
 #: Lever names in the model's order.
 LEVERS: tuple[str, ...] = tuple(POLICIES)
-#: Levers with a per-worker cap and a total budget (contribution subsidies).
-SUBSIDY_LEVERS: tuple[str, ...] = tuple(
-    name for name, cls in POLICIES.items() if "cap" in {f.name for f in dataclasses.fields(cls)}
-)
 #: Parameter rows from the model: name, default, unit, lo, hi, source, doc.
 PARAMS: dict[str, dict[str, Any]] = {row["name"]: row for row in describe()}
 #: Set through their own controls, not the parameter editor.
@@ -56,12 +56,19 @@ def lever_info(lever: str) -> dict[str, Any]:
     doc = inspect.cleandoc(cls.__doc__ or "").split("\n\n")[0].replace("\n", " ")
     return {
         "lever": lever,
-        "title": lever.replace("_", " ").capitalize(),
+        "title": cls.label or lever,
         "unit": cls.unit,
+        "min": float(cls.min_strength),
         "max": float(cls.max_strength),
         "paper": cls.paper,
         "doc": doc,
+        "extra": cls.extra_fields(),
     }
+
+
+def extra_defaults(lever: str) -> dict[str, float]:
+    """The lever's fields beyond strength and dates (e.g. a subsidy's cap), at their defaults."""
+    return {name: default for name, _unit, default in POLICIES[lever].extra_fields()}
 
 
 def param_tooltip(name: str) -> str:
@@ -75,25 +82,27 @@ def param_tooltip(name: str) -> str:
 
 @dataclass(frozen=True)
 class LeverSetting:
-    """One lever as the user set it; strength 0 means the lever is not used."""
+    """One lever as the user set it; strength 0 means the lever is not used.
+
+    Attributes:
+        extra: the policy's own further fields (``Policy.extra_fields()``, e.g. cap, budget).
+    """
 
     strength: float = 0.0
     start: int = 1
     end: int | None = None
-    cap: float = math.inf
-    budget: float = math.inf
+    extra: dict[str, float] = field(default_factory=dict)
 
     def policy(self, lever: str) -> Policy | None:
         """The policy object, or None at strength 0; raises ValueError if invalid."""
-        fields: dict[str, Any] = {"strength": self.strength, "start": self.start, "end": self.end}
-        if lever in SUBSIDY_LEVERS:
-            fields.update(cap=self.cap, budget=self.budget)
-        policy = make_policy(lever, **fields)
+        policy = make_policy(
+            lever, strength=self.strength, start=self.start, end=self.end, **self.extra
+        )
         return None if self.strength == 0 else policy
 
 
 def _no_levers() -> dict[str, LeverSetting]:
-    return {name: LeverSetting() for name in LEVERS}
+    return {name: LeverSetting(extra=extra_defaults(name)) for name in LEVERS}
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,20 @@ class Settings:
         """A copy with one lever changed; raises ``ValueError`` if the result is invalid."""
         if lever not in POLICIES:
             raise ValueError(f"unknown lever {lever!r}; allowed: {sorted(POLICIES)}")
-        setting = dataclasses.replace(self.levers.get(lever, LeverSetting()), **changes)
+        old = self.levers.get(lever) or LeverSetting(extra=extra_defaults(lever))
+        extra = {k: changes.pop(k) for k in list(changes) if k in old.extra}
+        unknown = set(changes) - {"strength", "start", "end"}
+        if unknown:
+            allowed = ["strength", "start", "end", *old.extra]
+            raise ValueError(f"{lever} has no field {sorted(unknown)}; allowed: {allowed}")
+        setting = dataclasses.replace(old, extra={**old.extra, **extra}, **changes)
+        for name in ("start", "end"):
+            month = getattr(setting, name)
+            if isinstance(month, int) and not isinstance(month, bool) and month > MAX_MONTHS:
+                raise ValueError(
+                    f"{lever}.{name}={month} is past the last month the dashboard runs; "
+                    f"allowed 1 to {MAX_MONTHS}"
+                )
         setting.policy(lever)
         return dataclasses.replace(self, levers={**self.levers, lever: setting})
 
@@ -177,7 +199,7 @@ def _as_declared_type(name: str, value: Any) -> Any:
 def from_preset(name: str, seed: int = DEFAULT_SEED, n_workers: int = DEFAULT_WORKERS) -> Settings:
     """Settings reproducing a named preset (``experiments.scenarios.PRESETS``).
 
-    Parameters are layered as in :class:`experiments.plan.Experiment`: the scenario's
+    Parameters are layered as in :class:`experiments.run.experiment.Experiment`: the scenario's
     base parameter preset (the calibrated one when it exists), then its own overrides.
     Seed and population come from the dashboard's own controls.
     """
@@ -190,8 +212,6 @@ def from_preset(name: str, seed: int = DEFAULT_SEED, n_workers: int = DEFAULT_WO
     for policy in scenario.policies:
         if levers[policy.lever].strength != 0:
             raise ValueError(f"preset {name!r} sets lever {policy.lever!r} twice")
-        extra = {}
-        if policy.lever in SUBSIDY_LEVERS:
-            extra = {"cap": policy.cap, "budget": policy.budget}
-        levers[policy.lever] = LeverSetting(policy.strength, policy.start, policy.end, **extra)
+        extra = {name: getattr(policy, name) for name in extra_defaults(policy.lever)}
+        levers[policy.lever] = LeverSetting(policy.strength, policy.start, policy.end, extra)
     return Settings(name, seed, n_workers, params, levers, source)

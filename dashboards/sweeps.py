@@ -1,6 +1,6 @@
 """Read a saved experiment folder (``uptake run/compare/sweep --out DIR``) for browsing.
 
-The folder layout is the one written by :mod:`experiments.storage`:
+The folder layout is the one written by :mod:`experiments.run.storage`:
 ``manifest.json``, ``runs/<run_id>.parquet`` (monthly outcomes), and
 ``breakdowns/<run_id>.parquet``; figures are any ``*.png`` in the folder (e.g. from
 ``uptake report``). Problems (no folder, no manifest, no finished runs, bad JSON)
@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboards.format import BREAK_RATE
+from dashboards.pairs import with_break_rate
 from experiments import analysis
-from experiments.manifest import counts
-from experiments.storage import BREAKDOWNS, MANIFEST, RUNS, ResultStore
+from experiments.run.manifest import counts
+from experiments.run.storage import BREAKDOWNS, MANIFEST, RUNS, ResultStore
 
 MAX_FIGURES = 24
 #: Outcomes in the saved-results table (all written by every run).
@@ -27,6 +29,7 @@ TABLE_OUTCOMES = (
     "frac_covered_pension",
     "frac_covered_medical",
     "new_breaks_real",
+    BREAK_RATE,
     "new_disputes_real",
     "n_inspections_real",
     "subsidy_spending_yuan",
@@ -49,25 +52,61 @@ class Sweep:
         return list(dict.fromkeys(self.outcomes["scenario"]))
 
 
+def _within(root: Path, relative: Path) -> Path:
+    """``root / relative`` if every step stays under ``root`` and none is a symbolic link.
+
+    Raises:
+        ValueError: the path leaves ``root`` or passes through a link (the message does
+            not say whether anything exists there).
+    """
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ValueError(f"only folders under {root}/ can be opened (no absolute paths, no ..)")
+    path = root
+    for part in relative.parts:
+        path = path / part
+        if path.is_symlink():
+            raise ValueError(f"{path} is a symbolic link: only real folders under {root}/ open")
+    return path
+
+
 def find_folders(root: str | Path, depth: int = 3) -> list[Path]:
-    """Folders under ``root`` (down to ``depth`` levels) holding a ``manifest.json``."""
+    """Folders under ``root`` (down to ``depth`` levels, links not followed) with a manifest."""
     root = Path(root)
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return []
     found = []
     for level in range(depth + 1):
         pattern = "/".join(["*"] * level + [MANIFEST])
-        found.extend(p.parent for p in root.glob(pattern) if p.is_file())
+        for p in root.glob(pattern):
+            try:
+                _within(root, p.relative_to(root))
+            except ValueError:
+                continue
+            if p.is_file():
+                found.append(p.parent)
     return sorted(set(found))
 
 
-def load(folder: str | Path) -> Sweep:
-    """Load the manifest, finished runs, breakdowns and figures of ``folder``."""
-    path = Path(str(folder).strip()).expanduser()
-    if not str(folder).strip():
-        raise ValueError("Enter the path of a results folder (one holding manifest.json).")
-    if not path.is_dir():
-        raise ValueError(f"{path} is not a folder")
+def load(folder: str | Path, root: str | Path) -> Sweep:
+    """Load a folder under ``root``: manifest, finished runs, breakdowns and figures.
+
+    Args:
+        folder: the folder, relative to ``root`` (a leading ``root/`` is accepted).
+        root: the only place folders are opened from; links are never followed.
+    """
+    root = Path(root)
+    text = str(folder).strip()
+    if not text:
+        raise ValueError(f"Enter a folder under {root}/ (one holding {MANIFEST}).")
+    relative = Path(text)
+    if relative.parts[: len(root.parts)] == root.parts:
+        relative = Path(*relative.parts[len(root.parts) :])
+    path = _within(root, relative)
+    if not path.is_dir() or not (path / MANIFEST).is_file():
+        raise ValueError(f"{path} is not a saved results folder (no {MANIFEST})")
+    links = [p for p in path.rglob("*") if p.is_symlink()]
+    if links:
+        raise ValueError(f"{path} holds symbolic links ({links[0].name}...): not opened")
     store = ResultStore(path)
     manifest = store.read_manifest()
     if manifest is None:
@@ -75,6 +114,8 @@ def load(folder: str | Path) -> Sweep:
     outcomes = store.load(RUNS)
     if outcomes.empty:
         raise ValueError(f"{path} has no finished runs yet (no {RUNS}/*.parquet parts)")
+    if {"new_breaks", "n_covered_any"} <= set(outcomes.columns):
+        outcomes = with_break_rate(outcomes)
     figures = sorted(p for p in path.rglob("*.png") if not p.name.startswith("."))
     return Sweep(path, manifest, outcomes, store.load(BREAKDOWNS), tuple(figures[:MAX_FIGURES]))
 
@@ -116,8 +157,7 @@ def final_table(sweep: Sweep) -> pd.DataFrame:
             rows.append(
                 {
                     "scenario": name,
-                    "outcome": outcome,
-                    "unit": analysis.unit(outcome),
+                    "column": outcome,
                     "replications": v.size,
                     "mean": float(v.mean()),
                     "q05": float(np.quantile(v, 0.05)),

@@ -11,24 +11,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import sectors
+from model import sectors, structure
 from model.codes import N_SCHEMES, Scheme
 from model.compliance import employer_rates
+from model.facts import fact
 from model.labour_market import Jobs
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
 
+CASH_OUT_BAN = fact("cash_out_ban")  # decimal year from which 退保 is banned (facts.md 2.3)
+#: Local average wage by region over the national one (the floor and cap by region).
+REGION_RATIO = structure.REGION_AVERAGE_WAGE_RATIO
+
 
 def cash_out(
-    w: AgentTable, movers: np.ndarray, portability: float, propensity: float, u: np.ndarray
+    w: AgentTable,
+    movers: np.ndarray,
+    portability: float,
+    propensity: float,
+    u: np.ndarray,
+    year: float,
 ) -> int:
     """Cross-region movers whose rights do not follow them may cash out (退保) and lose years.
 
-    ``u`` holds one uniform per mover.
+    Only before the ban of 2010-01-01 (国办发〔2009〕66号 art. 3; inputs.csv
+    ``cash_out_ban``): from then on a mover's contribution years follow her.
+
+    Args:
+        w: the workers.
+        movers: rows of this month's cross-region movers.
+        portability: chance that pension rights follow a mover (the lever in force).
+        propensity: chance that an unprotected mover cashes out before the ban.
+        u: one uniform per mover.
+        year: decimal calendar year of the move.
     """
     has_years = w.contrib_months[movers] > 0
-    lose = has_years & (u < (1.0 - portability) * propensity)
+    lose = has_years & (u < (1.0 - portability) * propensity) & (year < CASH_OUT_BAN)
     w.contrib_months[movers[lose]] = 0
     w.points[movers] = 0  # points are local: they stay in the old city
     return np.count_nonzero(lose)
@@ -99,13 +118,14 @@ def money(
     """
     employer_table, employee_table = tables if tables is not None else rate_tables(p, levers)
     rows = np.flatnonzero(w.covered != 0)  # (nonzero is slower on uint8 than on bool)
-    floor = p.base_floor_share * p.local_average_wage * wage_index
-    # Contribution base: the wage between the floor and 3 times the local average wage,
-    # or the floor at a firm paying on the floor.
+    # Contribution base: the wage between the local floor and 3 times the local average
+    # wage, or the floor at a firm paying on the floor.
+    local = (p.local_average_wage * wage_index) * REGION_RATIO.take(w.region[rows])
+    floor = p.base_floor_share * local
     base = w.wage[rows].astype(np.float64)
     np.maximum(base, floor, out=base)
-    np.minimum(base, 3.0 * p.local_average_wage * wage_index, out=base)
-    np.putmask(base, ~f.full_base.take(jobs.slot[rows] - 1), floor)
+    np.minimum(base, 3.0 * local, out=base)
+    np.copyto(base, floor, where=~f.full_base.take(jobs.slot[rows] - 1))
     bits = w.covered[rows]
     cell = bits.astype(np.intp) * employer_table.shape[1] + w.industry[rows]
     employer_rate = employer_table.ravel().take(cell)

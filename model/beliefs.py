@@ -1,11 +1,13 @@
 """Workers' beliefs: awareness of their rights, and trust that pension rights are portable.
 
-Awareness (0-1) closes a share ``worker_publicity`` of its gap to 1 each month
-(publicity lever) and decays at ``awareness_decay_per_year / 12``; workers at a firm
-where someone filed a dispute this month close a further ``awareness_from_disputes``
-of the gap:
+Awareness (0-1) returns toward the worker's own baseline ``awareness_base`` (drawn at
+entry, by education) at ``awareness_decay_per_year / 12`` a month and closes a share
+``worker_publicity`` of its gap to 1 (publicity lever); workers at a firm where
+someone filed a dispute this month then close a further ``awareness_from_disputes``
+of the gap. Without a policy it therefore stays near the baselines:
 
-    awareness' = awareness (1 - decay - gain) + gain,  gain = publicity [+ from disputes]
+    awareness' = awareness (1 - decay - publicity) + decay * base + publicity
+    awareness' += awareness_from_disputes * (1 - awareness')    (dispute at her firm)
 
 Trust (0-1) is read only by the enrolment choice. A cross-region mover learns at
 once whether her rights followed her (half of the gap to ``portability``); every
@@ -24,17 +26,19 @@ from model.table import AgentTable
 def learn_awareness(
     w: AgentTable, p: Params, publicity: float, firm_had_dispute: np.ndarray, jobs: Jobs
 ) -> None:
-    """Move every worker's awareness for this month's publicity and disputes at her firm."""
+    """Move every worker's awareness toward her baseline, for publicity and for disputes."""
     decay = p.awareness_decay_per_year / 12.0
     peers = np.flatnonzero(by_slot(firm_had_dispute, False).take(jobs.slot))
     awareness = w.awareness
-    before = awareness[peers]
-    gain = publicity
-    awareness *= np.float32(1.0 - decay - gain)
-    awareness += np.float32(gain)
-    gain_peers = gain + p.awareness_from_disputes
-    awareness[peers] = before * np.float32(1.0 - decay - gain_peers) + np.float32(gain_peers)
-    if max(gain, gain_peers) > 1.0:  # else awareness stays inside [0, 1]
+    # a' = a (1 - decay - gain) + decay base + gain: inside [0, 1] while decay + gain <= 1.
+    awareness *= np.float32(1.0 - decay - publicity)
+    awareness += np.float32(decay) * w.awareness_base
+    if publicity:
+        awareness += np.float32(publicity)
+    if peers.size:
+        gain = np.float32(p.awareness_from_disputes)
+        awareness[peers] += gain * (np.float32(1.0) - awareness[peers])
+    if decay + publicity > 1.0:
         np.clip(awareness, 0.0, 1.0, out=awareness)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import sectors
+from model import sectors, structure
 from model.codes import N_SCHEMES, Scheme
 from model.levers import Levers
 from model.params import Params
@@ -52,10 +52,18 @@ def employer_rates(p: Params, levers: Levers, industry: np.ndarray) -> np.ndarra
     return rates
 
 
-def floor_ratio(p: Params, wage_level: np.ndarray) -> np.ndarray:
-    """Contribution floor over the mean wage at wage level ``wage_level`` (both grow alike)."""
-    floor = p.base_floor_share * p.local_average_wage
-    return floor / (p.mean_wage * np.asarray(wage_level, dtype=np.float64))
+def local_floor(p: Params, region: np.ndarray) -> np.ndarray:
+    """Contribution floor in each ``region`` at the 2011 wage level, yuan/month.
+
+    ``base_floor_share`` of the previous year's local average wage (``regions.csv``).
+    """
+    ratio = structure.REGION_AVERAGE_WAGE_RATIO[region]
+    return p.base_floor_share * p.local_average_wage * ratio
+
+
+def floor_ratio(p: Params, wage_level: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Local contribution floor over the firm's mean wage (both grow alike)."""
+    return local_floor(p, region) / (p.mean_wage * np.asarray(wage_level, dtype=np.float64))
 
 
 def expected_penalty_factor(
@@ -85,7 +93,7 @@ class FirmTerms:
         """Compute the fixed terms for every firm."""
         self.p = p
         self.industry = f.industry
-        ratio = floor_ratio(p, f.wage_level)
+        ratio = floor_ratio(p, f.wage_level, f.region)
         self.base_ratio = np.maximum(1.0, ratio)  # base over wage when paying on true wages
         self.floor_gap = np.maximum(0.0, 1.0 - ratio)  # wage share a floor payer leaves out
         self.inv_margin = 1.0 / f.margin.astype(np.float64)
@@ -93,16 +101,19 @@ class FirmTerms:
         # For inspection weights: 0 other, 1 key firm, 2 dispatch agency, 3 both.
         self.kind = f.key.view(np.uint8) | (f.dispatch.view(np.uint8) << np.uint8(1))
         self._unsupervised_rank = f.unsupervised_rank
+        self._flagged = f.flagged
+        # Inspection weight of each firm's region (poorer regions, fewer inspectors).
+        self.capacity = structure.REGION_INSPECTION_CAPACITY[f.region]
         self._rates: dict[float, np.ndarray] = {}
-        self._supervised: dict[float, tuple[np.ndarray, int]] = {}
 
     def supervised(self, levers: Levers) -> tuple[np.ndarray, int]:
-        """Firms inside the supervision system under these levers, and their number."""
-        key = levers.share_unsupervised_firms
-        if key not in self._supervised:
-            inside = self._unsupervised_rank >= key
-            self._supervised[key] = (inside, int(np.count_nonzero(inside)))
-        return self._supervised[key]
+        """Firms on the agency's roll under these levers, and their number.
+
+        A firm is on the roll when it is inside the supervision system (its rank is at or
+        above the lever's share) or an earlier detection put it there (``flagged``).
+        """
+        inside = (self._unsupervised_rank >= levers.share_unsupervised_firms) | self._flagged
+        return inside, int(np.count_nonzero(inside))
 
     def rates(self, levers: Levers) -> np.ndarray:
         """Employer rates of every firm, shape (firms, 5), share of base (cached per lever)."""
@@ -131,6 +142,14 @@ def decide(
     honest = (f.ti_detected >= 0) & (month - f.ti_detected < p.honest_months)
     p_review = 1.0 - np.exp(-p.firm_review_per_year / 12.0)
     review = np.flatnonzero(((u_review < p_review) | review_all) & ~honest)
+    # A firm off the agency's roll (outside the supervision system) is not registered and
+    # pays nothing: it cannot pay without registering, and nobody asks it to.
+    registered, _ = terms.supervised(levers)
+    off_roll = review[~registered[review]]
+    f.offers[off_roll] = 0
+    f.declared_share[off_roll] = 0.0
+    f.full_base[off_roll] = False
+    review = review[registered[review]]
     if review.size == 0:
         return 0
     rates = terms.rates(levers)[review]

@@ -3,10 +3,12 @@
 One uniform per worker partitions the month's individual shocks (they are rare and
 treated as exclusive): injury with the industry's risk, serious illness, a birth
 (women aged 20-35). A firm falls into wage arrears with probability
-``arrears_per_year`` converted to a month; all its workers are then aggrieved.
-A worker is aggrieved by a shock the relevant scheme does not cover (injury ->
-injury, illness -> medical, birth -> maternity, dismissal -> unemployment) or by
-arrears. An aggrieved worker files a case with probability
+``arrears_per_year`` times its industry's ratio (2016 arrears by industry, facts.md
+1.11; in construction the labour crews carry it), converted to a month; all its
+workers are then aggrieved. A worker is aggrieved by a shock the relevant scheme does
+not cover (injury -> injury, illness -> medical, birth -> maternity), by a dismissal
+without unemployment cover when she had a written contract (the Labour Contract
+Law's compensation rests on it), or by arrears. An aggrieved worker files a case with probability
 
     p_file = dispute_propensity * (1 + awareness_dispute_gain * awareness)
              * (1 + contract_dispute_gain * contract) * (1 + union_dispute_gain * union)
@@ -24,7 +26,7 @@ import numpy as np
 from model import sectors
 from model.codes import Scheme
 from model.enrolment import has
-from model.labour_market import Jobs, Separations, by_slot, monthly
+from model.labour_market import Jobs, Separations, by_slot
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
@@ -94,7 +96,10 @@ def aggrieved(
     else:
         rows = r[shocked]
     dismissed = left.dismissed_firm >= 0
-    unprotected = dismissed & ~has(left.bits, Scheme.UNEMPLOYMENT)
+    # A dismissal is a grievance to take to arbitration when the worker had a written
+    # contract (the Labour Contract Law's economic compensation rests on it) and no
+    # unemployment insurance.
+    unprotected = dismissed & ~has(left.bits, Scheme.UNEMPLOYMENT) & left.contract
     firm = np.concatenate([w.employer[rows], left.dismissed_firm[unprotected]])
     contract = np.concatenate([w.contract[rows], left.contract[unprotected]])
     wage = np.concatenate([w.wage[rows], left.wage[unprotected]])
@@ -157,6 +162,16 @@ def file_disputes(
     }
 
 
-def arrears_firms(p: Params, u_firm: np.ndarray) -> np.ndarray:
-    """Firms that fall into wage arrears this month."""
-    return u_firm < monthly(p.arrears_per_year)
+def arrears_probability(p: Params, ratio: np.ndarray) -> np.ndarray:
+    """Each firm's monthly chance of wage arrears: ``arrears_per_year`` x its ``ratio``.
+
+    ``ratio`` is the firm's arrears hazard relative to all industries
+    (:func:`model.projects.arrears_ratio`).
+    """
+    yearly = np.minimum(p.arrears_per_year * np.asarray(ratio, dtype=np.float64), 0.999999)
+    return 1.0 - (1.0 - yearly) ** (1.0 / 12.0)
+
+
+def arrears_firms(prob: np.ndarray, u_firm: np.ndarray) -> np.ndarray:
+    """Firms that fall into wage arrears this month (``prob``: per firm, monthly)."""
+    return u_firm < prob

@@ -1,15 +1,16 @@
 """The local agency: which firms are inspected, what is found, what is collected.
 
-Firms outside the supervision system (``unsupervised_rank`` below the lever) are
-never inspected at random. Among supervised firms the agency spends its yearly
-capacity ``inspection_rate_per_year`` with weights
+Firms off the agency's roll (outside the supervision system, ``unsupervised_rank``
+below the lever, and never detected) are never inspected at random. Among the firms on
+the roll the agency spends its yearly capacity ``inspection_rate_per_year`` with weights
 
     weight = (1 - risk_targeting) + risk_targeting * risk / mean(risk)
     risk   = 1 + 3 * repeat_suspect + 5 * (complaints > 0)   (assumption)
 
-times ``key_firm_weight`` for key firms and ``dispatch_weight`` for labour-dispatch
-agencies, where ``repeat_suspect`` marks firms found violating before whose
-forced-compliance period (``honest_months``) is over (firms inside it are known to
+times ``key_firm_weight`` for key firms, ``dispatch_weight`` for labour-dispatch
+agencies and the region's inspection capacity (``regions.csv``), where
+``repeat_suspect`` marks firms found violating before whose forced-compliance period
+(``honest_months``) is over (firms inside it are known to
 comply). A complaint (a dispute last month) adds an inspection with probability
 ``complaint_inspection``, inside or outside supervision, within a separate capacity
 of ``complaint_capacity_share`` times the proactive one (2006: 399k complaints
@@ -61,6 +62,7 @@ def inspection_probability(
         ]
     )
     weight *= kind_weight.take(terms.kind)
+    weight *= terms.capacity  # the region's inspectors (poorer regions, fewer staff)
     weight *= supervised
     total = weight.sum()
     expected = levers.inspection_rate_per_year / 12.0 * n_supervised

@@ -10,15 +10,19 @@ Present-biased comparison, all terms as shares of the wage:
     cost   = sum_employee_rates * base_ratio * (1 - worker subsidy)
              + cash_in_lieu_share * sum_employer_rates * base_ratio    (cash forgone)
     value  = beta * (0.3 + 0.7 * awareness) * age_factor
-             * [pension_value_ratio * pension_rates * base_ratio * p_vest * (0.5 + 0.5 trust)
+             * [pension_value_ratio * pension_rates * base_ratio * p_vest * portable
                 + medical_value_ratio * medical_rates * base_ratio]
              + points_value * points_service_value * min(1, points / threshold)
-    opt out if enrol_propensity + taste + value - cost < 0
+    hometown = hometown_pension_value * [enrolled in the hometown resident pension]
+    opt out if enrol_propensity + taste + value - cost - hometown < 0
 
 ``p_vest`` is the share of the 15 contribution years (Social Insurance Law art. 16)
-reachable by retirement if half the remaining months are insured (assumption).
-Coverage: bit s of ``covered`` is set when the worker has a job, the employer offers
-s, her rank is inside the declared share, and she has not opted out of s.
+reachable by retirement if half the remaining months are insured (assumption);
+``portable`` = 0.5 + 0.5 trust for a worker away from her region of origin, 1 for
+one at home; the base ratio uses her region's floor; who is in the hometown scheme is
+in :mod:`model.hometown`. Coverage: bit s of ``covered`` is set when the worker has a
+job, the employer offers s, her rank is inside the declared share, and she has not
+opted out of s; a worker on a construction project insured by project has injury.
 """
 
 from __future__ import annotations
@@ -49,7 +53,12 @@ def vesting_chance(p: Params, w: AgentTable, rows: np.ndarray) -> np.ndarray:
 
 
 def enrolment_utility(
-    w: AgentTable, rows: np.ndarray, p: Params, levers: Levers, base_ratio: np.ndarray
+    w: AgentTable,
+    rows: np.ndarray,
+    p: Params,
+    levers: Levers,
+    base_ratio: np.ndarray,
+    hometown_share: float = 0.0,
 ) -> np.ndarray:
     """Net value of staying enrolled for workers ``rows`` (share of wage)."""
     employee_rates = (
@@ -70,13 +79,18 @@ def enrolment_utility(
     age_factor = np.array([1.0, p.young_discount, p.young_discount * p.young_women_discount]).take(
         age_case
     )
+    # Only a worker away from her home region needs her rights to follow her (trust).
+    away = w.region[rows] != w.origin[rows]
+    portable = np.where(away, 0.5 + 0.5 * w.trust[rows], 1.0)
     pension = (p.pension_value_ratio * (p.employee_rate_pension + levers.employer_rate_pension)) * (
-        vesting_chance(p, w, rows) * (0.5 + 0.5 * w.trust[rows])
+        vesting_chance(p, w, rows) * portable
     )
     medical = p.medical_value_ratio * (p.employee_rate_medical + p.employer_rate_medical)
     weight = w.present_bias[rows] * (0.3 + 0.7 * w.awareness[rows]) * age_factor
     utility = (weight * (pension + medical) - cost) * base_ratio
     utility += w.taste[rows] + p.enrol_propensity
+    # A worker in her hometown resident pension gives it up by joining (model/hometown.py).
+    utility -= p.hometown_pension_value * (w.hometown_rank[rows] < hometown_share)
     if levers.points_value:
         utility += (levers.points_value * p.points_service_value) * np.minimum(
             1.0, w.points[rows] / p.points_threshold_months
@@ -97,12 +111,16 @@ def choose(
     month: int,
     *,
     hires: np.ndarray,
-    floor: float,
+    floor: np.ndarray,
     jobs: Jobs,
+    hometown_share: float = 0.0,
 ) -> int:
     """Opt-out decisions of this month's ``hires`` and of the workers whose month it is.
 
-    Only workers whose employer offers a contributory scheme decide. Returns their count.
+    Only workers whose employer offers a contributory scheme decide. ``floor`` is the
+    contribution floor of each region (yuan/month, by region code); ``hometown_share``
+    the share of workers (by ``hometown_rank``) in their hometown resident pension.
+    Returns the number of workers who decided.
     """
     phase = month % 12
     reviewing = np.arange(phase, w.n, 12)  # rows whose own month this is
@@ -111,10 +129,11 @@ def choose(
     rows = rows[offers_contributory.take(jobs.slot[rows])]
     # The base over the wage: the floor at a firm that pays on the floor, else the wage
     # raised to the floor.
-    floor_over_wage = floor / np.maximum(w.wage[rows], 1.0)
+    floor_over_wage = floor.take(w.region[rows]) / np.maximum(w.wage[rows], 1.0)
     full_base = f.full_base.take(jobs.slot[rows] - 1)
     base_ratio = np.where(full_base, np.maximum(1.0, floor_over_wage), floor_over_wage)
-    w.opted_out[rows] = enrolment_utility(w, rows, p, levers, base_ratio) < 0
+    utility = enrolment_utility(w, rows, p, levers, base_ratio, hometown_share)
+    w.opted_out[rows] = utility < 0
     return int(rows.size)
 
 
@@ -130,6 +149,9 @@ def coverage(w: AgentTable, f: AgentTable, jobs: Jobs) -> tuple[np.ndarray, dict
     # declare_rank >= 0, so nobody is declared by the 'no firm' slot's share of -1.
     declared = w.declare_rank < by_slot(f.declared_share, -1.0).take(jobs.slot)
     bits = offers * declared  # uint8
+    if f.project_insured.any():  # injury insurance by project covers everyone on the project
+        project = f.project_insured.view(np.uint8) * np.uint8(1 << Scheme.INJURY)
+        bits |= by_slot(project, 0).take(jobs.slot)
     offered = declared & ((offers & CONTRIBUTORY_BITS) != 0)
     counts = {
         "n_declared": np.count_nonzero(bits),

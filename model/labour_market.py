@@ -10,8 +10,9 @@ A share ``share_dismissal`` of separations are dismissals (an unemployment shock
 Job seekers find a job with probability 1 / months_out_of_work a month; a share
 ``share_moves_cross_region`` of hires are drawn anywhere in the country (by the
 regional shares of migrant employment), the rest in the seeker's region; the firm
-is drawn with probability proportional to its target size. Wages follow the nominal
-wage index every month (:func:`raise_wages`), for new hires and stayers alike.
+is drawn with probability proportional to its open vacancies (:class:`Vacancies`).
+Wages follow the nominal wage index every month (:func:`raise_wages`), for new hires
+and stayers alike. Construction crews' project ends are in :mod:`model.projects`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from model import sectors
+from model import sectors, structure
 from model.table import AgentTable
 
-CONTRACT_IF_FORMAL = 0.8  # assumption: chance a formal firm signs a written contract
-CONTRACT_IF_INFORMAL = 0.1  # assumption: same for an informal firm
+CONTRACT_IF_FORMAL = structure.CONTRACT_IF_FORMAL
+CONTRACT_IF_INFORMAL = structure.CONTRACT_IF_INFORMAL
+VACANCY_FLOOR = 0.01  # share of its target size a full firm still hires at (a full region hires)
 
 
 def monthly(rate_per_year: float) -> float:
@@ -58,7 +60,7 @@ def hazard_table(p, turnover_per_year: float) -> np.ndarray:
     arithmetic as multiplying a float32 hazard array in place; the hazard of a worker
     without a job is 0.
     """
-    hazard = (monthly(turnover_per_year) * sectors.INDUSTRY_TURNOVER).astype(np.float32)
+    hazard = (monthly(turnover_per_year) * structure.INDUSTRY_TURNOVER).astype(np.float32)
     table = np.broadcast_to(hazard[:, None, None, None], (hazard.size, 2, 2, 2))
     flag = np.array([0.0, 1.0])
     for axis, cut in enumerate(
@@ -152,22 +154,34 @@ def settle(w: AgentTable, f: AgentTable) -> Jobs:
 
 
 class Vacancies:
-    """Firm sampling by region with probability proportional to target size."""
+    """Firm sampling by region with probability proportional to open vacancies.
+
+    A firm's weight is ``max(size_target - headcount, 0) + VACANCY_FLOOR * size_target``:
+    firms hire toward their target size, so a firm whose workers quit less does not
+    outgrow it. Call :meth:`update` with this month's headcounts before drawing.
+    """
 
     def __init__(self, firms: AgentTable) -> None:
-        """Precompute cumulative hiring weights; firms must be sorted by region."""
+        """Index the region blocks; firms must be sorted by region."""
         if np.any(np.diff(firms.region) < 0):
             raise ValueError("firms must be sorted by region")
-        self.cum = np.cumsum(firms.size_target, dtype=np.float64)
+        self.target = firms.size_target.astype(np.float64)
         starts = np.searchsorted(firms.region, np.arange(len(sectors.WORK_SHARE) + 1))
         self.start = starts[:-1]
         self.stop = starts[1:]
         if np.any(self.stop <= self.start):
             raise ValueError("every region needs at least one firm; raise n_workers")
+        self.last = self.stop - 1
+        self.update(np.zeros(firms.n, dtype=np.int64))
+
+    def update(self, headcount: np.ndarray) -> None:
+        """Hiring weights from the firms' current headcounts."""
+        weight = np.maximum(self.target - headcount, 0.0)
+        weight += VACANCY_FLOOR * self.target
+        self.cum = np.cumsum(weight)
         before = np.concatenate([[0.0], self.cum])
         self.lo = before[self.start]
         self.width = before[self.stop] - self.lo
-        self.last = self.stop - 1
 
     def draw(self, region: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A firm in each given region, for uniforms ``u``."""

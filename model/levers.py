@@ -38,6 +38,7 @@ class Levers:
     share_union_firms: float
     employer_rate_pension: float
     complaint_inspection: float
+    project_injury_share: float = 0.0  # share of new construction projects insured by project
 
     @classmethod
     def status_quo(cls, p: Params) -> Levers:

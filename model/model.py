@@ -9,8 +9,20 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import accrual, compliance, enrolment, views
+from model import (
+    accrual,
+    compliance,
+    disputes,
+    enrolment,
+    hometown,
+    population,
+    projects,
+    structure,
+    views,
+    wage_path,
+)
 from model import labour_market as lm
+from model.codes import Scheme
 from model.collector import OutcomeCollector
 from model.levers import Levers
 from model.month import Month
@@ -42,6 +54,7 @@ STREAMS = (
     "job_search",
     "hiring",
     "dispute_file",
+    "projects",
 )
 BREAKDOWNS = views.BREAKDOWNS
 __all__ = ["BREAKDOWNS", "STREAMS", "SUBSTEPS", "UptakeModel"]
@@ -103,6 +116,10 @@ class UptakeModel(mesa.Model):
         self.vacancies = lm.Vacancies(self.firms)
         self.peer_cells = compliance.PeerCells(self.firms)
         self.firm_terms = compliance.FirmTerms(self.firms, p)
+        self.crews = projects.crews(self.firms)
+        self.arrears_probability = disputes.arrears_probability(
+            p, projects.arrears_ratio(self.firms)
+        )
         self.status_quo = Levers.status_quo(p)
         # The start (month 0) and the burn-in are the status quo for every scenario, so a
         # reform and its baseline share month 0; `apply_policies` sets month 1's levers.
@@ -167,8 +184,20 @@ class UptakeModel(mesa.Model):
             review_all=True,
             wage_index=m.wage_index,
         )
-        enrolment.choose(w, f, p, m.levers, 0, hires=employed, floor=m.floor, jobs=m.jobs)
+        enrolment.choose(
+            w,
+            f,
+            p,
+            m.levers,
+            0,
+            hires=employed,
+            floor=m.floor,
+            jobs=m.jobs,
+            hometown_share=self.hometown_share(0),
+        )
         m.enrolment_counts = enrolment.set_coverage(w, f, m.jobs)
+        pension_paid = enrolment.has(w.covered, Scheme.PENSION)
+        w.contrib_months[:] = population.initial_contributions(w, p, pension_paid, rng)
         return m
 
     def _burn_in(self, last: Month) -> Month:
@@ -193,7 +222,25 @@ class UptakeModel(mesa.Model):
                 run(self, last)
         for name in history:
             getattr(w, name)[:] = start[name]
+        self._normalise_wages(last)
         return last
+
+    def _normalise_wages(self, last: Month) -> None:
+        """Scale firms' wage levels so that employed workers' mean wage is the NBS mean.
+
+        Wage levels are normalised over target sizes when firms are drawn; after the
+        burn-in the workforce is spread by vacancies and separations instead (labour
+        crews, with high wages, are often short of workers), so the levels are scaled
+        once more over real employment, and firms' cost terms follow.
+        """
+        w, f, p = self.workers, self.firms, self.params
+        employed = last.jobs.employed
+        if not employed.any():
+            return
+        factor = float(w.wage[employed].mean()) / (p.mean_wage * last.wage_index)
+        f.wage_level[:] = f.wage_level / np.float32(factor)
+        w.wage[:] = w.wage / np.float32(factor)
+        self.firm_terms = compliance.FirmTerms(f, p)
 
     def _month_zero(self, last: Month) -> Month:
         """Month 0 as recorded: the state after the burn-in, no flows but money paid."""
@@ -228,15 +275,28 @@ class UptakeModel(mesa.Model):
         m = max(self.steps, 1) - 1
         return f"{self.params.start_year + m // 12}-{m % 12 + 1:02d}"
 
-    def wage_index(self, t: int) -> float:
-        """Nominal wage level at internal clock ``t``: 1 in month 1 (January of the start year)."""
+    def year(self, t: int) -> float:
+        """Decimal calendar year in the middle of the month at internal clock ``t``."""
         p = self.params
-        return (1.0 + p.wage_growth_per_year) ** ((t - p.burn_in_months - 1) / 12.0)
+        return wage_path.month_year(p.start_year, t - p.burn_in_months)
 
-    def floor(self, t: int) -> float:
-        """Contribution base floor at internal clock ``t``, yuan/month."""
+    def wage_index(self, t: int) -> float:
+        """Nominal wage level at internal clock ``t`` relative to 2011 (NBS series)."""
+        return wage_path.index(self.year(t))
+
+    def floor(self, t: int) -> np.ndarray:
+        """Contribution base floor of each region at internal clock ``t``, yuan/month."""
         p = self.params
-        return p.base_floor_share * p.local_average_wage * self.wage_index(t)
+        level = p.base_floor_share * p.local_average_wage * self.wage_index(t)
+        return level * structure.REGION_AVERAGE_WAGE_RATIO
+
+    def hometown_share(self, t: int) -> float:
+        """Share of workers (by ``hometown_rank``) in their hometown resident pension."""
+        return self.params.hometown_pension_enrolment * hometown.rollout(self.year(t))
+
+    def floor_of_region(self) -> np.ndarray:
+        """This month's contribution floor in each region, yuan/month (by region code)."""
+        return self.floor(self.params.burn_in_months + self.steps)
 
     def rates(self, levers: Levers) -> tuple[np.ndarray, np.ndarray]:
         """Summed contribution rates by coverage bitmask (cached per employer pension rate)."""

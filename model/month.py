@@ -25,8 +25,8 @@ class Month:
         t: internal clock (agents' ``ti_`` columns, random-stream keys); calendar
             month m is ``t = burn_in_months + m``, so burn-in months have m <= 0.
         month: calendar month, 1 = January of ``start_year`` (0 = the start).
-        wage_index: nominal wage level, 1 in month 1.
-        floor: contribution base floor, yuan/month.
+        wage_index: nominal wage level relative to 2011 (NBS series, model/wage_path.py).
+        floor: contribution base floor of each region, yuan/month (by region code).
         levers: the levers in force (set by the ``apply_policies`` sub-step).
         flows: this month's flows (outcome name -> value), recorded by ``record``.
         before: coverage bitmask of every worker at the start of the month (after
@@ -43,7 +43,7 @@ class Month:
     t: int
     month: int
     wage_index: float
-    floor: float
+    floor: np.ndarray
     levers: Levers
     flows: dict[str, Any] = field(default_factory=dict)
     before: np.ndarray | None = None

@@ -75,28 +75,23 @@ class Params:
         20.0, "workers per firm", 2, 2000, A, "mean target headcount of a firm (lognormal)"
     )
     # --- wages and demography ---------------------------------------------------
-    mean_wage: float = sourced(
-        "mean_wage",
+    mean_wage: float = param(
+        fact("mean_wage", 2011),
         "yuan/month",
         100,
         100_000,
-        "mean monthly wage of migrant workers in the start year",
+        source("mean_wage"),
+        "mean monthly wage of 外出 migrant workers in 2011; other years follow the NBS "
+        "series (model/wage_path.py)",
     )
     wage_sd_log: float = param(0.35, "log points", 0.0, 2.0, A, "dispersion of individual wages")
-    wage_growth_per_year: float = param(
-        round((fact("mean_wage", 2013) / fact("mean_wage", 2011)) ** 0.5 - 1, 4),
-        "share/year",
-        -0.2,
-        0.5,
-        source("mean_wage") + " (derived 2011->2013)",
-        "nominal wage growth",
-    )
     local_average_wage: float = sourced(
         "local_average_wage",
         "yuan/month",
         100,
         200_000,
-        "local average wage that sets the contribution base",
+        "national average wage of the year before the start year, which sets the "
+        "contribution floor (regional ratios in regions.csv)",
     )
     mean_age: float = param(
         36.4,
@@ -141,15 +136,15 @@ class Params:
     share_dismissal: float = param(
         0.3, "share", 0, 1, A, "share of separations that are dismissals"
     )
-    # --- firms ----------------------------------------------------------------------
-    share_formal_firms: float = param(
-        0.45,
-        "share",
-        0,
+    project_months: float = param(
+        10.0,
+        "months",
         1,
-        A + " (cf. 43.9% with contract, 2012)",
-        "firms with contracts, ledgers and payroll records",
+        1e9,  # 1e9: no project ever ends
+        A + " (外出 workers work 9.9 months a year, facts.md 1.8)",
+        "mean length of a construction crew's project; at its end the crew's workers leave",
     )
+    # --- firms ----------------------------------------------------------------------
     share_key_firms: float = param(0.05, "share", 0, 1, A, "'key' firms shielded for investment")
     key_firm_leniency: float = param(
         0.8, "share", 0, 1, A, "cut in the inspection weight of key firms"
@@ -316,7 +311,9 @@ class Params:
     )
     present_bias_sd: float = param(0.15, "beta units", 0, 1, A, "spread of present bias")
     awareness_mean: float = param(0.3, "share", 0, 1, CAL, "mean initial awareness of rights")
-    awareness_decay_per_year: float = param(0.1, "share/year", 0, 1, A, "forgetting")
+    awareness_decay_per_year: float = param(
+        0.5, "share/year", 0, 1, A, "rate at which awareness returns to the worker's baseline"
+    )
     awareness_from_disputes: float = param(
         0.2, "share", 0, 1, A, "awareness gain of co-workers of a disputant"
     )
@@ -359,6 +356,21 @@ class Params:
         A + " (2010 transfer rules, weak in practice)",
         "chance pension rights follow a cross-region mover",
     )
+    hometown_pension_enrolment: float = sourced(
+        "hometown_pension_enrolment",
+        "share",
+        0,
+        1,
+        "share of migrants in their hometown resident pension where it is available",
+    )
+    hometown_pension_value: float = param(
+        0.02,
+        "share of wage",
+        0,
+        1,
+        A + " (order of the 55-yuan basic resident pension over a 2,000-yuan wage)",
+        "value a worker in the hometown resident pension gives up by joining the urban schemes",
+    )
     cash_out_propensity: float = param(
         0.7,
         "share",
@@ -391,7 +403,13 @@ class Params:
         "chance a firm falls into wage arrears in a year",
     )
     dispute_propensity: float = param(
-        0.05, "share", 0, 1, A, "chance an aggrieved, unaware worker files a dispute"
+        0.012,
+        "share",
+        0,
+        1,
+        A + " (set so that 外出 migrants' cases are about 40% of the 1.512 million "
+        "disputes handled in 2012; docs/structure.md)",
+        "chance an aggrieved, unaware worker files a dispute",
     )
     awareness_dispute_gain: float = param(4.0, "multiple", 0, 50, A, "awareness raises filing")
     contract_dispute_gain: float = param(1.0, "multiple", 0, 50, A, "a contract raises filing")

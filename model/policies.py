@@ -311,6 +311,42 @@ class ContributionRateCut(Policy):
         return dataclasses.replace(levers, employer_rate_pension=rate)
 
 
+@dataclass(frozen=True)
+class ProjectInjuryInsurance(Policy):
+    """Work-injury insurance by construction project (按项目参保).
+
+    人社部发〔2014〕103号 (in force 2014-12-29; inputs.csv ``project_injury_insurance``): a
+    construction project insures its workers against injury before work starts
+    ("先参保、再开工"), whoever employs them. Strength is the share of new projects
+    insured: a labour crew's project is insured or not when it starts, and its workers
+    then have injury cover whatever the crew pays (:mod:`model.projects`).
+    :meth:`dated` puts it in force from its real date.
+    """
+
+    lever: ClassVar[str] = "project_injury"
+    label: ClassVar[str] = "Injury insurance by project"
+    moves: ClassVar[tuple[str, ...]] = ("project_injury_share",)
+    unit: ClassVar[str] = "share of new construction projects insured, 0-1"
+    paper: ClassVar[str] = "Gov 3 (policy connection); 人社部发〔2014〕103号"
+
+    def apply(self, levers: Levers) -> Levers:
+        """Insure ``strength`` of the new construction projects against injury."""
+        return dataclasses.replace(levers, project_injury_share=self.strength)
+
+    @classmethod
+    def dated(cls, start_year: int, strength: float = 1.0) -> ProjectInjuryInsurance:
+        """The policy from its real start: the first month after 2014-12-29.
+
+        Args:
+            start_year: the run's ``start_year`` (month 1 is its January).
+            strength: share of new projects insured.
+        """
+        from model.facts import fact
+
+        start = math.ceil((fact("project_injury_insurance") - start_year) * 12.0) + 1
+        return cls(strength=strength, start=max(start, 1))
+
+
 #: All policies by lever name (the names used in scenario files and the CLI).
 POLICIES: dict[str, type[Policy]] = {
     cls.lever: cls
@@ -329,6 +365,7 @@ POLICIES: dict[str, type[Policy]] = {
         Publicity,
         UnionChannels,
         ContributionRateCut,
+        ProjectInjuryInsurance,
     )
 }
 

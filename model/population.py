@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import sectors
+from model import firm_traits, sectors, structure
 from model.codes import N_SCHEMES, Industry, Region
+from model.facts import fact
 from model.params import Params
 from model.table import BUILT, AgentTable, Column
 
@@ -66,6 +67,18 @@ WORKER_COLUMNS = {
         np.int16, 0, "consecutive months employed without any cover", "accrue"
     ),
     "awareness": Column(np.float32, 0.0, "knowledge of rights and rules, 0-1", "learn"),
+    "awareness_base": Column(
+        np.float32,
+        0.0,
+        "awareness the worker returns to without news (by education), 0-1",
+        "age_and_replace",
+    ),
+    "hometown_rank": Column(
+        np.float32,
+        1.0,
+        "in the hometown resident pension when below its enrolled share, 0-1",
+        "age_and_replace",
+    ),
     "present_bias": Column(
         np.float32, 1.0, "weight on future benefits (beta), 0-1", "age_and_replace"
     ),
@@ -118,6 +131,9 @@ FIRM_COLUMNS = {
     "ti_detected": Column(np.int32, NONE, "month of the last detection", "comply_and_inspect"),
     "headcount": Column(np.int32, 0, "real headcount this month", "change_jobs"),
     "n_inspections": Column(np.int16, 0, "inspections so far", "comply_and_inspect"),
+    "project_insured": Column(
+        np.bool_, False, "a crew's current project is insured against injury", "change_jobs"
+    ),
 }
 
 ALL_SCHEMES = np.uint8((1 << N_SCHEMES) - 1)
@@ -138,6 +154,14 @@ EDUCATION_CDF = _cdf(sectors.EDUCATION_SHARE)
 ORIGIN_CDF = _cdf(sectors.ORIGIN_SHARE)
 WORK_CDF = _cdf(sectors.WORK_SHARE)
 INDUSTRY_CDF = _cdf(sectors.INDUSTRY_SHARE)
+#: Region of work given region of origin (rows: origin), fitted to both NBS margins
+#: from the cross-province shares by origin (facts.md 1.2).
+ORIGIN_WORK = structure.ipf(structure.origin_work_seed(), sectors.ORIGIN_SHARE, sectors.WORK_SHARE)
+WORK_GIVEN_ORIGIN_CDF = np.cumsum(ORIGIN_WORK / ORIGIN_WORK.sum(axis=1, keepdims=True), axis=1)
+WORK_GIVEN_ORIGIN_CDF[:, -1] = 1.0
+#: Baseline awareness relative to ``awareness_mean`` by education, none ... college
+#: (assumption: lower effective contribution rates for low-education workers, facts.md 3.4).
+EDUCATION_AWARENESS = np.array([0.6, 0.8, 1.0, 1.2, 1.4])
 
 
 def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
@@ -147,9 +171,7 @@ def new_workers(p: Params, rng: np.random.Generator) -> AgentTable:
     w.female[:] = rng.random(n) < p.share_female
     fill_new_entrant_traits(w, np.arange(n), p, rng)
     w.age[:] = draw_ages(n, p, w.female, rng)
-    # Contribution history: years worked times an assumed 14% covered share (C1, 2011).
-    years_worked = np.maximum(w.age - 18.0, 0.0)
-    w.contrib_months[:] = (rng.random(n) * 2 * 0.14 * years_worked * 12).astype(np.int16)
+    # Contribution histories depend on coverage at the start: :func:`initial_contributions`.
     return w
 
 
@@ -166,13 +188,29 @@ def fill_new_entrant_traits(
     portability in force (default: the parameter, i.e. the status quo).
     """
     k = rows.size
-    u = rng.random((4, k))  # education, origin, region of work, industry
-    w.education[rows] = EDUCATION_CDF.searchsorted(u[0], side="right")
-    w.origin[rows] = ORIGIN_CDF.searchsorted(u[1], side="right")
-    w.region[rows] = WORK_CDF.searchsorted(u[2], side="right")
-    w.industry[rows] = INDUSTRY_CDF.searchsorted(u[3], side="right")
+    # One uniform per worker for each trait, drawn row by row: education, origin, region
+    # of work, industry, hometown rank.
+    w.education[rows] = EDUCATION_CDF.searchsorted(rng.random(k), side="right")
+    origin = ORIGIN_CDF.searchsorted(rng.random(k), side="right")
+    w.origin[rows] = origin
+    u_work = rng.random(k)
+    region = np.empty(k, dtype=np.int8)
+    for o in range(len(Region)):  # region of work given origin
+        at = origin == o
+        region[at] = WORK_GIVEN_ORIGIN_CDF[o].searchsorted(u_work[at], side="right")
+    del u_work
+    w.region[rows] = region
+    w.industry[rows] = INDUSTRY_CDF.searchsorted(rng.random(k), side="right")
+    w.hometown_rank[rows] = rng.random(k)
     w.skill[rows] = np.exp(rng.normal(-0.5 * p.wage_sd_log**2, p.wage_sd_log, k))
-    w.awareness[rows] = draw_awareness(p.awareness_mean, k, rng)
+    # Baseline awareness by education: one Beta draw per education group.
+    education = w.education[rows]
+    base = np.empty(k, dtype=np.float32)
+    for e, factor in enumerate(EDUCATION_AWARENESS):
+        at = np.flatnonzero(education == e)
+        base[at] = draw_awareness(min(p.awareness_mean * factor, 0.95), at.size, rng)
+    w.awareness_base[rows] = base
+    w.awareness[rows] = base
     w.present_bias[rows] = np.minimum(
         np.maximum(rng.normal(p.present_bias, p.present_bias_sd, k), 0), 1
     )
@@ -199,6 +237,31 @@ def draw_awareness(mean: float, k: int, rng: np.random.Generator) -> np.ndarray:
     return rng.beta(2.0, 2.0 * (1.0 - mean) / mean, k)
 
 
+def initial_contributions(
+    w: AgentTable, p: Params, covered: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Months of pension contributions at the start, by coverage at the start.
+
+    Contribution years count from the unified enterprise pension (1998; inputs.csv
+    ``unified_pension_start``, facts.md 2.3) or age 18, whichever is later. A worker whose
+    pension is paid at the start has been covered a share U(0.5, 1) of those years, one
+    whose pension is not a share U(0, 0.1) (assumption: coverage persists with the kind
+    of job).
+
+    Args:
+        w: the workers.
+        p: parameters (``start_year``).
+        covered: bool per worker, pension paid at the start.
+        rng: the init stream.
+    """
+    since = np.float32(p.start_year - fact("unified_pension_start"))
+    months = np.clip(w.age - np.float32(18.0), np.float32(0.0), since)
+    months *= np.float32(12.0)
+    u = rng.random(w.n, dtype=np.float32)
+    months *= np.where(covered, np.float32(0.5) + np.float32(0.5) * u, np.float32(0.1) * u)
+    return months.astype(np.int16)
+
+
 def draw_ages(n: int, p: Params, female: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Ages with the requested mean, from 16 to just below the retirement age (years)."""
     retire = np.where(female, p.retirement_age_women, p.retirement_age_men)
@@ -212,29 +275,11 @@ def draw_ages(n: int, p: Params, female: np.ndarray, rng: np.random.Generator) -
 
 
 def new_firms(p: Params, rng: np.random.Generator) -> AgentTable:
-    """Draw the starting firms, sorted by region so that hiring can search one block."""
+    """Draw the starting firms (sorted by region) by industry, region and size.
+
+    The traits come from the structural inputs (:func:`model.firm_traits.fill_firms`).
+    """
     n = max(round(p.n_workers / p.mean_firm_size), len(Region) * len(Industry))
     f = AgentTable(n, FIRM_COLUMNS)
-    # One firm in every region for sure (hiring searches a region); the rest by employment share.
-    drawn = rng.choice(len(Region), size=n - len(Region), p=sectors.WORK_SHARE)
-    region = np.sort(np.concatenate([np.arange(len(Region)), drawn]))
-    industry = rng.choice(len(Industry), size=n, p=sectors.INDUSTRY_SHARE)
-    f.region[:] = region
-    f.industry[:] = industry
-    sigma = 1.0
-    f.size_target[:] = np.exp(rng.normal(np.log(p.mean_firm_size) - 0.5 * sigma**2, sigma, n))
-    f.wage_level[:] = (
-        sectors.INDUSTRY_WAGE_RATIO[industry]
-        * sectors.REGION_WAGE_RATIO[region]
-        * np.exp(rng.normal(0.0, 0.1, n))
-    )
-    f.formal[:] = rng.random(n) < p.share_formal_firms
-    big = f.size_target > np.quantile(f.size_target, 1 - min(3 * p.share_key_firms, 1.0))
-    f.key[:] = big & (rng.random(n) < 1.0 / 3.0) if p.share_key_firms > 0 else False
-    f.dispatch[:] = rng.random(n) < p.share_dispatch_firms
-    f.union_rank[:] = rng.random(n)
-    f.unsupervised_rank[:] = rng.random(n)
-    f.margin[:] = np.exp(rng.normal(np.log(p.mean_margin) - 0.125, 0.5, n))
-    f.norm[:] = rng.normal(0.0, p.firm_norm_sd, n) + 0.5 * f.formal
-    f.perceived_risk[:] = p.inspection_rate_per_year * rng.uniform(0.5, 1.5, n)
+    firm_traits.fill_firms(f, p, rng)
     return f

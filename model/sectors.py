@@ -6,6 +6,7 @@ turnover and injury multipliers are assumptions, stated as such.
 
 import numpy as np
 
+from model import structure
 from model.codes import EDUCATIONS, INDUSTRIES, REGIONS
 from model.facts import fact
 
@@ -26,12 +27,9 @@ INDUSTRY_WAGE_RATIO = np.array([fact(f"wage_industry_{name}") for name in INDUST
 #: Employer work-injury rate by industry (人社部发〔2015〕71号 class rates), share of base.
 INDUSTRY_INJURY_RATE = np.array([fact(f"injury_rate_{name}") for name in INDUSTRIES])
 
-#: Separation hazard multiplier by industry. Assumption: the paper names garment
-#: (manufacturing) and catering (hospitality) as high-turnover; construction is project-based.
-INDUSTRY_TURNOVER = np.array([1.2, 1.3, 1.0, 0.8, 1.5, 1.0, 0.9])
-
-#: Work injuries per worker-year by industry. Assumption (order of magnitude only).
-INDUSTRY_INJURY_RISK = np.array([0.010, 0.020, 0.003, 0.010, 0.004, 0.003, 0.005])
+#: Per-industry turnover and injury risks: model/structure.py (industries.csv).
+INDUSTRY_TURNOVER = structure.INDUSTRY_TURNOVER
+INDUSTRY_INJURY_RISK = structure.INDUSTRY_INJURY_RISK
 
 #: Share of workers by region of origin (NBS 2011).
 ORIGIN_SHARE = _normalised([fact(f"share_origin_{name}") for name in REGIONS])

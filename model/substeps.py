@@ -24,6 +24,7 @@ from model import (
     disputes,
     enforcement,
     enrolment,
+    projects,
     stocks,
     streams,
     trend,
@@ -83,7 +84,7 @@ def age_and_replace(model: UptakeModel, m: Month) -> None:
 
 
 def change_jobs(model: UptakeModel, m: Month) -> None:
-    """End jobs at the turnover hazard, hire job seekers (some across regions), index wages."""
+    """End jobs at the turnover hazard and at crews' project ends, hire job seekers, index wages."""
     w, f, p, lev = model.workers, model.firms, model.params, m.levers
     union = f.union_rank < lev.share_union_firms
     # Separations are rare: only workers whose uniform falls below the highest hazard
@@ -91,6 +92,13 @@ def change_jobs(model: UptakeModel, m: Month) -> None:
     rows, u = streams.below(model.stream("separate", m.t), w.n, model.hazard_ceiling)
     prob = lm.separation_probability(w, rows, union, model.hazard)
     m.left = lm.separate(w, rows, u, prob, p.share_dismissal, m.t)
+    crew_left = projects.end_projects(
+        w, f, model.crews, model.stream("projects", m.t), p.project_months, lev, m.t
+    )
+    if crew_left is not None:
+        m.left = lm.Separations(
+            *(np.concatenate([a, b]) for a, b in zip(m.left, crew_left, strict=True))
+        )
     lm.raise_wages(w, m.wage_index / model.wage_index(m.t - 1))
     # Those who left a job this month look from next month on.
     seekers = np.flatnonzero(w.employer < 0)
@@ -101,6 +109,7 @@ def change_jobs(model: UptakeModel, m: Month) -> None:
     region = lm.choose_region(w.region[hires], p.share_moves_cross_region, u_region)
     cross = (region != w.region[hires]) & (w.ti_hired[hires] >= 0)
     moved = hires[cross]
+    model.vacancies.update(f.headcount)
     firm = model.vacancies.draw(region, u_firm)
     lm.hire(
         w,
@@ -116,7 +125,9 @@ def change_jobs(model: UptakeModel, m: Month) -> None:
     m.hired, m.moved = hires, moved
     cashouts = 0
     if moved.size:
-        cashouts = accrual.cash_out(w, moved, lev.portability, p.cash_out_propensity, u_cash[cross])
+        cashouts = accrual.cash_out(
+            w, moved, lev.portability, p.cash_out_propensity, u_cash[cross], model.year(m.t)
+        )
     m.jobs = lm.settle(w, f)  # employment is settled for the month from here on
     m.flows.update(
         {
@@ -166,7 +177,17 @@ def enrol(model: UptakeModel, m: Month) -> None:
     w, f, p, lev = model.workers, model.firms, model.params, m.levers
     enrolment.start_jobs(w, m.hired)
     beliefs.movers_learn_portability(w, m.moved, lev.portability)
-    enrolment.choose(w, f, p, lev, m.t, hires=m.hired, floor=m.floor, jobs=m.jobs)
+    enrolment.choose(
+        w,
+        f,
+        p,
+        lev,
+        m.t,
+        hires=m.hired,
+        floor=m.floor,
+        jobs=m.jobs,
+        hometown_share=model.hometown_share(m.t),
+    )
     m.enrolment_counts = enrolment.set_coverage(w, f, m.jobs)
     # Trust is read only by the choice above: it drifts toward portability for next month.
     beliefs.drift_trust(w, lev.portability)
@@ -177,7 +198,7 @@ def shock_and_dispute(model: UptakeModel, m: Month) -> None:
     w, f, p = model.workers, model.firms, model.params
     rng = model.stream("shock_and_dispute", m.t)
     candidates, u_shock = streams.below(rng, w.n, disputes.shock_ceiling(p))
-    arrears = disputes.arrears_firms(p, rng.random(f.n))
+    arrears = disputes.arrears_firms(model.arrears_probability, rng.random(f.n))
     rows, firm, contract, wage, counts = disputes.aggrieved(
         w, p, candidates, u_shock, arrears, m.left, m.jobs
     )
@@ -246,7 +267,7 @@ def _entry(run: Callable[[UptakeModel, Month], None], *names: str, burn_in: bool
 SUBSTEPS: dict[str, Substep] = {
     "apply_policies": _entry(apply_policies, burn_in=False),
     "age_and_replace": _entry(age_and_replace, "age_and_replace", burn_in=False),
-    "change_jobs": _entry(change_jobs, "separate", "job_search", "hiring"),
+    "change_jobs": _entry(change_jobs, "separate", "projects", "job_search", "hiring"),
     "comply_and_inspect": _entry(comply_and_inspect, "decide_compliance", "inspect"),
     "enrol": _entry(enrol),
     "shock_and_dispute": _entry(shock_and_dispute, "shock_and_dispute", "dispute_file"),

@@ -61,7 +61,9 @@ def text_of(widget) -> str:
                 out.extend(map(str, row.values() if isinstance(row, dict) else [row]))
         html = getattr(w, "unsafe_innerHTML", None)  # solara.HTML
         if isinstance(html, str):
-            out.append(re.sub(r"<[^>]+>", "", html))
+            out.append(re.sub(r"<[^>]+>", " ", html))
+        if isinstance(w, widgets.HTML):  # widgets updated in place (the Explore headline)
+            out.append(re.sub(r"<[^>]+>", " ", w.value))
     return " ".join(out)
 
 
@@ -111,8 +113,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str =
 
 def make_saved_folder(out: Path) -> Path:
     """Write a tiny saved comparison (baseline vs points, 1 replication) with the runner."""
-    from experiments.plan import Experiment
-    from experiments.runner import run_experiment
+    from experiments.run.experiment import Experiment
+    from experiments.run.runner import run_experiment
     from experiments.scenarios import PRESETS
 
     exp = Experiment("compare", (PRESETS["baseline"], PRESETS["points"]), 1, 12, 3, workers=500)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model import UptakeModel
+from model.codes import Scheme
 from model.policies import Policy
 
 #: Parameters of a small test population (burn-in shortened; 20-worker firms as default).
@@ -103,7 +104,9 @@ def check_agents(model: UptakeModel) -> None:
         assert ((col >= 0) & (col <= 1)).all(), f"worker {name} outside [0, 1]"
     assert ((f.declared_share >= 0) & (f.declared_share <= 1)).all(), "declared share not in [0,1]"
     assert (f.perceived_risk >= 0).all(), "negative perceived inspection risk"
-    offers = f.offers[np.maximum(w.employer, 0)]
+    # A firm pays the schemes it offers; a construction project insured by project pays injury.
+    project = f.project_insured.view(np.uint8) * np.uint8(1 << Scheme.INJURY)
+    offers = (f.offers | project)[np.maximum(w.employer, 0)]
     assert not (w.covered & ~offers).any(), "a worker is covered by a scheme her firm does not pay"
     assert not (w.covered[w.opted_out] & CONTRIBUTORY_BITS).any(), "opt-out still contributing"
     assert (w.contrib_months >= 0).all(), "negative contribution months"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import statistics
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -117,7 +118,7 @@ def test_loads_offline_with_no_failed_or_foreign_requests(app_page):
     rec = page.recorder
     page.wait_for_load_state("networkidle")
     assert page.locator(".uptake-chart img").count() == 7, "the seven Explore charts are missing"
-    assert re.search(r"Month\s+0 \(2011-01\)", headline(page)), headline(page)
+    assert re.search(r"Month\s+0 \(start\)", headline(page)), headline(page)
     assert rec.requests, "no requests recorded: the recorder is not working"
     assert rec.failed == [], f"failed requests: {rec.failed}"
     assert rec.bad_status == [], f"error responses: {rec.bad_status}"
@@ -134,7 +135,7 @@ def test_lever_and_step_change_charts_and_numbers(app_page):
     box = slider.bounding_box()
     slider.click(position={"x": box["width"] * 0.5, "y": box["height"] / 2})
     in_force = page.locator(".uptake-in-force")
-    in_force.filter(has_text="enforcement =").wait_for()
+    in_force.filter(has_text="More inspections =").wait_for()
     page.get_by_role("button", name="Step a year").click()
     page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
     page.wait_for_function(
@@ -143,7 +144,7 @@ def test_lever_and_step_change_charts_and_numbers(app_page):
     assert headline(page) != before_numbers, "headline numbers did not change after a year"
     assert chart_src(page, "coverage") != before_coverage, "coverage chart not redrawn"
     assert chart_src(page, "enforcement") != before_enforcement, "enforcement chart not redrawn"
-    strength = float(re.search(r"enforcement = ([\d.]+)", in_force.inner_text()).group(1))
+    strength = float(re.search(r"More inspections = ([\d.]+)", in_force.inner_text()).group(1))
     assert 5 <= strength <= 15, f"a click mid-slider should give about 10 (max 20): {strength}"
     assert page.recorder.failed == [], f"failed requests: {page.recorder.failed}"
 
@@ -184,6 +185,12 @@ def test_invalid_input_is_a_message_not_a_traceback(app_page):
     message.wait_for()
     assert "seed=-3 is out of range" in message.inner_text(), message.inner_text()
     assert "Traceback" not in page.locator("body").inner_text(), "a traceback reached the page"
+    assert seed.input_value() == "42", f"the seed field shows {seed.input_value()!r}, not 42"
+    population = page.get_by_label("Population (worker agents, max 200,000)")
+    population.fill("abc")
+    population.press("Enter")
+    page.get_by_text("'abc' rejected (not a number); kept 20000").wait_for()
+    assert population.input_value() == "20000", "a bad population stayed in its field"
 
 
 def test_comparison_shows_both_scenarios(app_page):
@@ -191,8 +198,8 @@ def test_comparison_shows_both_scenarios(app_page):
     page.get_by_role("tab", name="Compare").click()
     for label, value in (
         ("replications (1-20)", "2"),
-        ("months", "24"),
-        ("workers (max 50,000)", "1000"),
+        ("months (1-600)", "24"),
+        ("workers (100-50,000)", "1000"),
     ):
         box = page.get_by_label(label)
         box.fill(value)
@@ -208,7 +215,8 @@ def test_comparison_shows_both_scenarios(app_page):
     assert page.locator(".chart-compare-diff img").count() == 1, "difference chart missing"
     table = page.locator(".uptake-compare-summary").inner_text()
     assert "paper-package" in table, "summary table lacks the reform column"
-    assert "coverage, any scheme" in table, "summary table lacks the coverage row"
+    assert "Coverage by any scheme" in table, "summary table lacks the coverage row"
+    assert "frac_covered" not in table, "summary table shows raw column names"
 
 
 def test_downloads_produce_files(app_page, tmp_path):
@@ -242,7 +250,67 @@ def test_two_browser_sessions_do_not_share_a_model(chromium_browser, server, app
     other.set_default_timeout(TIMEOUT_MS)
     other.goto(server)
     other.locator(".uptake-headline").wait_for()
-    assert re.search(r"Month\s+0 \(2011-01\)", headline(other)), (
+    assert re.search(r"Month\s+0 \(start\)", headline(other)), (
         f"a new session did not start at month 0: {headline(other)}"
     )
     other.context.close()
+
+
+def test_a_reload_keeps_the_run(app_page):
+    page = app_page
+    page.get_by_role("button", name="Step a year").click()
+    page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
+    page.reload()
+    page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
+    assert month_shown(page) == 12, f"after a reload the run shows month {month_shown(page)}"
+
+
+#: Milliseconds from a Step click until every Explore chart shows a new image (JS).
+STEP_TO_CHARTS = """(old) => {
+    const now = [...document.querySelectorAll('.uptake-chart img')].map(i => i.src);
+    if (now.length !== old.length || now.some((src, i) => src === old[i])) return false;
+    return performance.now() - window.__clicked;
+}"""
+
+
+def test_step_redraws_all_charts_within_300_ms_at_20000_workers(app_page):
+    page = app_page
+    population = page.get_by_label("Population (worker agents, max 200,000)")
+    assert population.input_value() == "20000", "the default population is not 20,000"
+    page.get_by_role("button", name="Step a year").click()  # past the first, empty months
+    page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
+    step = page.get_by_role("button", name="Step", exact=True)
+    times = []
+    for _ in range(9):
+        old = page.evaluate(
+            "() => [...document.querySelectorAll('.uptake-chart img')].map(i => i.src)"
+        )
+        assert len(old) == 7, f"expected 7 Explore charts, found {len(old)}"
+        step.evaluate("button => { window.__clicked = performance.now(); button.click(); }")
+        times.append(page.wait_for_function(STEP_TO_CHARTS, arg=old, polling="raf").json_value())
+    median = statistics.median(times)
+    print(
+        f"step to 7 charts redrawn at 20,000 workers: median {median:.0f} ms, "
+        f"all {[round(t) for t in times]} ms"
+    )
+    assert month_shown(page) == 21, (
+        f"9 steps from month 12 should reach 21, not {month_shown(page)}"
+    )
+    assert median <= 300, f"median step-to-charts time {median:.0f} ms exceeds 300 ms: {times}"
+
+
+def test_play_runs_at_the_speed_it_says(app_page):
+    page = app_page
+    choose(page, "speed", "10 months/s")
+    until = page.get_by_label("run until month (1-600)")
+    until.fill("30")
+    until.press("Enter")
+    play = page.get_by_role("button", name="Play")
+    play.evaluate("button => { window.__clicked = performance.now(); button.click(); }")
+    took = page.wait_for_function(
+        """() => /Month\\s+30 \\(/.test(document.querySelector('.uptake-headline').innerText)
+                 && performance.now() - window.__clicked""",
+        polling="raf",
+    ).json_value()
+    print(f"play 30 months at 10 months/s: {took / 1000:.2f} s (stated: 3.00 s)")
+    assert 2_800 <= took <= 3_600, f"30 months at 10 months/s took {took / 1000:.2f} s, not ~3 s"

@@ -36,7 +36,7 @@ def test_page_renders_all_tabs_and_a_model():
     tabs = text_of(box)
     for name in ("Explore", "Compare", "Look inside", "Results"):
         assert name in tabs, f"tab {name!r} missing from the page"
-    assert "0 (2011-01)" in text_of(by_class(rc, "uptake-headline")), "month 0 not shown"
+    assert "0 (start)" in text_of(by_class(rc, "uptake-headline")), "month 0 not shown"
     assert len(images(rc)) == 7, f"Explore should show 7 charts, found {len(images(rc))}"
 
 
@@ -56,7 +56,7 @@ def test_each_page_render_has_its_own_session():
     _box2, rc2 = solara.render(Page(), handle_error=False)
     button(rc1, "Step").click()
     wait_until(lambda: "1 (2011-01)" in text_of(by_class(rc1, "uptake-headline")), what="step")
-    assert "0 (2011-01)" in text_of(by_class(rc2, "uptake-headline")), (
+    assert "0 (start)" in text_of(by_class(rc2, "uptake-headline")), (
         "stepping one page moved the other page's model"
     )
 
@@ -73,16 +73,21 @@ def test_step_button_changes_numbers_and_charts():
     assert headline != headline_before, "headline numbers did not change"
     changed = sum(a != b for a, b in zip(charts_before, images(rc), strict=True))
     assert changed == 7, f"only {changed} of 7 charts were redrawn after a step"
+    assert "95%:" in headline, f"counts from a handful of agents carry no interval: {headline}"
+    assert "agents x" in text_of(by_class(rc, "uptake-scale-note")), "no note on agents x scale"
+    breaks_note = text_of(by_class(rc, "note-breaks"))
+    assert "rises with coverage" in breaks_note, f"breaks are not explained: {breaks_note}"
 
 
 def test_lever_slider_changes_the_running_model():
     session = small_session()
     _box, rc = solara.render(Explore(session), handle_error=False)
-    field(rc, v.Slider, "Publicity").v_model = 2.5
+    label = lever_info("publicity")["title"]
+    field(rc, v.Slider, label).v_model = 2.5
     assert session.settings.value.levers["publicity"].strength == 2.5, "slider did not set lever"
     assert [p.lever for p in session.model.policies] == ["publicity"], session.model.policies
     in_force = text_of(by_class(rc, "uptake-in-force"))
-    assert "publicity = 2.5" in in_force, f"levers-in-force line not updated: {in_force}"
+    assert f"{label} = 2.5" in in_force, f"levers-in-force line not updated: {in_force}"
 
 
 def test_invalid_seed_shows_a_message_not_a_traceback():
@@ -92,6 +97,31 @@ def test_invalid_seed_shows_a_message_not_a_traceback():
     message = text_of(by_class(rc, "uptake-message"))
     assert "seed=-4 is out of range" in message, f"no clear message for a negative seed: {message}"
     assert session.settings.value.seed == 5, "an invalid seed reached the settings"
+    seed = field(rc, v.TextField, "Seed")
+    assert seed.v_model == "5", f"the seed field should show the seed in force, not {seed.v_model}"
+    assert seed.error, "the refused seed is not marked under the field"
+    assert "kept 5" in seed.messages[0], f"no note under the field: {seed.messages}"
+
+
+def test_bad_text_is_rejected_in_place_everywhere():
+    session = small_session()
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    population = next(w for w in rc.find(v.TextField).widgets if w.label.startswith("Population"))
+    population.v_model = "abc"
+    population.fire_event("focusout", {})
+    assert population.v_model == "2000", f"the field kept {population.v_model!r}, not the value"
+    assert "not a number" in population.messages[0], population.messages
+    start = next(w for w in rc.find(v.TextField).widgets if w.label == "from month")
+    start.v_model = "700"
+    start.fire_event("focusout", {})
+    assert start.v_model == "1", f"from month shows {start.v_model!r} after 700 was refused"
+    assert "above the maximum 600" in start.messages[0], start.messages
+    comparer = Comparer(session)
+    _box, rc = solara.render(Compare(comparer), handle_error=False)
+    enter(rc, "workers (100-50,000)", "abc")
+    workers = field(rc, v.TextField, "workers (100-50,000)")
+    assert workers.v_model == "20000", f"compare workers field shows {workers.v_model!r}"
+    assert workers.error, "a bad worker count must be marked under the field"
 
 
 def test_preset_select_rebuilds_with_its_levers():
@@ -121,8 +151,8 @@ def test_compare_shows_both_scenarios_and_difference():
     comparer = Comparer(session)
     _box, rc = solara.render(Compare(comparer), handle_error=False)
     enter(rc, "replications (1-20)", "2")
-    enter(rc, "months", "14")
-    enter(rc, "workers (max 50,000)", "1000")
+    enter(rc, "months (1-600)", "14")
+    enter(rc, "workers (100-50,000)", "1000")
     field(rc, v.Select, "Scenario B (reform)").v_model = "worker-subsidy"
     button(rc, "Run comparison").click()
     comparer.job.wait()
@@ -138,7 +168,10 @@ def test_compare_shows_both_scenarios_and_difference():
     assert "baseline" in title, f"baseline missing from the title: {title}"
     assert "worker-subsidy" in title, f"reform missing from the title: {title}"
     table = text_of(by_class(rc, "uptake-compare-summary"))
-    assert "subsidy spending" in table, "summary table missing"
+    assert "Subsidy spending" in table, f"summary table missing: {table[:300]}"
+    assert "frac_covered" not in table, "the summary shows raw column names"
+    assert "%" in table, f"shares lack the % unit: {table[:300]}"
+    assert "yuan" in table, f"money lacks its unit: {table[:300]}"
     assert len(images(rc)) == 2, "both-scenario and difference charts expected"
 
 
@@ -163,14 +196,40 @@ def test_look_inside_filters_workers_by_reason():
     assert 0 < count < 2_000, f"the reason filter should keep some but not all workers: {count}"
 
 
-def test_saved_results_folder_opens_and_bad_path_is_a_message(saved_folder):
+def test_saved_results_folder_opens_and_bad_path_is_a_message(saved_folder, monkeypatch):
+    from dashboards import results
+
+    monkeypatch.setattr(results, "RESULTS_ROOT", saved_folder.parent)
     _box, rc = solara.render(SavedResults(), handle_error=False)
-    folder = "Results folder (holds manifest.json)"
+    folder = f"Folder under {saved_folder.parent}/ (holds manifest.json)"
     enter(rc, folder, "/no/such/folder")
     button(rc, "Open").click()
-    assert "is not a folder" in text_of(by_class(rc, "uptake-message")), "bad path not reported"
-    enter(rc, folder, str(saved_folder))
+    assert "only folders under" in text_of(by_class(rc, "uptake-message")), "bad path not refused"
+    enter(rc, folder, saved_folder.name)
     button(rc, "Open").click()
     shown = text_of(by_class(rc, "uptake-sweep"))
     assert "baseline, points" in shown, f"scenarios of the saved folder not listed: {shown[:300]}"
     assert "done: 2" in shown, "run status counts not shown"
+    assert "Coverage by any scheme" in shown, "the saved table shows raw column names"
+
+
+def test_leaving_a_field_unchanged_changes_nothing():
+    session = small_session()
+    session.set_param("detection_power", 0.13230895784549812)
+    session.runner.wait()
+    model = session.model
+    _box, rc = solara.render(Explore(session), handle_error=False)
+    power = next(w for w in rc.find(v.TextField).widgets if w.label.startswith("detection power"))
+    power.fire_event("focusout", {})  # the field shows a rounded value
+    assert session.model is model, "leaving a field unchanged rebuilt the model"
+    assert session.settings.value.params["detection_power"] == 0.13230895784549812, (
+        "leaving a field unchanged rounded the parameter"
+    )
+
+
+def test_a_reloaded_page_keeps_the_comparison():
+    session = small_session()
+    comparer = Comparer(session)
+    assert comparer.run("baseline", "points", 1, 6, 500, 2, wait=True), comparer.message.value
+    reloaded = Comparer(type(session)(run=session.run))
+    assert reloaded.result.value is comparer.result.value, "a reload lost the comparison"

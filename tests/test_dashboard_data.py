@@ -11,18 +11,22 @@ import pandas as pd
 import pytest
 from dashboard_support import make_saved_folder, small_session
 
-from dashboards import charts, pairs, sweeps
+from dashboards import charts, explore_charts, pairs, sweeps
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
-    firm_gaps,
-    firm_status,
     firm_table,
     reason_counts,
-    uncovered_reason,
     worker_table,
 )
-from dashboards.results import csv_bytes, groups_frame, json_bytes, parquet_bytes, stem
+from dashboards.results import (
+    csv_bytes,
+    groups_frame,
+    json_bytes,
+    manifest,
+    parquet_bytes,
+    stem,
+)
 from dashboards.settings import from_preset
 from dashboards.state import Session
 from experiments import base_params
@@ -37,51 +41,47 @@ def stepped():
     return s
 
 
-def test_reason_is_covered_exactly_when_a_scheme_is_paid(stepped):
-    workers, firms = stepped.frames()
-    reason = uncovered_reason(workers, firms)
-    assert set(reason) <= set(REASONS), f"unexpected reasons: {set(reason) - set(REASONS)}"
-    covered = workers["covered"].to_numpy() != 0
-    assert ((reason == "covered") == covered).all(), "reason 'covered' must match the cover bits"
-    between = workers["employer"].to_numpy() < 0
-    assert (reason[between] == "between jobs").all(), "workers without a job must say so"
+def test_worker_table_gives_the_models_reason_for_every_worker(stepped):
+    agents = stepped.agents()
+    table = worker_table(agents)
+    assert len(table) == len(agents.workers), "one row per worker"
+    assert set(table["reason"]) <= set(REASONS), (
+        f"unexpected: {set(table['reason']) - set(REASONS)}"
+    )
+    covered = agents.workers["covered"].to_numpy() != 0
+    assert ((table["reason"] == "covered").to_numpy() == covered).all(), "'covered' != cover bits"
+    between = agents.workers["employer"].to_numpy() < 0
+    assert (table["reason"].to_numpy()[between] == "between jobs").all(), "jobless not marked"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_reason_per_scheme_matches_that_scheme(stepped, scheme):
-    workers, firms = stepped.frames()
-    reason = uncovered_reason(workers, firms, scheme)
+    agents = stepped.agents(scheme)
     bit = 1 << SCHEMES.index(scheme)
-    paid = (workers["covered"].to_numpy() & bit) != 0
-    assert ((reason == "covered") == paid).all(), f"'covered' must match the {scheme} bit"
-    assert "other" not in set(reason), f"some {scheme} gaps have no explanation"
+    paid = (agents.workers["covered"].to_numpy() & bit) != 0
+    assert ((agents.reasons == "covered") == paid).all(), f"'covered' must match the {scheme} bit"
 
 
 def test_unknown_scheme_is_rejected(stepped):
-    workers, firms = stepped.frames()
     with pytest.raises(ValueError, match="scheme='dental'"):
-        uncovered_reason(workers, firms, "dental")
+        stepped.agents("dental")
 
 
-def test_firm_status_agrees_with_the_model_share_of_full_compliance(stepped):
-    _, firms = stepped.frames()
-    status = firm_status(firms)
+def test_firm_table_status_agrees_with_the_model_share_of_full_compliance(stepped):
+    table = firm_table(stepped.agents())
+    status = table["status"].to_numpy()
     active = status != "no workers"
     share = (status[active] == "full compliance").mean()
     model_share = stepped.model.current["frac_firms_full_compliance"]
     assert share == pytest.approx(model_share), f"table says {share}, model says {model_share}"
-    gaps = firm_gaps(firms)
+    gaps = table["gaps"].to_numpy()
     assert (gaps[status == "full compliance"] == "").all(), "fully compliant firms have no gaps"
-    none = gaps[status == "no scheme"]
-    assert all(g.startswith("no pension, medical") for g in none), "payers of nothing: all missing"
-    partial = gaps[status == "partial"]
-    assert all(g for g in partial), "every partially compliant firm must name a gap"
+    assert all(g for g in gaps[status == "partial"]), "every partial firm must name a gap"
 
 
 def test_tables_filters_and_reason_counts(stepped):
-    workers, firms = stepped.frames()
-    table = worker_table(workers, firms)
-    assert len(table) == len(workers), "one row per worker"
+    agents = stepped.agents()
+    table = worker_table(agents)
     counts = reason_counts(table)
     assert counts["workers"].sum() == len(table), "reason counts must add up to all workers"
     only = filter_rows(table, industry="construction", reason="(all)")
@@ -89,7 +89,7 @@ def test_tables_filters_and_reason_counts(stepped):
     assert 0 < len(only) < len(table), "construction should be some but not all workers"
     with pytest.raises(ValueError, match="no column 'colour'"):
         filter_rows(table, colour="red")
-    assert len(firm_table(firms)) == len(firms), "one row per firm"
+    assert len(firm_table(agents)) == len(agents.firms), "one row per firm"
 
 
 def test_downloads_round_trip(stepped):
@@ -108,7 +108,7 @@ def test_downloads_round_trip(stepped):
 def test_manifest_is_strict_json_with_infinite_caps():
     s = small_session()
     s.set_lever("worker_subsidy", strength=0.5)
-    text = json_bytes(s.manifest()).decode()
+    text = json_bytes(manifest(s)).decode()
     data = json.loads(text)  # strict: no bare Infinity
     assert "Infinity" not in text, "infinite cap/budget must be written as a string"
     policy = data["policies"][0]
@@ -120,26 +120,48 @@ def test_manifest_is_strict_json_with_infinite_caps():
 
 def test_every_explore_chart_draws_and_unknown_is_rejected(stepped):
     snap = stepped.snapshot.value
-    for key in charts.EXPLORE_CHARTS:
-        data = charts.png(charts.draw(key, snap, "medical"))
+    images = explore_charts.ExploreCharts().draw(snap, "medical", until=120)
+    assert set(images) == set(explore_charts.EXPLORE_CHARTS), f"charts drawn: {set(images)}"
+    for key, data in images.items():
         assert data[:8] == b"\x89PNG\r\n\x1a\n", f"chart {key} is not a PNG"
     with pytest.raises(ValueError, match="unknown chart 'pie'"):
-        charts.draw("pie", snap)
+        explore_charts.build("pie", 2011)
+
+
+def test_live_charts_blit_and_redraw_only_when_an_axis_changes():
+    s = small_session(seed=3)
+    s.step(13)
+    charts_ = s.run.charts
+    before = dict(s.snapshot.value.images)
+    full = charts_.full_redraws
+    for _ in range(5):
+        s.step()
+    after = s.snapshot.value.images
+    assert all(after[k] != before[k] for k in before), "a chart was not redrawn after 5 months"
+    assert charts_.full_redraws - full <= 2 * len(before), (
+        f"{charts_.full_redraws - full} full redraws in 5 months: blitting is not used"
+    )
+    fresh = explore_charts.ExploreCharts().draw(s.snapshot.value, "pension", until=120)
+    assert fresh["coverage"] == after["coverage"], "a blitted chart differs from a fresh drawing"
 
 
 def test_comparison_summary_is_the_paired_difference():
     s = small_session()
     exp = pairs.experiment("baseline", "worker-subsidy", s.settings.value, 2, 14, 800, 3)
     outcomes = pairs.run(exp)
-    table = pairs.summary(outcomes, "baseline").set_index("outcome")
-    label = pairs.METRICS["frac_covered_any"]
+    table = pairs.summary(outcomes, "baseline").set_index("column")
     last = outcomes[outcomes["month"] >= 3]  # months 3-14: the last 12
     means = last.groupby(["scenario", "replication"])["frac_covered_any"].mean()
     want = (means["worker-subsidy"] - means["baseline"]).mean()
-    assert table.loc[label, "difference"] == pytest.approx(want), "summary difference is wrong"
-    assert table.loc[label, "band 5%"] <= table.loc[label, "band 95%"], "band upside down"
-    spend = table.loc[pairs.METRICS["subsidy_spending_yuan"], "worker-subsidy"]
+    row = table.loc["frac_covered_any"]
+    assert row["difference"] == pytest.approx(want), "summary difference is wrong"
+    assert row["band 5%"] <= row["band 95%"], "band upside down"
+    spend = table.loc["subsidy_spending_yuan", "worker-subsidy"]
     assert spend > 0, "a worker subsidy from month 13 must spend money by month 14"
+    run = outcomes[outcomes["run_id"] == outcomes["run_id"].iloc[0]].set_index("month")
+    want_rate = 1000 * run.loc[5, "new_breaks"] / run.loc[4, "n_covered_any"]
+    assert run.loc[5, pairs.BREAK_RATE] == pytest.approx(want_rate), "break rate is wrong"
+    assert pairs.BREAK_RATE in table.index, "the summary lacks breaks per covered worker"
 
 
 def test_comparison_stops_when_asked():
@@ -150,8 +172,9 @@ def test_comparison_stops_when_asked():
 
 def test_saved_folder_loads_with_overview_and_table(tmp_path):
     folder = make_saved_folder(tmp_path / "saved")
-    sweep = sweeps.load(folder)
+    sweep = sweeps.load("saved", tmp_path)
     assert sweep.scenarios == ["baseline", "points"], sweep.scenarios
+    assert sweeps.load(f"{tmp_path}/saved", tmp_path).folder == folder, "root/ prefix refused"
     rows = dict(sweeps.overview(sweep))
     assert rows["Kind"] == "compare", rows
     assert rows["Runs"].startswith("done: 2"), rows["Runs"]
@@ -161,15 +184,31 @@ def test_saved_folder_loads_with_overview_and_table(tmp_path):
 
 
 def test_saved_folder_problems_are_messages(tmp_path):
-    with pytest.raises(ValueError, match="is not a folder"):
-        sweeps.load(tmp_path / "missing")
-    with pytest.raises(ValueError, match=r"has no manifest\.json"):
-        sweeps.load(tmp_path)
+    with pytest.raises(ValueError, match="not a saved results folder"):
+        sweeps.load("missing", tmp_path)
+    with pytest.raises(ValueError, match=r"no manifest\.json"):
+        sweeps.load(".", tmp_path)
     (tmp_path / "manifest.json").write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
-        sweeps.load(tmp_path)
-    with pytest.raises(ValueError, match="Enter the path"):
-        sweeps.load("  ")
+        sweeps.load(".", tmp_path)
+    with pytest.raises(ValueError, match="Enter a folder"):
+        sweeps.load("  ", tmp_path)
+
+
+def test_saved_results_open_only_real_folders_under_the_root(tmp_path):
+    root = tmp_path / "results"
+    root.mkdir()
+    outside = make_saved_folder(tmp_path / "elsewhere")
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    for path in (str(outside), "../elsewhere", "/etc", "/no/such/folder"):
+        with pytest.raises(ValueError, match="only folders under") as error:
+            sweeps.load(path, root)
+        text = str(error.value)
+        for telling in ("exist", "not a folder", "not a saved"):
+            assert telling not in text, f"the message for {path!r} tells if it exists: {text}"
+    with pytest.raises(ValueError, match="symbolic link"):
+        sweeps.load("link", root)
+    assert sweeps.find_folders(root) == [], "a linked folder was listed"
 
 
 def test_custom_scenario_uses_the_explore_levers_and_parameters():
@@ -185,3 +224,45 @@ def test_custom_scenario_uses_the_explore_levers_and_parameters():
     assert late["custom"] > late["baseline"], "publicity from month 3 should raise awareness"
     with pytest.raises(ValueError, match="unknown scenario 'nope'"):
         pairs.scenario_for("nope", s.settings.value)
+
+
+def test_one_unit_convention_for_numbers_dates_and_noise():
+    from dashboards import format as fmt
+
+    assert fmt.month_label(0, 2011) == "start", "month 0 is the starting state"
+    assert fmt.month_label(1, 2011) == "2011-01", "month 1 is January of the start year"
+    assert fmt.month_label(13, 2011) == "2012-01", "month 13 is January of the next year"
+    assert fmt.column_value(0.3071, "frac_covered_any") == "30.7%", "shares are shown in %"
+    assert fmt.column_value(-0.00001, "frac_covered_any", signed=True) == "0.0 pp", "-0.0 shown"
+    assert fmt.column_value(4_230_815_469.0, "fines_yuan") == "4.23 bn yuan", "yuan not in bn"
+    assert fmt.column_value(31_700.0, "n_inspections_real") == "31.7 k", "count format"
+    assert fmt.number(0.13230895784549812) == "0.132", "parameters should be rounded"
+    assert fmt.heading("frac_covered_any").startswith("Coverage by any scheme"), "raw label"
+    text, note = fmt.count_with_noise(4, 7_932.0)
+    assert text == "31.7 k", text
+    assert "from 4 agents" in note, f"a count of 4 agents must be flagged as noisy: {note}"
+    assert fmt.count_with_noise(400, 7_932.0)[1] == "", "400 agents are not noisy"
+    lo, hi = fmt.interval(4, 1.0)
+    assert 0 < lo < 4 < hi, f"the interval must contain the count: {lo}-{hi}"
+
+
+def test_saved_results_chart_every_scenario_in_distinct_colours():
+    from dashboards.results import scenario_groups
+
+    names = [f"s{i}" for i in range(13)]
+    groups = scenario_groups(names)
+    assert [n for g in groups for n in g] == names, "a scenario is missing from the charts"
+    assert all(len(g) <= charts.MAX_LINES for g in groups), "a chart has more lines than colours"
+    assert len(set(explore_charts.PALETTE)) == charts.MAX_LINES == 12, "colours repeat"
+    summary = pd.DataFrame(
+        {
+            "scenario": np.repeat(names[:12], 3),
+            "month": np.tile([0, 1, 2], 12),
+            "mean": 0.5,
+            "q05": 0.4,
+            "q95": 0.6,
+        }
+    )
+    fig = charts.compare_lines(summary, "Coverage", "%", "share", 2011)
+    colours = [line.get_color() for line in fig.axes[0].get_lines()]
+    assert len(set(colours)) == 12, f"12 scenarios drawn in {len(set(colours))} colours"

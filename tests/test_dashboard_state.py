@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from dashboard_support import SMALL, small_session, small_settings, wait_until
+from dashboard_support import SMALL, small_session, small_settings
 
 from dashboards.jobs import Job, Status
 from dashboards.settings import LEVERS, MAX_WORKERS, PARAMS, from_preset, lever_info
@@ -60,8 +60,10 @@ def test_step_advances_month_and_publishes_new_data():
     assert snap.date == "2011-03", f"after 3 steps the date is {snap.date}"
     assert snap.data_version > first.data_version, "stepping must mark the data as changed"
     assert len(snap.results) == 4, f"results should hold months 0-3, got {len(snap.results)} rows"
-    months = sorted(snap.groups["industry"]["month"].unique())
+    months = list(snap.groups["industry"].months)
     assert months == [0, 1, 2, 3], f"industry breakdown should be recorded monthly, got {months}"
+    assert first.date == "start", f"month 0 should read 'start', not {first.date}"
+    assert first.when == "0 (start)", f"month 0 reads {first.when}"
 
 
 def test_lever_change_acts_from_the_next_month_only():
@@ -69,7 +71,11 @@ def test_lever_change_acts_from_the_next_month_only():
     plain.step(3)
     reformed.step(3)
     assert reformed.set_lever("enforcement", strength=10.0), reformed.message.value
-    assert "enforcement" in reformed.snapshot.value.in_force[0], "lever not listed as in force"
+    label = lever_info("enforcement")["title"]
+    in_force = reformed.snapshot.value.in_force[0]
+    assert in_force.startswith(f"{label} = 10"), f"lever not listed as in force: {in_force}"
+    assert "from month 4 (2011-04)" in in_force, f"in force should say month 4: {in_force}"
+    assert reformed.settings.value.levers["enforcement"].start == 4, "start not moved to month 4"
     plain.step(6)
     reformed.step(6)
     a, b = plain.snapshot.value.results, reformed.snapshot.value.results
@@ -79,9 +85,11 @@ def test_lever_change_acts_from_the_next_month_only():
     assert b.loc[after, "n_inspections"].sum() > 2 * a.loc[after, "n_inspections"].sum(), (
         "10x more inspections from month 4 should at least double inspections"
     )
-    assert any("month 3: enforcement" in line for line in reformed.snapshot.value.log), (
-        "a mid-run lever change must be logged"
-    )
+    log = reformed.snapshot.value.log
+    assert any(
+        line.startswith(f"month 3 (2011-03): {label}") and "acting from month 4 (2011-04)" in line
+        for line in log
+    ), f"a mid-run lever change must be logged with the month it acts from: {log}"
 
 
 def test_invalid_lever_is_a_message_and_changes_nothing():
@@ -182,15 +190,55 @@ def test_job_turns_errors_into_messages():
     assert not status.value.busy, "a failed job must leave the status idle"
 
 
-def test_play_publishes_only_after_the_page_drew_the_last_snapshot():
+def test_play_keeps_its_pace_and_shows_every_month():
     s = session()
-    assert s.play(until=400, pace="10 months/s"), s.message.value
-    wait_until(lambda: (s.status.value.progress or 0) > 0, what="progress to be reported")
-    assert s.snapshot.value.month == 0, "no page drew month 0, so nothing newer may be published"
-    s.mark_shown(s.snapshot.value.data_version)
-    wait_until(lambda: s.snapshot.value.month > 0, what="a snapshot after the page caught up")
-    s.pause()
-    assert s.snapshot.value.month == s.model.month, "pause must publish the month reached"
+    seen = []
+    s.subscribe(lambda snap: seen.append(snap.month))
+    began = time.monotonic()
+    assert s.play(until=20, pace="10 months/s", wait=True), s.message.value
+    took = time.monotonic() - began
+    print(f"play 20 months at 10 months/s: {took:.2f} s (ideal 2.00 s)")
+    assert 1.9 <= took <= 2.6, f"20 months at 10 months/s took {took:.2f} s, not about 2 s"
+    assert seen == sorted(set(seen)), f"months drawn out of order or twice: {seen}"
+    assert seen[-1] == 20, f"the last month was not drawn: {seen}"
+    # Drawings are skipped only when behind the clock, never for half a second or more.
+    assert len(seen) >= 4, f"a 2-second play drew only months {seen}"
+
+
+def test_lever_months_are_bounded_and_step_stops_at_the_last_month():
+    s = session()
+    assert not s.set_lever("enforcement", strength=1.0, start=700), "month 700 accepted"
+    assert "allowed 1 to 600" in s.message.value, s.message.value
+    assert not s.set_lever("enforcement", strength=1.0, end=601), "end month 601 accepted"
+    assert not s.play(until=601), "a horizon past 600 was accepted"
+
+
+def test_a_reloaded_page_finds_its_run_and_takes_it_over():
+    from dashboards import sessions
+
+    key = "test-browser-session"
+    try:
+        first = sessions.open_session(key)
+        first.step(3)
+        again = sessions.open_session(key)
+        assert again.snapshot.value.month == 3, "a reload lost the run"
+        assert again.model is first.model, "a reload rebuilt the model"
+        assert not first.step(), "the page before the reload may no longer step the run"
+        assert "another page" in first.message.value, first.message.value
+        other = sessions.open_session("another-browser")
+        assert other.model is not first.model, "another browser session shares the run"
+        sessions.forget("another-browser")
+    finally:
+        sessions.forget(key)
+
+
+def test_default_population_is_one_for_explore_and_compare():
+    from dashboards.pairs import COMPARE_WORKERS
+    from dashboards.settings import DEFAULT_WORKERS
+
+    assert DEFAULT_WORKERS == 20_000, f"Explore starts with {DEFAULT_WORKERS} workers"
+    assert COMPARE_WORKERS == DEFAULT_WORKERS, "Compare and Explore start with different sizes"
+    assert from_preset("baseline").n_workers == DEFAULT_WORKERS, "presets load another size"
 
 
 def test_close_stops_a_running_play():

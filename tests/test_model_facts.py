@@ -25,14 +25,14 @@ def test_every_input_figure_has_a_source_and_unit():
 
 def test_fact_reads_a_year_or_the_earliest():
     assert fact("mean_wage", 2013) == 2609, "NBS 2013 mean wage"
-    assert fact("mean_wage") == 2049, "earliest mean wage on file is 2011's"
+    assert fact("mean_wage") == 1340, "earliest mean wage on file is 2008's"
     assert source("mean_wage").startswith("http"), "mean wage must cite a URL"
 
 
 def test_unknown_key_or_year_is_a_key_error():
     with pytest.raises(KeyError, match="no input figure named 'wages'"):
         fact("wages")
-    with pytest.raises(KeyError, match=r"has no year 1999; years on file: \[2011"):
+    with pytest.raises(KeyError, match=r"has no year 1999; years on file: \[2008"):
         fact("mean_wage", 1999)
 
 

@@ -14,7 +14,13 @@ import pytest
 from model_support import build
 
 from model import SUBSTEPS
-from model.policies import Enforcement, PortableAccounts, Publicity, WorkerSubsidy
+from model.policies import (
+    Enforcement,
+    PortableAccounts,
+    ProjectInjuryInsurance,
+    Publicity,
+    WorkerSubsidy,
+)
 from model.population import FIRM_COLUMNS, WORKER_COLUMNS
 from model.table import BUILT
 
@@ -75,6 +81,7 @@ POLICIES = (
     WorkerSubsidy(strength=0.8, start=2),
     PortableAccounts(strength=1.0, start=2),
     Publicity(strength=2.0, start=2),
+    ProjectInjuryInsurance(strength=1.0, start=2),
 )
 
 
@@ -102,7 +109,8 @@ def test_every_declared_writer_does_write(monkeypatch):
                     seen.add((_name, table, col))
 
         monkeypatch.setitem(SUBSTEPS, name, step._replace(run=spying))
-    model = build(POLICIES, seed=62, mean_age=45.0, dispute_propensity=0.3)
+    # From 2009, so that movers can still cash out before the 2010 ban (change_jobs).
+    model = build(POLICIES, seed=62, mean_age=45.0, dispute_propensity=0.3, start_year=2009)
     for _ in range(24):
         model.step()
     for table, columns in TABLES.items():

@@ -33,7 +33,8 @@ def test_design_card_parameters_are_public_with_documented_defaults():
         assert name in rows, f"design-card parameter {name} missing"
         assert rows[name]["unit"], f"{name} has no unit"
         assert rows[name]["doc"], f"{name} has no meaning"
-    assert rows["turnover_per_year"]["default"] == pytest.approx(0.20), "turnover default != 0.20"
+    # A two-year average job spell (facts.md 1.12, C11), not the paper's 20% for catering.
+    assert rows["turnover_per_year"]["default"] == pytest.approx(0.45), "turnover default != 0.45"
     assert rows["mean_wage"]["default"] == pytest.approx(2049), "mean wage default != NBS 2011"
 
 

@@ -157,4 +157,10 @@ def test_validate_writes_the_whole_report(tmp_path):
     assert manifest["seeds"] == result["info"]["seeds"], "manifest must record the seeds"
     assert len(manifest["seeds"]) == 2, "two replications, two seeds"
     groups = result["groups"]
-    assert set(groups["by"]) == {"industry", "region", "age_band", "sex"}, "all four breakdowns"
+    expected = {"industry", "region", "age_band", "sex", "firm_size", "contract"}
+    assert set(groups["by"]) == expected, "all six breakdowns"
+    drivers = result["drivers"]
+    assert set(drivers["by"]) == {"industry", "region", "firm_size", "contract", "all"}, "drivers"
+    named = drivers[drivers["by"] != "all"]["reason_pension"]
+    assert named.str.contains("average").all(), "every group has a reason for its pension gap"
+    assert (folder / "drivers.csv").is_file(), "drivers.csv written"

@@ -53,7 +53,6 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
     FreeParam("detection_power", 0.02, 0.9, "detected firms pay all schemes: floor of maternity"),
     FreeParam("awareness_mean", 0.05, 0.8, "disputes and complaint inspections: 2011-13 drift"),
     FreeParam("norm_trend_per_year", 0.0, 1.0, "firms' norm after the 2011 Law: 2011-13 rise"),
-    FreeParam("share_formal_firms", 0.2, 0.8, "contract share (C6)"),
     FreeParam("full_base_propensity", -6.0, 3.0, "firms on the minimum base (C13)"),
 )
 

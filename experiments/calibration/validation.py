@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.calibration import structure_drivers
 from experiments.calibration.targets import (
     FIT_SIGMA,
     MOMENT_COLUMN,
@@ -42,6 +43,9 @@ from model.presets import load_preset, load_preset_meta, read_preset_file
 from model.simulation import simulate
 
 BREAKDOWNS = ("industry", "region", "age_band", "sex")
+#: Groupings measured from the agents with their drivers (structure_drivers), not breakdown().
+DRIVER_GROUPS = ("firm_size", "contract")
+ALL_GROUPS = (*BREAKDOWNS, *DRIVER_GROUPS)
 DEFAULT_OUTPUT = Path("results") / "validation"
 DEFAULT_SEED = 7  # not the calibration's root seed (2011): held-out random numbers
 TOLERANCE_PP = 2.0  # a model mean this close to a target counts as a match, percentage points
@@ -49,7 +53,7 @@ TOLERANCE_PP = 2.0  # a model mean this close to a target counts as a match, per
 
 def run_replication(params: dict[str, Any], seed: int, n_workers: int) -> dict[str, pd.DataFrame]:
     """One run of 36 months: monthly outcomes (plus the wage bill) and monthly breakdowns."""
-    wage_bill, active_firms, tables = [], [], []
+    wage_bill, active_firms, tables, drivers = [], [], [], []
 
     def record(model: UptakeModel) -> None:
         w, f = model.workers, model.firms
@@ -61,6 +65,15 @@ def run_replication(params: dict[str, Any], seed: int, n_workers: int) -> dict[s
             table.insert(0, "by", by)
             table.insert(0, "month", model.month)
             tables.append(table)
+        month_drivers = structure_drivers.group_drivers(structure_drivers.worker_drivers(model))
+        month_drivers.insert(0, "month", model.month)
+        drivers.append(month_drivers)
+        chosen = month_drivers[month_drivers["by"].isin(DRIVER_GROUPS)]
+        tables.append(
+            chosen[["month", "by", "group", "n_employed"]].assign(
+                **{f"frac_covered_{s}": chosen[f"covered_{s}"] for s in SCHEMES}
+            )
+        )
 
     model = simulate(
         months=MONTHS, on_month=record, **{**params, "n_workers": n_workers, "seed": seed}
@@ -72,7 +85,22 @@ def run_replication(params: dict[str, Any], seed: int, n_workers: int) -> dict[s
     groups = pd.concat(tables, ignore_index=True)
     groups.insert(0, "seed", seed)
     groups["year"] = model.params.start_year + (groups["month"] - 1) // 12
-    return {"outcomes": outcomes, "groups": groups}
+    by_month = pd.concat(drivers, ignore_index=True).assign(seed=seed)
+    return {"outcomes": outcomes, "groups": groups, "drivers": by_month}
+
+
+def driver_table(drivers: pd.DataFrame) -> pd.DataFrame:
+    """Coverage and its drivers by group: mean over months and replications, with reasons.
+
+    The reasons (:func:`experiments.calibration.structure_drivers.reasons`) name the
+    drivers that differ most from all employed workers in the direction of the group's
+    pension and injury coverage gaps.
+    """
+    columns = [c for c in drivers if c not in ("month", "seed", "by", "group")]
+    table = drivers.groupby(["by", "group"], sort=False)[columns].mean().reset_index()
+    table["reason_pension"] = structure_drivers.reasons(table, "pension")
+    table["reason_injury"] = structure_drivers.reasons(table, "injury")
+    return table
 
 
 def yearly(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -203,10 +231,12 @@ def validate(
         [r["outcomes"].assign(seed=s) for r, s in zip(runs, seeds, strict=True)], ignore_index=True
     )
     groups = group_table(pd.concat([r["groups"] for r in runs], ignore_index=True))
+    drivers = driver_table(pd.concat([r["drivers"] for r in runs], ignore_index=True))
     return {
         "targets": target_table(targets, per_run),
         "ordering": ordering_table(per_run),
         "groups": groups,
+        "drivers": drivers,
         "monthly": monthly,
         "patterns": pattern_table(per_run, groups),
         "info": {

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.targets import ORDERING, YEARS
-from experiments.calibration.validation import BREAKDOWNS, TOLERANCE_PP
+from experiments.calibration.validation import ALL_GROUPS, BREAKDOWNS, TOLERANCE_PP
 
 COLOURS = dict(zip(ORDERING, ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"), strict=True))
 
@@ -165,7 +165,7 @@ def write_report(result: dict[str, Any], folder: Path) -> Path:
     """Write tables, charts, ``report.md``, ``report.html`` and ``manifest.json``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("targets", "ordering", "groups", "monthly", "patterns"):
+    for name in ("targets", "ordering", "groups", "drivers", "monthly", "patterns"):
         result[name].to_csv(folder / f"{name}.csv", index=False)
     plot_targets(result, folder / "targets.png")
     plot_gaps(result, folder / "gaps.png")
@@ -213,20 +213,55 @@ def _sections(result: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("", "", "gaps.png"),
         ("Scheme ordering (C5)", "Published: " + " > ".join(ORDERING) + ".", result["ordering"]),
         (
-            "Coverage by industry, region, age band and sex",
+            "Coverage by industry, region, age band, sex, firm size and contract",
             "Model only: the model was not fitted to any of these. Percent of employed workers "
             "covered, mean over replications (90% interval in brackets).",
             None,
         ),
         ("", "", "groups.png"),
     ]
-    for by in BREAKDOWNS:
+    for by in ALL_GROUPS:
         for year in (YEARS[0], YEARS[-1]):
             out.append(
                 (f"{by.replace('_', ' ')}, {year}", "", group_wide(result["groups"], by, year))
             )
+    out.append(
+        (
+            "Why groups differ",
+            "Coverage of each group's employed workers and the drivers the mechanisms act "
+            "through (shares of the group's employed workers; firm size: mean headcount), "
+            "mean over months and replications, 2011-2013. The reasons name the drivers that "
+            "differ most from all employed workers in the direction of the group's gap "
+            "(docs/structure.md).",
+            driver_summary(result["drivers"]),
+        )
+    )
     out.append(("Published patterns outside section 5 (not fitted)", "", result["patterns"]))
     return out
+
+
+def driver_summary(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The drivers table as shown in the report: percent, rounded, with the reasons."""
+    shown = drivers[
+        [
+            "by",
+            "group",
+            "covered_pension",
+            "covered_injury",
+            "registered",
+            "formal",
+            "crew",
+            "floor_above_wage",
+            "contract",
+            "size",
+            "reason_pension",
+            "reason_injury",
+        ]
+    ].copy()
+    for column in shown.columns[2:-3]:
+        shown[column] = (100 * shown[column]).round(1)
+    shown["size"] = shown["size"].round(1)
+    return shown
 
 
 def _markdown(sections: list[tuple[str, str, Any]], info: dict[str, Any]) -> str:

@@ -2,15 +2,19 @@
 
 Usage (needs Debian's chromium and the dev extra's Playwright)::
 
-    .venv/bin/python -m dashboards.screenshot [--out docs/dashboard.png]
+    .venv/bin/python tools/screenshot.py [--out docs/dashboard.png]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
 from dashboards import serve
+from dashboards.format import month_label
 
 
 def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
@@ -37,7 +41,7 @@ def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
             until_box.fill(str(until))
             until_box.press("Enter")
             page.get_by_role("button", name="Play").click()
-            month = f"{until} ({2011 + (until - 1) // 12}-{(until - 1) % 12 + 1:02d})"
+            month = f"{until} ({month_label(until, 2011)})"
             page.locator(".uptake-headline").filter(has_text=month).wait_for()
             page.wait_for_timeout(2_000)
             out.parent.mkdir(parents=True, exist_ok=True)
