@@ -332,7 +332,7 @@ def audit_concurrent(trials: int, verbose: bool = False) -> dict:
                 elif code not in (0, 2):
                     trial_faults["concurrent writers with failed runs"] += 1
             refused = sum(code == 2 for code, _, _ in results)
-            trial_faults["both writers ran"] += int(refused == 0)
+            trial_faults["writers that both finished (in turn)"] += int(refused == 0)
             manifest = {}
             with contextlib.suppress(OSError, ValueError):
                 manifest = json.loads((work / "o" / "manifest.json").read_text())
@@ -369,7 +369,7 @@ def audit_concurrent(trials: int, verbose: bool = False) -> dict:
         "mixed folders",
         "parts disagree with manifest",
         "finished runs not done in manifest",
-        "both writers ran",
+        "writers that both finished (in turn)",
     ):
         c[key] += 0
     return {"counts": {**dict(c), "concurrent trials": trials}, "rows": rows}

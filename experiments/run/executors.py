@@ -36,6 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from experiments.errors import InputError
+from experiments.run.dask_executor import DaskExecutor
 from experiments.run.single import RunResult, RunSpec, execute_chunk
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -236,6 +237,9 @@ def check_options(
         raise InputError(f"jobs={workers!r} must be a whole number >= 1")
 
 
+Executor = SerialExecutor | ProcessExecutor | DaskExecutor
+
+
 def make_executor(
     name: str,
     workers: int | None = None,
@@ -257,6 +261,4 @@ def make_executor(
         return SerialExecutor()
     if name == "processes":
         return ProcessExecutor(workers)
-    from experiments.run.dask_executor import DaskExecutor
-
     return DaskExecutor(workers, scheduler, scheduler_file)

@@ -22,10 +22,16 @@ from typing import Any
 from experiments.errors import InputError
 from experiments.run import journal
 from experiments.run import manifest as mf
-from experiments.run.executors import auto_chunk_size, check_options, chunked, make_executor
+from experiments.run.executors import (
+    Executor,
+    auto_chunk_size,
+    check_options,
+    chunked,
+    make_executor,
+)
 from experiments.run.experiment import Experiment
 from experiments.run.lock import FolderLock
-from experiments.run.single import RunResult
+from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
 #: Who writes the result parts (see :func:`run_experiment`).
@@ -123,20 +129,17 @@ def run_experiment(
         store.write_manifest(manifest)
         journal.clear(store.root)  # its lines were replayed into this manifest
         if todo:
-            _run_todo(
-                store,
-                manifest,
-                summary,
-                todo,
-                executor,
-                jobs,
-                scheduler,
-                chunk_size,
-                progress,
-                on_result,
-                scheduler_file,
-                write_on,
-            )
+            pool = make_executor(executor, jobs, scheduler, scheduler_file)
+            manifest["executor"] = {
+                "name": pool.name,
+                "workers": pool.workers,
+                "scheduler": _address(scheduler, scheduler_file),
+                "writes": "client",
+            }
+            if write_on == "auto" and hasattr(pool, "write_on_workers"):
+                manifest["executor"]["writes"] = pool.write_on_workers(store.root)
+            size = chunk_size or auto_chunk_size(len(todo), pool.workers)
+            _run_todo(store, manifest, summary, chunked(todo, size), pool, progress, on_result)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -156,35 +159,20 @@ def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
 
 
 def _run_todo(
-    store,
-    manifest,
-    summary,
-    todo,
-    executor,
-    jobs,
-    scheduler,
-    chunk_size,
-    progress,
-    on_result,
-    scheduler_file=None,
-    write_on="auto",
+    store: ResultStore,
+    manifest: dict,
+    summary: RunSummary,
+    chunks: list[list[RunSpec]],
+    pool: Executor,
+    progress: bool,
+    on_result: Callable[[RunResult], None] | None,
 ) -> None:
-    """Send the runs to an executor, record each as it arrives, keep the manifest current."""
-    pool = make_executor(executor, jobs, scheduler, scheduler_file)
-    manifest["executor"] = {
-        "name": pool.name,
-        "workers": pool.workers,
-        "scheduler": _address(scheduler, scheduler_file),
-        "writes": "client",
-    }
-    if write_on == "auto" and hasattr(pool, "write_on_workers"):
-        manifest["executor"]["writes"] = pool.write_on_workers(store.root)
-    size = chunk_size or auto_chunk_size(len(todo), pool.workers)
-    bar = _progress_bar(len(todo), summary.skipped, progress)
+    """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
+    bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
     last_write, interval = time.perf_counter(), MANIFEST_EVERY
     aborted = False
     try:
-        for results in pool.results(chunked(todo, size)):
+        for results in pool.results(chunks):
             lines = []
             try:
                 for result in results:
