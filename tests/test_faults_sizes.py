@@ -18,21 +18,24 @@ from faults_support import SINGLE_THREAD
 MEMORY_CAP = 3 * 2**30
 
 CHILD = r"""
-import json, resource, sys, io, contextlib
+import json, resource, sys, io, contextlib, os
 from importlib.metadata import entry_points
 resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
 (entry,) = entry_points(group="console_scripts", name="uptake")
 main = entry.load()
-argv = json.loads(sys.argv[1])
-err = io.StringIO()
-with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    except BaseException as exc:
-        code = "exception " + repr(exc)[:300]
-print(json.dumps({{"code": code, "err": err.getvalue()[-2000:]}}))
+results = {{}}
+for label, folder, argv in json.loads(sys.argv[1]):
+    os.chdir(folder)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+        except BaseException as exc:
+            code = "exception " + repr(exc)[:300]
+    results[label] = {{"code": code, "err": err.getvalue()[-2000:]}}
+print(json.dumps(results))
 """
 
 LHS_HUGE = (
@@ -43,43 +46,50 @@ FACTORIAL_HUGE = (
     'name = "huge"\ndesign = "factorial"\nlevels = 2000\n[parameters]\n'
     "turnover_per_year = [0.2, 0.4]\ncost_sensitivity = [0.5, 1.5]\nrisk_targeting = [0.1, 0.5]\n"
 )
+#: label -> (command line, sweep file or None, words the message must hold)
+CASES = {
+    "replications": (["run", "baseline", "-r", "100000000", "-m", "2"], None, ["runs"]),
+    "months": (["run", "baseline", "-r", "1", "-m", "1000000000"], None, ["months"]),
+    "lhs samples": (["sweep", "sw.toml"], LHS_HUGE, ["points"]),
+    "factorial levels": (["sweep", "sw.toml"], FACTORIAL_HUGE, ["points"]),
+}
 
 
-def run_capped(argv: list[str], cwd, timeout: float = 60) -> dict:
-    """Run ``uptake ARGV`` in a memory-capped child; its exit code and stderr."""
+@pytest.fixture(scope="module")
+def capped_results(tmp_path_factory) -> dict:
+    """Every case in one memory-capped child (one interpreter start for all four)."""
     import os
 
-    code = CHILD.format(cap=MEMORY_CAP)
+    jobs = []
+    for label, (argv, sweep, _) in CASES.items():
+        folder = tmp_path_factory.mktemp(label.replace(" ", "-"))
+        if sweep:
+            (folder / "sw.toml").write_text(sweep, encoding="utf-8")
+        jobs.append((label, str(folder), [*argv, "-o", "out", "--no-progress"]))
     done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(argv)],
-        cwd=cwd,
+        [sys.executable, "-c", CHILD.format(cap=MEMORY_CAP), json.dumps(jobs)],
         env={**os.environ, **SINGLE_THREAD},
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=120,
     )
     lines = done.stdout.strip().splitlines()
     assert lines, f"child died (exit {done.returncode}): {done.stderr[-1000:]}"
-    return json.loads(lines[-1])
+    results = json.loads(lines[-1])
+    for label, folder, _ in jobs:
+        results[label]["folder"] = folder
+    return results
 
 
-@pytest.mark.parametrize(
-    ("label", "argv", "sweep", "words"),
-    [
-        ("replications", ["run", "baseline", "-r", "100000000", "-m", "2"], None, ["runs"]),
-        ("months", ["run", "baseline", "-r", "1", "-m", "1000000000"], None, ["months"]),
-        ("lhs samples", ["sweep", "sw.toml"], LHS_HUGE, ["points"]),
-        ("factorial levels", ["sweep", "sw.toml"], FACTORIAL_HUGE, ["points"]),
-    ],
-)
-def test_size_refused_before_allocation_with_the_limit(tmp_path, label, argv, sweep, words):
-    if sweep:
-        (tmp_path / "sw.toml").write_text(sweep, encoding="utf-8")
-    result = run_capped([*argv, "-o", "out", "--no-progress"], tmp_path)
+@pytest.mark.parametrize("label", list(CASES))
+def test_size_refused_before_allocation_with_the_limit(capped_results, label):
+    from pathlib import Path
+
+    result, words = capped_results[label], CASES[label][2]
     err = result["err"]
     assert result["code"] == 2, f"{label}: want exit 2, got {result['code']!r}; stderr {err}"
     last = err.strip().splitlines()[-1]
     assert "at most" in last, f"{label}: the message must state the limit: {last}"
     for word in words:
         assert word in last, f"{label}: {word!r} missing from {last!r}"
-    assert not (tmp_path / "out" / "runs").exists(), f"{label}: nothing may run"
+    assert not (Path(result["folder"]) / "out" / "runs").exists(), f"{label}: nothing may run"

@@ -67,7 +67,7 @@ def pool_args(reps: int) -> list[str]:
 
 @pytest.mark.slow
 def test_one_dead_worker_loses_no_run(tmp_path):
-    proc = start(*pool_args(10), cwd=tmp_path)
+    proc = start(*pool_args(6), cwd=tmp_path)
     assert wait_for(lambda: len(parts(tmp_path / "out")) >= 1, proc), "the pool never started"
     workers = [p for p in descendants(proc.pid) if "resource_tracker" not in cmdline(p)]
     assert workers, "no pool worker found"
@@ -75,7 +75,7 @@ def test_one_dead_worker_loses_no_run(tmp_path):
     result = finish(proc)
     assert result.code == 0, f"a one-off worker death must be retried: {result.out}{result.err}"
     assert "0 failed" in result.out, result.out
-    assert len(parts(tmp_path / "out")) == 10
+    assert len(parts(tmp_path / "out")) == 6
 
 
 @pytest.mark.slow

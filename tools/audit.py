@@ -16,7 +16,8 @@ worker) start the real ``uptake`` command (``tools/audit_faults.py``).
 Printed counts per class: tracebacks, silently accepted nonsense, unchecked sizes,
 refused valid input, mixed folders, lost and duplicated rows, crashes of concurrent
 writers, owner-only files, and the rest the fault checks report. The exit status is
-0 when every count is 0.
+0 when every fault count is 0 (the numbers of cases and trials, and writers that ran
+one after the other, are not faults).
 """
 
 from __future__ import annotations
