@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "experiments.cli.run",
     "experiments.cli.sweep",
     "experiments.cli.sensitivity",
+    "experiments.cli.discover",
     "experiments.cli.report",
     "experiments.cli.demo",
     "experiments.cli.calibrate",

@@ -148,7 +148,8 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=whole(1),
-        help="worker processes (default: usable cores; dask LocalCluster: 2)",
+        help="worker processes (default: usable cores; dask LocalCluster: 2); with "
+        "--scheduler, the workers the cluster is expected to reach (sizes the queue)",
     )
     g.add_argument(
         "--scheduler",
@@ -157,9 +158,21 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         "(with --executor dask; default: start a LocalCluster)",
     )
     g.add_argument(
+        "--scheduler-file",
+        metavar="FILE",
+        help="Dask scheduler file, as written by `dask scheduler --scheduler-file` "
+        "or an HPC launcher (with --executor dask)",
+    )
+    g.add_argument(
         "--chunk-size",
         type=whole(1),
         help="runs per task (default: ~4 chunks per worker, at most 8)",
+    )
+    g.add_argument(
+        "--client-writes",
+        action="store_true",
+        help="Dask: this process writes every result (default: workers that see the "
+        "output folder write their own runs)",
     )
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     g.add_argument(
@@ -172,10 +185,13 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
 
 def check_executor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject option combinations argparse cannot see (exit 2)."""
-    if args.scheduler and args.executor != "dask":
-        parser.error(
-            f"argument --scheduler: {args.scheduler!r} needs --executor dask, not {args.executor!r}"
-        )
+    for option in ("scheduler", "scheduler_file"):
+        value = getattr(args, option, None)
+        flag = "--" + option.replace("_", "-")
+        if value and args.executor != "dask":
+            parser.error(f"argument {flag}: {value!r} needs --executor dask, not {args.executor!r}")
+    if getattr(args, "scheduler", None) and getattr(args, "scheduler_file", None):
+        parser.error("argument --scheduler-file: give --scheduler or --scheduler-file, not both")
 
 
 def overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -198,6 +214,8 @@ def execute(experiment, args: argparse.Namespace, out: Path) -> RunSummary:
         executor=args.executor,
         jobs=args.jobs,
         scheduler=args.scheduler,
+        scheduler_file=args.scheduler_file,
+        write_on="client" if args.client_writes else "auto",
         chunk_size=args.chunk_size,
         progress=not args.no_progress,
         command="uptake " + " ".join(sys.argv[1:]),

@@ -41,7 +41,9 @@ def register(subparsers) -> None:
         "export",
         help="write the summary tables as CSV and Excel",
         description="Write summary.csv, differences.csv, cost_effectiveness.csv, "
-        "breakdowns.csv (and sensitivity.csv for sweeps) plus summary.xlsx.",
+        "breakdowns.csv (and sensitivity.csv for sweeps) plus summary.xlsx, and runs.csv: "
+        "one row per run (with a sweep's inputs) and one number per outcome (mean of the "
+        "last 12 months; last value of cum_ totals).",
     )
     _options(e)
     e.add_argument("--no-excel", action="store_true", help="CSV files only")
@@ -67,9 +69,15 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the tables and list them."""
+    from experiments.analysis.run_table import run_table
     from experiments.analysis.tables import analyse_folder, export
+    from experiments.run.storage import atomic_write
 
     tables = analyse_folder(args.folder, **_kwargs(args))
     for path in export(tables, args.out, excel=not args.no_excel):
         print(path)
+    runs = run_table(args.folder, args.outcome)
+    path = (args.out or args.folder) / "runs.csv"
+    atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False))
+    print(path)
     return 0

@@ -12,13 +12,14 @@ Worker loss. A dead process-pool worker (killed, out of memory) breaks the whole
 every chunk then in flight is retried once, alone in a fresh pool, one after
 another. A chunk whose worker dies again when alone is the cause, and its runs come
 back as failed with the reason; the others finish normally. Dask retries lost tasks
-itself; a chunk whose workers keep dying fails. Rerunning the experiment retries
-failed runs.
+itself, and :mod:`experiments.run.dask_executor` submits a lost chunk once more; a
+chunk lost again fails. Rerunning the experiment retries failed runs.
 
 Lifetimes. Pool workers ask Linux to kill them when the process that started them
 dies (``prctl(PR_SET_PDEATHSIG)``), so kill -9 of the main process leaves no worker
 (and so no resource tracker) behind. A local Dask cluster keeps its scratch files in
-a temporary folder that is deleted when the executor closes.
+a temporary folder that is deleted when the executor closes
+(:func:`experiments.run.cluster.open_client`).
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ import math
 import multiprocessing
 import os
 import re
-import shutil
 import signal
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from experiments.errors import InputError
+from experiments.run.dask_executor import DaskExecutor
 from experiments.run.single import RunResult, RunSpec, execute_chunk
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -199,92 +200,6 @@ class ProcessExecutor:
         self._pool = None
 
 
-class DaskExecutor:
-    """Runs chunks on a Dask cluster: an existing scheduler, or a LocalCluster.
-
-    Without ``scheduler``, starts ``LocalCluster(n_workers=workers, processes=True,
-    threads_per_worker=1)`` (the model holds the GIL, so one thread per process).
-    """
-
-    name = "dask"
-
-    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
-        """Connect to ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``) or start a local cluster."""
-        from distributed import Client, LocalCluster
-
-        self._cluster = None
-        self._scratch: str | None = None
-        if scheduler:
-            check_scheduler(scheduler)
-            try:
-                self.client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError, ValueError, TypeError) as exc:
-                raise InputError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from exc
-        else:
-            import dask
-
-            self._scratch = tempfile.mkdtemp(prefix="uptake-dask-")
-            try:
-                # the scheduler's scratch follows the config, the workers' local_directory
-                with dask.config.set({"temporary-directory": self._scratch}):
-                    self._cluster = LocalCluster(
-                        n_workers=workers or 2,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=None,
-                        local_directory=self._scratch,
-                    )
-                self.client = Client(self._cluster)
-            except BaseException:
-                self._remove_scratch()
-                raise
-        self.workers = max(1, sum(self.client.nthreads().values()))
-
-    def results(self, chunks: list[Chunk]) -> Iterator[list[RunResult]]:
-        """Yield results as chunks finish; a chunk whose workers keep dying fails."""
-        from distributed import as_completed
-
-        queue = list(reversed(chunks))
-        running: dict[str, Chunk] = {}
-        pending = as_completed(with_results=False)
-
-        def submit() -> None:
-            chunk = queue.pop()
-            future = self.client.submit(execute_chunk, chunk, pure=False)
-            running[future.key] = chunk
-            pending.add(future)
-
-        while queue and len(running) < 2 * self.workers:
-            submit()
-        for future in pending:
-            chunk = running.pop(future.key)
-            try:
-                yield future.result()
-            except Exception as exc:  # KilledWorker, lost connection...
-                yield _failed(chunk, f"dask task failed: {exc!r}")
-            finally:
-                future.release()
-            if queue:
-                submit()
-
-    def close(self, abort: bool = False) -> None:
-        """Disconnect (cancelling queued chunks); stop and clean up a local cluster.
-
-        A local cluster this executor started is closed and its scratch folder deleted.
-        """
-        try:
-            self.client.close()
-            if self._cluster is not None:
-                self._cluster.close()
-        finally:
-            self._remove_scratch()
-
-    def _remove_scratch(self) -> None:
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
-
-
 #: A Dask scheduler address: ``[scheme://]host:port`` (host a name, IPv4 or [IPv6]).
 _ADDRESS = re.compile(r"^((tcp|tls|ws|wss|ucx)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 
@@ -298,13 +213,23 @@ def check_scheduler(address: str) -> None:
         )
 
 
-def check_options(name: str, workers: int | None = None, scheduler: str | None = None) -> None:
-    """Validate executor options without starting anything."""
+def check_options(
+    name: str, workers: int | None = None, scheduler: Any = None, scheduler_file: Any = None
+) -> None:
+    """Validate executor options without starting anything.
+
+    ``scheduler`` may be an address (checked here), a ``distributed.Client`` or a
+    cluster object (checked when connecting).
+    """
     if name not in EXECUTORS:
         raise InputError(f"executor {name!r} unknown; allowed: {list(EXECUTORS)}")
-    if scheduler and name != "dask":
+    if scheduler is not None and name != "dask":
         raise InputError(f"--scheduler {scheduler!r} needs --executor dask, not {name!r}")
-    if scheduler is not None:
+    if scheduler_file is not None and name != "dask":
+        raise InputError(f"--scheduler-file {scheduler_file!r} needs --executor dask, not {name!r}")
+    if scheduler is not None and scheduler_file is not None:
+        raise InputError("give --scheduler or --scheduler-file, not both")
+    if isinstance(scheduler, str):
         check_scheduler(scheduler)
     if workers is not None and (
         isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
@@ -315,11 +240,25 @@ def check_options(name: str, workers: int | None = None, scheduler: str | None =
 Executor = SerialExecutor | ProcessExecutor | DaskExecutor
 
 
-def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Executor:
-    """An executor by name (``serial``, ``processes``, ``dask``)."""
-    check_options(name, workers, scheduler)
+def make_executor(
+    name: str,
+    workers: int | None = None,
+    scheduler: Any = None,
+    scheduler_file: str | None = None,
+):
+    """An executor by name (``serial``, ``processes``, ``dask``).
+
+    Args:
+        name: ``serial``, ``processes`` or ``dask``.
+        workers: processes (local pool or LocalCluster); with a Dask scheduler, the
+            worker slots the cluster is expected to reach.
+        scheduler: Dask only: an address, a ``distributed.Client`` or a cluster object
+            (see :class:`experiments.run.dask_executor.DaskExecutor`).
+        scheduler_file: Dask only: a scheduler file.
+    """
+    check_options(name, workers, scheduler, scheduler_file)
     if name == "serial":
         return SerialExecutor()
     if name == "processes":
         return ProcessExecutor(workers)
-    return DaskExecutor(workers, scheduler)
+    return DaskExecutor(workers, scheduler, scheduler_file)

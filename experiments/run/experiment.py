@@ -51,6 +51,8 @@ class Experiment:
         overrides: parameter overrides applied to every scenario.
         base_params: parameter preset for every scenario (None: each scenario's own).
         design: sweep only: the design description (see :mod:`experiments.sweeps.designs`).
+        outputs: what every run records (:class:`experiments.run.outputs.Outputs`;
+            None: every outcome column and the breakdowns).
     """
 
     kind: str
@@ -62,6 +64,7 @@ class Experiment:
     overrides: dict[str, Any] = field(default_factory=dict)
     base_params: str | None = None
     design: dict[str, Any] | None = None
+    outputs: Any = None
 
     def __post_init__(self) -> None:
         """Validate counts and names before anything runs."""
@@ -141,6 +144,7 @@ class Experiment:
                         params=params,
                         policies=scenario.policies,
                         point=point,
+                        outputs=self.outputs,
                     )
                 )
         return out
@@ -170,6 +174,7 @@ class Experiment:
             "scenario_names": [s.name for s in self.scenarios],
             "scenarios": scenarios,
             "design": self.design,
+            **({"outputs": self.outputs.describe()} if self.outputs is not None else {}),
         }
 
 

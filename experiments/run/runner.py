@@ -17,7 +17,10 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from experiments.errors import InputError
+from experiments.run import journal
 from experiments.run import manifest as mf
 from experiments.run.executors import (
     Executor,
@@ -31,8 +34,11 @@ from experiments.run.lock import FolderLock
 from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
-#: Least seconds between two manifest writes while runs are finishing.
-MANIFEST_EVERY = 1.0
+#: Who writes the result parts (see :func:`run_experiment`).
+WRITE_ON = ("auto", "client")
+#: Least seconds between two full manifest writes while runs are finishing; in
+#: between, each run's outcome is appended to the journal (:mod:`.journal`).
+MANIFEST_EVERY = journal.REWRITE_EVERY
 
 
 @dataclass
@@ -59,12 +65,14 @@ def run_experiment(
     out: str | Path,
     executor: str = "serial",
     jobs: int | None = None,
-    scheduler: str | None = None,
+    scheduler: Any = None,
     chunk_size: int | None = None,
     progress: bool = True,
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
     wait: bool = False,
+    scheduler_file: str | None = None,
+    write_on: str = "auto",
 ) -> RunSummary:
     """Run (or resume) ``experiment`` into the folder ``out``.
 
@@ -72,14 +80,22 @@ def run_experiment(
         experiment: what to run.
         out: output folder (created if needed; reused to resume).
         executor: ``serial``, ``processes`` or ``dask``.
-        jobs: worker processes (default: usable cores; dask LocalCluster: 2).
-        scheduler: address of an existing Dask scheduler (``--executor dask`` only).
+        jobs: worker processes (default: usable cores; dask LocalCluster: 2); with a
+            Dask scheduler, the worker slots the cluster is expected to reach.
+        scheduler: ``--executor dask`` only: a scheduler address, a
+            ``distributed.Client`` or a cluster object (``LocalCluster``,
+            dask-jobqueue's ``SLURMCluster``...), adaptive or not.
         chunk_size: runs per task (default: about four chunks per worker, at most 8).
         progress: show a tqdm progress bar on stderr.
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
         wait: if another process is writing ``out``, wait for it to end instead of
             failing (see :mod:`experiments.run.lock`).
+        scheduler_file: ``--executor dask`` only: a Dask scheduler file.
+        write_on: ``auto``: Dask workers that see the output folder write their runs
+            there and send back only status, time and checksum (:mod:`.worker_store`);
+            other executors, and workers that do not see it, send the frames here.
+            ``client``: always write here.
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
@@ -92,7 +108,9 @@ def run_experiment(
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
-    check_options(executor, jobs, scheduler)  # before the folder is touched
+    check_options(executor, jobs, scheduler, scheduler_file)  # before the folder is touched
+    if write_on not in WRITE_ON:
+        raise InputError(f"write_on={write_on!r} unknown; allowed: {list(WRITE_ON)}")
     for message in experiment.late_reforms():
         warnings.warn(message, RuntimeWarning, stacklevel=2)
     store = ResultStore(out)
@@ -109,13 +127,17 @@ def run_experiment(
         todo = [s for s in specs if s.run_id not in finished]
         summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
         store.write_manifest(manifest)
+        journal.clear(store.root)  # its lines were replayed into this manifest
         if todo:
-            pool = make_executor(executor, jobs, scheduler)
+            pool = make_executor(executor, jobs, scheduler, scheduler_file)
             manifest["executor"] = {
                 "name": pool.name,
                 "workers": pool.workers,
-                "scheduler": scheduler,
+                "scheduler": _address(scheduler, scheduler_file),
+                "writes": "client",
             }
+            if write_on == "auto" and hasattr(pool, "write_on_workers"):
+                manifest["executor"]["writes"] = pool.write_on_workers(store.root)
             size = chunk_size or auto_chunk_size(len(todo), pool.workers)
             _run_todo(store, manifest, summary, chunked(todo, size), pool, progress, on_result)
     summary.seconds = time.perf_counter() - started
@@ -147,20 +169,26 @@ def _run_todo(
 ) -> None:
     """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
     bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
-    last_write, interval = 0.0, MANIFEST_EVERY
+    last_write, interval = time.perf_counter(), MANIFEST_EVERY
     aborted = False
     try:
         for results in pool.results(chunks):
-            for result in results:
-                _record(store, manifest, summary, result)
-                bar.update(1)
-                bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
-                if on_result is not None:
-                    on_result(result)
+            lines = []
+            try:
+                for result in results:
+                    _record(store, manifest, summary, result)
+                    lines.append(journal.line(manifest, result.run_id))
+                    bar.update(1)
+                    bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
+                    if on_result is not None:
+                        on_result(result)
+            finally:
+                journal.append(store.root, lines)  # a few hundred bytes per run
             if time.perf_counter() - last_write > interval:
                 t0 = time.perf_counter()
                 manifest["updated"] = mf.now()
                 store.write_manifest(manifest)
+                journal.clear(store.root)  # every line is in the manifest now
                 last_write = time.perf_counter()
                 # a big sweep's manifest takes long to write: keep that under ~10% of time
                 interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
@@ -169,14 +197,29 @@ def _run_todo(
         raise
     finally:
         bar.close()
+        if hasattr(pool, "peak_slots"):  # Dask: how far an adaptive cluster grew
+            manifest["executor"]["peak_workers"] = pool.peak_slots
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
+        journal.clear(store.root)
+
+
+def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
+    """The scheduler as the manifest records it (an address, not an object)."""
+    if scheduler_file is not None:
+        return f"file:{scheduler_file}"
+    if scheduler is None or isinstance(scheduler, str):
+        return scheduler
+    address = getattr(scheduler, "scheduler_address", None)  # a cluster object
+    if address is None:  # a Client
+        address = getattr(getattr(scheduler, "scheduler", None), "address", None)
+    return str(address) if address else type(scheduler).__name__
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
-    part = None
-    if result.status == "done":
+    part = result.part  # written by a Dask worker (or None)
+    if result.status == "done" and not result.stored:
         try:
             part = store.write(result)
         except Exception as exc:  # a disk error fails this run only

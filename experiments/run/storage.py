@@ -265,6 +265,9 @@ class ResultStore:
                 f"{self.manifest_path}: not an uptake manifest ({problem}); choose another "
                 "--out folder or move the file away"
             )
+        from experiments.run import journal
+
+        journal.replay(self.root, data)  # runs finished since the last full write
         return data
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:

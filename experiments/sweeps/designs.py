@@ -17,6 +17,10 @@ A sweep file names the design, the base scenario and the factors with ranges::
     turnover_per_year = [0.1, 0.5]
     [levers]                  # varied lever strengths (+ start, end, cap, budget)
     enforcement = {range = [0.0, 2.0], start = 13}
+    [record]                  # optional: what each run records (experiments.run.outputs)
+    columns = ["frac_covered_pension"]   # + the outcomes above; default: every column
+    breakdowns = false        # default true
+    hook = "my_outputs:extra" # module:function(model) -> {name: number}, each month
 
 Design points become scenarios ``p00000, p00001, ...`` (the base scenario's reforms
 plus the point's levers and parameters); every point uses the same replication
@@ -60,6 +64,7 @@ SWEEP_KEYS = (
     "params",
     "parameters",
     "levers",
+    "record",
 )
 #: Keys of a ``[levers]`` entry: the range, the dates and every lever's extra fields.
 LEVER_KEYS = ("range", "values", "start", "end", *all_extra_fields())
@@ -98,6 +103,7 @@ class SweepSpec:
     fixed_params: dict[str, Any]
     outcomes: tuple[str, ...]
     run: dict[str, Any]  # replications, months, workers, seed, base_params (may be absent)
+    outputs: Any = None  # experiments.run.outputs.Outputs, from the [record] table
 
 
 def read_sweep(path: str | Path) -> SweepSpec:
@@ -145,7 +151,30 @@ def read_sweep(path: str | Path) -> SweepSpec:
             "letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
     check_size(path, method, samples, levels, factors)
-    return SweepSpec(path, name, method, samples, levels, factors, base, fixed, outcomes, run)
+    outputs = _outputs(data.get("record"), path, outcomes)
+    return SweepSpec(
+        path, name, method, samples, levels, factors, base, fixed, outcomes, run, outputs
+    )
+
+
+def _outputs(table: Any, path: Path, outcomes: tuple[str, ...]):
+    """The ``[record]`` table: ``columns``, ``breakdowns``, ``hook`` (all optional)."""
+    if table is None:
+        return None
+    from experiments.run.outputs import Outputs
+
+    allowed = ("columns", "breakdowns", "hook")
+    if not isinstance(table, dict) or set(table) - set(allowed):
+        raise InputError(f"{path}, record: expected a table with keys {list(allowed)}")
+    columns = table.get("columns")
+    if columns is not None:
+        if isinstance(columns, str) or not isinstance(columns, list):
+            raise InputError(f"{path}, record.columns={columns!r}: expected a list of names")
+        columns = tuple(dict.fromkeys([*columns, *outcomes]))  # the sweep's outcomes stay
+    try:
+        return Outputs(columns, table.get("breakdowns", True), table.get("hook"))
+    except InputError as exc:
+        raise InputError(f"{path}, {exc}") from None
 
 
 def _whole(value: Any, where: str, lo: int) -> int:
@@ -323,4 +352,5 @@ def sweep_experiment(spec: SweepSpec, **options: Any) -> Experiment:
         overrides=overrides,
         base_params=run.get("base_params"),
         design=design,
+        outputs=spec.outputs,
     )
