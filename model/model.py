@@ -32,6 +32,7 @@ from model.policies import Policy
 from model.population import new_firms, new_workers
 from model.streams import Streams
 from model.substeps import SUBSTEPS
+from model.threads import one_thread
 
 #: Random streams (model/streams.py): "init", one per sub-step as the month was first
 #: divided, plus per-worker draws for the few rows that need them (job seekers, hires,
@@ -85,13 +86,23 @@ class UptakeModel(mesa.Model):
 
     def __init__(self, policies: Iterable[Policy] | Policy = (), **params: Any) -> None:
         """Validate parameters, draw the starting population and record month 0."""
+        if isinstance(policies, Policy):
+            policies = (policies,)
+        if isinstance(policies, str | bytes) or not isinstance(policies, Iterable):
+            raise TypeError(
+                f"UptakeModel(policies={policies!r}): expected a Policy or an iterable of "
+                "Policy objects (see model.policies)"
+            )
+        with one_thread():
+            self._build(tuple(policies), params)
+
+    def _build(self, policies: tuple[Policy, ...], params: dict[str, Any]) -> None:
+        """The work of ``__init__`` (with one numerical thread)."""
         if params.get("seed") is None:
             params["seed"] = int(np.random.SeedSequence().entropy % (2**63))
         self.params = Params.build(**params)
         super().__init__(seed=self.params.seed)
-        if isinstance(policies, Policy):
-            policies = (policies,)
-        self.policies = tuple(policies)
+        self.policies = policies
         for policy in self.policies:
             if not isinstance(policy, Policy):
                 raise ValueError(f"policies must be Policy objects; got {policy!r}")
@@ -299,9 +310,10 @@ class UptakeModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one month: every sub-step of :data:`model.substeps.SUBSTEPS` in order."""
-        m = self._new_month(self.params.burn_in_months + self.steps)
-        for substep in SUBSTEPS.values():
-            substep.run(self, m)
+        with one_thread():
+            m = self._new_month(self.params.burn_in_months + self.steps)
+            for substep in SUBSTEPS.values():
+                substep.run(self, m)
 
     # --- views (model/views.py) -----------------------------------------------------
     @property

@@ -432,6 +432,12 @@ class Params:
             check_value(f.name, value, f.metadata, f.type)
             plain = int(value) if str(f.type).startswith("int") else float(value)
             object.__setattr__(self, f.name, plain)
+        if self.norm_trend_end_year < self.norm_trend_start_year:
+            raise ValueError(
+                f"norm_trend_end_year={self.norm_trend_end_year!r} is before "
+                f"norm_trend_start_year={self.norm_trend_start_year!r}; the norm trend must "
+                "end at or after its start"
+            )
 
     @classmethod
     def build(cls, **kwargs: Any) -> Params:

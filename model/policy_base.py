@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -66,6 +67,17 @@ def check_number(owner: str, name: str, value: object, lo: float, hi: float, uni
         )
 
 
+#: Latest month a policy may start: 100 years after January 2011.
+MAX_MONTH = 1200
+
+
+def _month(value: object) -> int | None:
+    """``value`` as a plain int if it is a whole-number integer type (not bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Policy:
     """A dated policy.
@@ -102,14 +114,20 @@ class Policy:
             value = getattr(self, field)
             if not (isinstance(value, float) and math.isinf(value) and hi == math.inf):
                 check_number(name, field, value, lo, hi, unit)
-        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 1:
-            raise ValueError(f"{name}.start={self.start!r} must be a whole month >= 1")
-        if self.end is not None and (
-            isinstance(self.end, bool) or not isinstance(self.end, int) or self.end < self.start
-        ):
+        start = _month(self.start)
+        if start is None or not 1 <= start <= MAX_MONTH:
             raise ValueError(
-                f"{name}.end={self.end!r} must be a whole month >= start ({self.start}) or None"
+                f"{name}.start={self.start!r} must be a whole month >= 1 and <= {MAX_MONTH} "
+                "(1 = the first simulated month)"
             )
+        object.__setattr__(self, "start", start)  # numpy integers become plain ints
+        if self.end is not None:
+            end = _month(self.end)
+            if end is None or end < start:
+                raise ValueError(
+                    f"{name}.end={self.end!r} must be a whole month >= start ({start}) or None"
+                )
+            object.__setattr__(self, "end", end)
 
     @classmethod
     def extra_fields(cls) -> tuple[tuple[str, str, float], ...]:

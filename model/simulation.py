@@ -12,6 +12,7 @@ from typing import Any
 
 from model.model import UptakeModel
 from model.policies import Policy
+from model.threads import one_thread
 
 #: Called after every simulated month with the model; return False to stop early.
 OnMonth = Callable[[UptakeModel], bool | None]
@@ -41,9 +42,10 @@ def simulate(
     """
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ValueError(f"months={months!r} must be a whole number >= 0")
-    model = UptakeModel(policies=policies, **params)
-    for _ in range(months):
-        model.step()
-        if on_month is not None and on_month(model) is False:
-            break
+    with one_thread():  # the model pins itself too; this also covers ``on_month``
+        model = UptakeModel(policies=policies, **params)
+        for _ in range(months):
+            model.step()
+            if on_month is not None and on_month(model) is False:
+                break
     return model

@@ -248,9 +248,10 @@ def record(model: UptakeModel, m: Month) -> None:
     values = m.flows
     values.update(stocks.stocks(model.workers, model.firms, m.enrolment_counts))
     values.update(stocks.continuity(model.workers, m.before, values.get("new_breaks", 0)))
+    # The firm subsidy pays part of the employer contributions, never more; a full
+    # subsidy can leave -1e-6 yuan of float rounding, which must not read as a gain.
     values["firm_cost_yuan"] = (
-        values["employer_contributions_yuan"]
-        - values["firm_subsidy_yuan"]
+        max(values["employer_contributions_yuan"] - values["firm_subsidy_yuan"], 0.0)
         + values["back_payments_yuan"]
         + values["late_fees_yuan"]
         + values["fines_yuan"]

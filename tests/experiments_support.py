@@ -50,7 +50,8 @@ class WorkerKillerPolicy(Policy):
 
     The marker file's path is in the environment variable :data:`KILL_MARKER` (worker
     processes are spawned, so they inherit the environment, not patched classes); the
-    first run to see the file deletes it and dies, so a rerun completes.
+    first run to see the file deletes it and dies, so a rerun completes. If the marker
+    is a folder, every run of the policy dies (a deterministic crash).
     """
 
     lever: ClassVar[str] = "worker_killer"
@@ -61,7 +62,8 @@ class WorkerKillerPolicy(Policy):
 
         marker = os.environ.get(KILL_MARKER, "")
         if marker and os.path.exists(marker):
-            os.remove(marker)
+            if os.path.isfile(marker):  # a file: die once; a folder: die every time
+                os.remove(marker)
             os._exit(17)
         return levers
 

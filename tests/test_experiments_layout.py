@@ -96,11 +96,14 @@ def test_top_level_is_short():
 
 
 def test_only_the_cli_uses_argparse():
-    """Domain modules take keyword arguments; only experiments.cli parses the command line."""
+    """Domain modules take keyword arguments; only experiments.cli parses the command line.
+
+    Example scripts (``experiments/examples/``) are entry points too, like the CLI.
+    """
     users = sorted(
         name
         for name, path in MODULES.items()
-        if not name.startswith("experiments.cli")
+        if not name.startswith(("experiments.cli", "experiments.examples"))
         and "argparse" in {m.split(".")[0] for m in _all_imports(path)}
     )
     assert users == [], f"argparse imported outside experiments.cli: {users}"

@@ -63,7 +63,7 @@ def test_two_subsidy_funds_keep_their_own_caps_and_add_budgets():
 
 
 def test_default_caps_are_the_subsidised_contribution_on_the_floor_base():
-    floor = 0.6 * 3483.0
+    floor = 0.6 * 3096.0  # 2011 floor: 60% of the 2010 average wage (inputs.csv)
     assert round(0.667 * 0.105 * floor) == WORKER_CAP_YUAN, WORKER_CAP_YUAN
     assert round(0.303 * floor / 3) == FIRM_CAP_YUAN, FIRM_CAP_YUAN
 

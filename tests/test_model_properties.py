@@ -16,6 +16,7 @@ FIELDS = {f.name: f for f in dataclasses.fields(Params)}
 #: Fields kept small or fixed so that an example runs in milliseconds.
 SIZE = {"n_workers": st.integers(100, 600), "burn_in_months": st.integers(0, 4)}
 FIXED = {"seed", "scale", "start_year"}
+DEFAULTS = Params()
 MONTHS = 4
 
 
@@ -34,6 +35,10 @@ def valid_params(draw) -> dict:
     params |= {name: draw(strategy) for name, strategy in SIZE.items()}
     params["seed"] = draw(st.integers(0, 2**63 - 1))
     params["scale"] = draw(st.one_of(st.none(), st.floats(1e-6, 1e9)))
+    # the one rule across fields: the norm trend ends at or after its start
+    start = params.get("norm_trend_start_year", DEFAULTS.norm_trend_start_year)
+    if params.get("norm_trend_end_year", DEFAULTS.norm_trend_end_year) < start:
+        params["norm_trend_end_year"] = start
     return params
 
 

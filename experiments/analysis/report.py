@@ -257,6 +257,9 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
             _img(pngs.get("sensitivity")),
             _table(_sensitivity_table(t.sensitivity)),
         ]
+    from experiments.sweeps.discovery import report_section
+
+    parts.append(report_section(t.folder))  # after `uptake discover`
     if t.notes:
         parts += ["<h2>Notes</h2>", "".join(_p(n) for n in t.notes)]
     parts += ["<h2>Scenarios</h2>", _scenarios(t)]

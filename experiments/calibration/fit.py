@@ -159,6 +159,7 @@ def calibrate(
     targets_path: Path = TARGETS_PATH,
     free: tuple[FreeParam, ...] = FREE_PARAMS,
     stream: TextIO | None = None,
+    mapper=None,
 ) -> CalibrationResult:
     """Fit ``free`` to the fitted targets, stage by stage, within the time budget.
 
@@ -176,6 +177,8 @@ def calibrate(
         targets_path: the targets CSV.
         free: the parameters to fit.
         stream: where progress lines go (standard error by default).
+        mapper: evaluates batches of candidate points in parallel
+            (:func:`experiments.run.mapping.open_mapper`); None: one at a time.
     """
     targets = fitted(load_targets(targets_path))
     budget = Budget(budget_minutes * 60.0)
@@ -192,7 +195,7 @@ def calibrate(
         )
         label = f"{stage.n_workers}x{stage.replications}-s{root_seed}-{tag}"
         share = (i + 1) / len(stages)
-        fun = CachedObjective(objective, label, state, budget, share, progress)
+        fun = CachedObjective(objective, label, state, budget, share, progress, mapper)
         statuses.append(f"{stage.label}: {optimise(fun, x, stage.method, max_evals)}")
         best = state.best(label)
         if best is None:  # budget gone before the stage began: evaluate its start anyway

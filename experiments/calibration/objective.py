@@ -11,11 +11,19 @@ deterministic function of theta) and the small ridge term only breaks ties along
 directions the targets do not identify. :class:`Objective` takes any simulator
 (parameters -> values per replication and target), so the same code is tested on
 functions with a known optimum.
+
+Given a mapper (:func:`experiments.run.mapping.open_mapper`), the optimisers
+evaluate batches of candidate points in parallel on local processes or a Dask
+cluster: differential evolution a whole population at a time, least squares the
+k + 1 points of each finite-difference Jacobian (the same forward differences as
+scipy's, computed here so that the points run together). Nelder-Mead is sequential
+by nature and stays serial.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,17 +70,28 @@ def default_point(free: Sequence[FreeParam], base: dict[str, float] | None = Non
 def model_simulator(
     targets: Sequence[Target], seeds: Sequence[int], n_workers: int, fixed: dict | None = None
 ) -> Simulator:
-    """A simulator running the real model for ``seeds`` (common random numbers)."""
+    """A simulator running the real model for ``seeds`` (common random numbers).
 
-    def simulate(values: dict[str, float]) -> np.ndarray:
-        frames = []
-        for seed in seeds:
-            run = {**(fixed or {}), **values, "n_workers": n_workers, "seed": seed}
-            model = run_model(months=MONTHS, **run)
-            frames.append(model.results_frame())
-        return moments(frames, list(targets))
+    It is a ``functools.partial`` of a module-level function, so a process pool or a
+    Dask cluster can run it.
+    """
+    return functools.partial(point_values, tuple(targets), tuple(seeds), n_workers, fixed)
 
-    return simulate
+
+def point_values(
+    targets: Sequence[Target],
+    seeds: Sequence[int],
+    n_workers: int,
+    fixed: dict | None,
+    values: dict[str, float],
+) -> np.ndarray:
+    """Model values per replication and target for the parameters ``values``."""
+    frames = []
+    for seed in seeds:
+        run = {**(fixed or {}), **values, "n_workers": n_workers, "seed": seed}
+        model = run_model(months=MONTHS, **run)
+        frames.append(model.results_frame())
+    return moments(frames, list(targets))
 
 
 @dataclass
@@ -127,22 +146,43 @@ class CachedObjective:
         budget: Budget,
         deadline_share: float,
         progress: Progress,
+        mapper=None,
     ) -> None:
-        """Wrap ``objective`` for one stage; new evaluations stop at the stage deadline."""
+        """Wrap ``objective`` for one stage; new evaluations stop at the stage deadline.
+
+        ``mapper`` (:func:`experiments.run.mapping.open_mapper`) evaluates batches of
+        points in parallel; None evaluates one point at a time.
+        """
         self.objective, self.stage, self.state = objective, stage, state
         self.budget, self.deadline_share, self.progress = budget, deadline_share, progress
+        self.mapper = mapper
 
     def evaluate(self, x: np.ndarray) -> dict:
         """The record of point ``x``: cached, or simulated if the budget allows."""
-        x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
-        record = self.state.get(self.stage, x)
-        if record is not None:
-            self.progress.cached += 1
-            return record
+        return self.evaluate_many([x])[0]
+
+    def evaluate_many(self, points: Sequence[np.ndarray]) -> list[dict]:
+        """Records of several points; the uncached ones run together on the mapper."""
+        xs = [np.clip(np.asarray(x, dtype=float), 0.0, 1.0) for x in points]
+        records: list[dict | None] = [self.state.get(self.stage, x) for x in xs]
+        self.progress.cached += sum(r is not None for r in records)
+        todo = [i for i, r in enumerate(records) if r is None]
+        if not todo:
+            return records
         if self.budget.left(self.deadline_share) <= 0:
             raise BudgetExhaustedError(self.stage)
         start = time.perf_counter()
-        values = self.objective.model_values(x)
+        params = [to_params(xs[i], self.objective.free) for i in todo]
+        if self.mapper is None or len(todo) == 1:
+            values = [self.objective.model_values(xs[i]) for i in todo]
+        else:
+            values = self.mapper.map(self.objective.simulate, params)
+        seconds = (time.perf_counter() - start) / len(todo)
+        for i, v in zip(todo, values, strict=True):
+            records[i] = self._record(xs[i], np.asarray(v, dtype=float), seconds)
+        return records
+
+    def _record(self, x: np.ndarray, values: np.ndarray, seconds: float) -> dict:
         residuals = self.objective.residuals_from(x, values)
         record = {
             "stage": self.stage,
@@ -151,7 +191,7 @@ class CachedObjective:
             "objective": float(np.sum(residuals**2)),
             "residuals": [float(v) for v in residuals],
             "values": values.tolist(),
-            "seconds": time.perf_counter() - start,
+            "seconds": seconds,
         }
         self.state.add(record)
         best = self.state.best(self.stage)
@@ -166,6 +206,52 @@ class CachedObjective:
         """Objective value (for Nelder-Mead)."""
         return float(self.evaluate(x)["objective"])
 
+    def map_objective(self, _fn: Callable, points: Sequence[np.ndarray]) -> list[float]:
+        """``workers=`` of scipy's differential evolution: a population in one batch."""
+        return [float(r["objective"]) for r in self.evaluate_many(list(points))]
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Forward-difference Jacobian of the residuals, its k + 1 points in one batch.
+
+        The steps are those of scipy's ``least_squares(diff_step=STEP)`` on the unit
+        cube (:func:`forward_steps`), so the optimiser takes the same path as with
+        scipy's own differences.
+        """
+        x = np.asarray(x, dtype=float)
+        h = forward_steps(x)
+        shifted = [x + np.eye(len(x))[i] * h[i] for i in range(len(x))]
+        records = self.evaluate_many([x, *shifted])
+        base = np.array(records[0]["residuals"])
+        columns = [
+            (np.array(r["residuals"]) - base) / (s[i] - x[i])
+            for i, (r, s) in enumerate(zip(records[1:], shifted, strict=True))
+        ]
+        return np.column_stack(columns)
+
+
+def forward_steps(x: np.ndarray, rel_step: float | None = None) -> np.ndarray:
+    """Steps of scipy's 2-point differences with a relative step, inside [0, 1].
+
+    ``rel_step * |x|`` (the square root of machine epsilon where that rounds to
+    nothing, e.g. at 0), reversed where it would leave the cube, as
+    ``scipy.optimize._numdiff.approx_derivative`` does.
+    """
+    rel = STEP if rel_step is None else rel_step
+    sign = np.where(x >= 0, 1.0, -1.0)
+    h = rel * sign * np.abs(x)
+    tiny = np.sqrt(np.finfo(float).eps) * sign * np.maximum(1.0, np.abs(x))
+    h = np.where((x + h) - x == 0, tiny, h)
+    lower, upper = x - 0.0, 1.0 - x
+    outside = (x + h < 0.0) | (x + h > 1.0)
+    fits = np.abs(h) <= np.maximum(lower, upper)
+    h = np.where(outside & fits, -h, h)
+    h = np.where(~fits & (upper >= lower), upper, h)
+    return np.where(~fits & (upper < lower), -lower, h)
+
+
+#: Finite-difference step of the least-squares Jacobian, as a share of each range.
+STEP = 0.05
+
 
 METHODS = ("least-squares", "nelder-mead", "differential-evolution")
 
@@ -174,8 +260,9 @@ def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) 
     """Run one optimiser from ``x0`` until convergence, ``max_evals`` or the budget.
 
     ``least-squares`` is scipy's trust-region reflective least squares on the residual
-    vector (finite-difference Jacobian with steps of 5% of each range, coarse enough to see
-    through the small steps a finite population makes), a local method;
+    vector (finite-difference Jacobian with steps of 5% of each coordinate in the unit
+    cube, coarse enough to see through the small steps a finite population makes), a
+    local method;
     ``nelder-mead`` is the adaptive simplex on J; ``differential-evolution`` is a global
     search (Latin-hypercube start including ``x0``, population 8 per parameter, fixed
     seed so that a rerun replays the same points), meant for a small first stage.
@@ -193,7 +280,8 @@ def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) 
                 x0,
                 bounds=(0.0, 1.0),
                 method="trf",
-                diff_step=0.05,
+                jac=fun.jacobian if fun.mapper is not None else "2-point",
+                diff_step=STEP,
                 x_scale=1.0,
                 max_nfev=max_evals,
                 ftol=1e-4,
@@ -220,6 +308,7 @@ def optimise(fun: CachedObjective, x0: np.ndarray, method: str, max_evals: int) 
             seed=0,
             polish=False,
             tol=1e-3,
+            **({"workers": fun.map_objective, "updating": "deferred"} if fun.mapper else {}),
         )
         return "converged" if result.success else "max_evals"
     except BudgetExhaustedError:

@@ -14,8 +14,9 @@ lists the commands from :data:`COMMANDS` without importing any command module, s
 loads neither the model nor pandas, Mesa, Matplotlib or Dask.
 
 Exit codes: 0 success; 1 some runs failed or an unexpected error; 2 bad input
-(argument, scenario or sweep file; the message names it and what is allowed);
-130 interrupted (Ctrl-C; rerun the same command to resume).
+(argument, scenario or sweep file; the message names it and what is allowed) or a
+file or folder the command cannot read or write (full disk, no permission), as one
+line; 130 interrupted (Ctrl-C; rerun the same command to resume).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     "experiments.cli.run",
     "experiments.cli.sweep",
     "experiments.cli.sensitivity",
+    "experiments.cli.discover",
     "experiments.cli.report",
     "experiments.cli.demo",
     "experiments.cli.calibrate",
@@ -59,6 +61,9 @@ COMMANDS = {
     },
     "experiments.cli.sensitivity": {
         "sensitivity": "sensitivity indices (Morris, Sobol; rank correlation for LHS/factorial)",
+    },
+    "experiments.cli.discover": {
+        "discover": "scenario discovery (PRIM): which levers and parameters reach a target",
     },
     "experiments.cli.report": {
         "report": "write a self-contained HTML report (+ CSV/Excel tables)",
@@ -127,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder the command cannot use: not a bug
+        print(f"uptake {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(
             f"\nuptake {args.command}: interrupted; finished runs are saved. "
@@ -134,3 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+
+
+def _os_error(exc: OSError) -> str:
+    """``[Errno 28] No space left on device`` as one line naming the file."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}".replace("\n", " ")

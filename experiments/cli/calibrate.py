@@ -24,6 +24,7 @@ from experiments.calibration.fit import (
 from experiments.calibration.objective import METHODS
 from experiments.calibration.output import ordering_by_year, write_calibrated
 from experiments.calibration.targets import TARGETS_PATH, load_targets
+from experiments.cli.common import EXECUTORS, whole
 from experiments.errors import InputError
 from model.presets import load_preset, read_preset_file
 
@@ -81,6 +82,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_OUTPUT,
         help="preset file to write (default: %(default)s)",
     )
+    g = parser.add_argument_group(
+        "execution (batches of candidate points: differential-evolution populations and "
+        "least-squares Jacobians run in parallel; Nelder-Mead stays serial)"
+    )
+    g.add_argument("--executor", "-x", choices=EXECUTORS, default="serial")
+    g.add_argument("--jobs", "-j", type=whole(1), help="worker processes (default: cores)")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler")
+    g.add_argument("--scheduler-file", metavar="FILE", help="a Dask scheduler file")
 
 
 def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
@@ -98,17 +107,14 @@ def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         load_targets(args.targets)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    result = calibrate(
-        stages=stages,
-        root_seed=args.seed,
-        budget_minutes=args.budget_minutes,
-        state_path=args.state,
-        fresh=args.fresh,
-        start=start,
-        prior_weight=args.prior_weight,
-        max_evals=args.max_evals,
-        targets_path=args.targets,
-    )
+    if (args.scheduler or args.scheduler_file) and args.executor != "dask":
+        raise InputError(
+            f"--scheduler/--scheduler-file need --executor dask, not {args.executor!r}"
+        )
+    from experiments.run.mapping import open_mapper
+
+    with open_mapper(args.executor, args.jobs, args.scheduler, args.scheduler_file) as mapper:
+        result = _calibrate(args, stages, start, None if args.executor == "serial" else mapper)
     words = ["uptake", "calibrate", *(argv if argv is not None else sys.argv[1:])]
     if words[2:3] == ["calibrate"]:
         words = words[:2] + words[3:]
@@ -124,6 +130,21 @@ def run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     print(f"ordering holds: {ordering_by_year(result.fit)}")
     print(f"wrote {path}")
     return 0
+
+
+def _calibrate(args: argparse.Namespace, stages, start, mapper):
+    return calibrate(
+        stages=stages,
+        root_seed=args.seed,
+        budget_minutes=args.budget_minutes,
+        state_path=args.state,
+        fresh=args.fresh,
+        start=start,
+        prior_weight=args.prior_weight,
+        max_evals=args.max_evals,
+        targets_path=args.targets,
+        mapper=mapper,
+    )
 
 
 def register(subparsers: Any) -> None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from experiments.errors import InputError
 from model.params import DEFAULT_POPULATION  # cheap: no Mesa, pandas or NumPy
 
 if TYPE_CHECKING:
@@ -49,18 +50,38 @@ def positive_float(text: str) -> float:
     return value
 
 
+#: Longest ``--param`` value read (a number needs far fewer characters).
+MAX_VALUE_CHARS = 100
+
+
 def assignment(text: str) -> tuple[str, object]:
     """An argparse type: ``NAME=VALUE`` with a number (or True/False/None) value."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (e.g. turnover_per_year=0.4)")
+        raise argparse.ArgumentTypeError(
+            f"{text[:60]!r} is not NAME=VALUE (e.g. turnover_per_year=0.4)"
+        )
+    if len(raw.strip()) > MAX_VALUE_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"{name.strip()[:60]}: value of {len(raw.strip()):,} characters is not a number "
+            f"(at most {MAX_VALUE_CHARS}); e.g. turnover_per_year=0.4"
+        )
     try:
         value = ast.literal_eval(raw.strip())
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
         raise argparse.ArgumentTypeError(
             f"{text!r}: value {raw!r} is not a number; e.g. turnover_per_year=0.4"
         ) from None
     return name.strip(), value
+
+
+def out_folder(text: str) -> Path:
+    """An argparse type: an output folder path (not empty)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty name is not a folder; give a path, e.g. results/x"
+        )
+    return Path(text)
 
 
 def add_run_options(parser: argparse.ArgumentParser, defaults: dict | None = None) -> None:
@@ -111,7 +132,7 @@ def add_run_options(parser: argparse.ArgumentParser, defaults: dict | None = Non
         help="parameter preset for every scenario ('defaults' = model defaults; "
         "default: 'calibrated' if present)",
     )
-    g.add_argument("--out", "-o", type=Path, help="output folder (rerun to resume)")
+    g.add_argument("--out", "-o", type=out_folder, help="output folder (rerun to resume)")
     add_executor_options(parser)
 
 
@@ -129,7 +150,8 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=whole(1),
-        help="worker processes (default: usable cores; dask LocalCluster: 2)",
+        help="worker processes (default: usable cores; dask LocalCluster: 2); with "
+        "--scheduler, the workers the cluster is expected to reach (sizes the queue)",
     )
     g.add_argument(
         "--scheduler",
@@ -138,19 +160,40 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
         "(with --executor dask; default: start a LocalCluster)",
     )
     g.add_argument(
+        "--scheduler-file",
+        metavar="FILE",
+        help="Dask scheduler file, as written by `dask scheduler --scheduler-file` "
+        "or an HPC launcher (with --executor dask)",
+    )
+    g.add_argument(
         "--chunk-size",
         type=whole(1),
         help="runs per task (default: ~4 chunks per worker, at most 8)",
     )
+    g.add_argument(
+        "--client-writes",
+        action="store_true",
+        help="Dask: this process writes every result (default: workers that see the "
+        "output folder write their own runs)",
+    )
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    g.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another uptake process is writing the output folder, wait for it to end "
+        "(default: fail at once)",
+    )
 
 
 def check_executor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject option combinations argparse cannot see (exit 2)."""
-    if args.scheduler and args.executor != "dask":
-        parser.error(
-            f"argument --scheduler: {args.scheduler!r} needs --executor dask, not {args.executor!r}"
-        )
+    for option in ("scheduler", "scheduler_file"):
+        value = getattr(args, option, None)
+        flag = "--" + option.replace("_", "-")
+        if value and args.executor != "dask":
+            parser.error(f"argument {flag}: {value!r} needs --executor dask, not {args.executor!r}")
+    if getattr(args, "scheduler", None) and getattr(args, "scheduler_file", None):
+        parser.error("argument --scheduler-file: give --scheduler or --scheduler-file, not both")
 
 
 def workers(args: argparse.Namespace, scenarios=()) -> int | None:
@@ -175,6 +218,10 @@ def execute(experiment, args: argparse.Namespace, out: Path) -> RunSummary:
     """Run the experiment with the executor options of ``args``."""
     from experiments.run.runner import run_experiment
 
+    late = experiment.late_reforms()
+    if late:
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        raise InputError(late[0] + more)
     print(f"uptake {args.command}: {len(experiment.specs())} runs into {out}", file=sys.stderr)
     return run_experiment(
         experiment,
@@ -182,9 +229,12 @@ def execute(experiment, args: argparse.Namespace, out: Path) -> RunSummary:
         executor=args.executor,
         jobs=args.jobs,
         scheduler=args.scheduler,
+        scheduler_file=args.scheduler_file,
+        write_on="client" if args.client_writes else "auto",
         chunk_size=args.chunk_size,
         progress=not args.no_progress,
         command="uptake " + " ".join(sys.argv[1:]),
+        wait=args.wait,
     )
 
 

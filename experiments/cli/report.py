@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 from experiments.assumptions import COST_PER_INSPECTION_YUAN
-from experiments.cli.common import positive_float
+from experiments.cli.common import out_folder, positive_float
 
 
 def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="output folder of run/compare/sweep")
-    p.add_argument("--out", "-o", type=Path, help="where to write (default: the folder)")
+    p.add_argument("--out", "-o", type=out_folder, help="where to write (default: the folder)")
     p.add_argument("--baseline", help="scenario to compare with (default: the experiment's)")
     p.add_argument(
         "--cost-per-inspection",
@@ -41,7 +41,9 @@ def register(subparsers) -> None:
         "export",
         help="write the summary tables as CSV and Excel",
         description="Write summary.csv, differences.csv, cost_effectiveness.csv, "
-        "breakdowns.csv (and sensitivity.csv for sweeps) plus summary.xlsx.",
+        "breakdowns.csv (and sensitivity.csv for sweeps) plus summary.xlsx, and runs.csv: "
+        "one row per run (with a sweep's inputs) and one number per outcome (mean of the "
+        "last 12 months; last value of cum_ totals).",
     )
     _options(e)
     e.add_argument("--no-excel", action="store_true", help="CSV files only")
@@ -72,9 +74,15 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the tables and list them."""
+    from experiments.analysis.run_table import run_table
     from experiments.analysis.tables import analyse_folder, export
+    from experiments.run.storage import atomic_write
 
     tables = analyse_folder(args.folder, **_kwargs(args))
     for path in export(tables, args.out, excel=not args.no_excel):
         print(path)
+    runs = run_table(args.folder, args.outcome)
+    path = (args.out or args.folder) / "runs.csv"
+    atomic_write(path, lambda tmp: runs.to_csv(tmp, index=False))
+    print(path)
     return 0

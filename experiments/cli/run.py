@@ -25,7 +25,7 @@ def register(subparsers) -> None:
         "compare",
         help="compare reforms with a baseline (common random numbers)",
         description="Run BASELINE and each REFORM with the same replication seeds, then "
-        "print reform-minus-baseline differences with 90%% intervals.",
+        "print reform-minus-baseline differences with 90% intervals.",
     )
     c.add_argument("baseline", help="baseline scenario (preset or file), e.g. baseline")
     c.add_argument("reforms", nargs="+", metavar="REFORM", help="reform scenarios")

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from experiments.cli import common
 from experiments.sweeps.study import DEFAULT_OUTPUT, OUTCOMES
 
 
@@ -29,9 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=int, default=6, help="factors taken to Sobol (6)")
     parser.add_argument("--sobol-n", type=int, default=64, help="Sobol base sample (64)")
     parser.add_argument("--seed", type=int, default=1, help="root seed (1)")
-    parser.add_argument("--executor", default="serial", choices=("serial", "processes", "dask"))
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder")
+    common.add_executor_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
         convergence=not args.no_convergence,
         executor=args.executor,
         jobs=args.jobs,
+        scheduler=args.scheduler,
+        scheduler_file=args.scheduler_file,
+        chunk_size=args.chunk_size,
+        progress=not args.no_progress,
     )
     mu = result["morris"][result["morris"]["index"] == "mu_star"]
     for outcome in OUTCOMES:
@@ -72,4 +76,9 @@ def register(subparsers: Any) -> None:
         "sensitivity-study", help="Morris screening of all parameters, then Sobol on the top ones"
     )
     add_arguments(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=lambda args: _checked(args, parser))
+
+
+def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    common.check_executor(parser, args)
+    return run(args)

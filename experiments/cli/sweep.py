@@ -33,7 +33,9 @@ def register(subparsers) -> None:
         help="override a fixed parameter (repeatable)",
     )
     g.add_argument("--base-params", metavar="PRESET", help="parameter preset for every point")
-    g.add_argument("--out", "-o", type=Path, help="output folder (default results/sweep-<name>)")
+    g.add_argument(
+        "--out", "-o", type=common.out_folder, help="output folder (default results/sweep-<name>)"
+    )
     common.add_executor_options(p)
     p.set_defaults(handler=lambda a: run(a, p))
 

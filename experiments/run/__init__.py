@@ -1,6 +1,7 @@
 """Running experiments, resumably, on one machine or a cluster.
 
 The plan (:mod:`.experiment`), replication seeds (:mod:`.seeds`), one run
-(:mod:`.single`), executors (:mod:`.executors`), the resumable runner
+(:mod:`.single`), executors (:mod:`.executors`; Dask: :mod:`.dask_executor` with
+:mod:`.cluster` for connecting, code checks and SLURM), the resumable runner
 (:mod:`.runner`), result storage (:mod:`.storage`) and the manifest (:mod:`.manifest`).
 """

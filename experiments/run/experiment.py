@@ -8,6 +8,7 @@ validated here, before anything runs, so a bad value fails at once with its name
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,21 @@ from experiments.scenarios.library import Scenario
 from model.params import Params
 
 KINDS = ("run", "compare", "sweep")
+#: Longest run: 100 years from January 2011 (the model's inputs end well before).
+MAX_MONTHS = 1200
+#: Default most runs in one experiment (scenarios x replications); the environment
+#: variable ``UPTAKE_MAX_RUNS`` raises it. Checked before any run spec is built.
+MAX_RUNS = 1_000_000
+
+
+def max_runs() -> int:
+    """The run limit: ``UPTAKE_MAX_RUNS`` if set (a whole number >= 1), else :data:`MAX_RUNS`."""
+    text = os.environ.get("UPTAKE_MAX_RUNS", "").strip()
+    if not text:
+        return MAX_RUNS
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"UPTAKE_MAX_RUNS={text!r}: expected a whole number >= 1")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,8 @@ class Experiment:
         overrides: parameter overrides applied to every scenario.
         base_params: parameter preset for every scenario (None: each scenario's own).
         design: sweep only: the design description (see :mod:`experiments.sweeps.designs`).
+        outputs: what every run records (:class:`experiments.run.outputs.Outputs`;
+            None: every outcome column and the breakdowns).
     """
 
     kind: str
@@ -46,6 +64,7 @@ class Experiment:
     overrides: dict[str, Any] = field(default_factory=dict)
     base_params: str | None = None
     design: dict[str, Any] | None = None
+    outputs: Any = None
 
     def __post_init__(self) -> None:
         """Validate counts and names before anything runs."""
@@ -60,9 +79,38 @@ class Experiment:
         for key, value, lo in (("replications", self.replications, 1), ("months", self.months, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < lo:
                 raise InputError(f"{key}={value!r} must be a whole number >= {lo}")
+        if self.months > MAX_MONTHS:
+            raise InputError(
+                f"months={self.months} is too many; at most {MAX_MONTHS} months "
+                "(100 years from January 2011)"
+            )
+        runs, limit = len(self.scenarios) * self.replications, max_runs()
+        if runs > limit:
+            raise InputError(
+                f"the experiment has {runs:,} runs ({len(self.scenarios):,} scenarios x "
+                f"{self.replications:,} replications); at most {limit:,} "
+                "(set the environment variable UPTAKE_MAX_RUNS to raise the limit)"
+            )
         check_root_seed(self.root_seed)
         if "seed" in self.overrides:
             raise InputError("parameter 'seed' is set by the experiment; use the root seed")
+
+    def late_reforms(self) -> list[str]:
+        """One message per reform that starts after the last simulated month (never acts).
+
+        The command line refuses such an experiment; :func:`run_experiment` warns.
+        """
+        late = []
+        for scenario in self.scenarios:
+            for policy in scenario.policies:
+                if policy.start > self.months:
+                    lever = policy.lever or type(policy).__name__
+                    late.append(
+                        f"scenario {scenario.name!r}: reform {lever!r} starts in month "
+                        f"{policy.start}, after the last simulated month ({self.months}); "
+                        f"lower its start or raise --months to at least {policy.start}"
+                    )
+        return late
 
     def scenario_params(self, scenario: Scenario) -> tuple[dict[str, Any], str]:
         """The layered parameter overrides of one scenario and where the base came from."""
@@ -96,6 +144,7 @@ class Experiment:
                         params=params,
                         policies=scenario.policies,
                         point=point,
+                        outputs=self.outputs,
                     )
                 )
         return out
@@ -125,6 +174,7 @@ class Experiment:
             "scenario_names": [s.name for s in self.scenarios],
             "scenarios": scenarios,
             "design": self.design,
+            **({"outputs": self.outputs.describe()} if self.outputs is not None else {}),
         }
 
 

@@ -1,29 +1,44 @@
 """Run an experiment into an output folder, resumably.
 
-:func:`run_experiment` plans the runs, skips those whose part already exists,
-sends the rest to an executor in chunks, writes each finished run as it arrives,
-records failures with their error text, and keeps ``manifest.json`` up to date.
-Rerunning the same experiment into the same folder resumes it: nothing is run
-twice and nothing is lost, whether the last attempt ended normally, with failed
-runs, with Ctrl-C, or with a killed process.
+:func:`run_experiment` plans the runs, locks the output folder (one writer at a
+time), skips the runs whose part already exists and matches its checksum, sends the
+rest to an executor in chunks, writes each finished run as it arrives, records
+failures with their error text, and keeps ``manifest.json`` up to date. Rerunning
+the same experiment into the same folder resumes it: nothing is run twice and
+nothing is lost, whether the last attempt ended normally, with failed runs, with
+Ctrl-C, or with a killed process; a damaged part is recomputed.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from experiments.errors import InputError
+from experiments.run import journal
 from experiments.run import manifest as mf
-from experiments.run.executors import auto_chunk_size, chunked, make_executor
+from experiments.run.executors import (
+    Executor,
+    auto_chunk_size,
+    check_options,
+    chunked,
+    make_executor,
+)
 from experiments.run.experiment import Experiment
-from experiments.run.single import RunResult
+from experiments.run.lock import FolderLock
+from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
-#: Least seconds between two manifest writes while runs are finishing.
-MANIFEST_EVERY = 1.0
+#: Who writes the result parts (see :func:`run_experiment`).
+WRITE_ON = ("auto", "client")
+#: Least seconds between two full manifest writes while runs are finishing; in
+#: between, each run's outcome is appended to the journal (:mod:`.journal`).
+MANIFEST_EVERY = journal.REWRITE_EVERY
 
 
 @dataclass
@@ -50,11 +65,14 @@ def run_experiment(
     out: str | Path,
     executor: str = "serial",
     jobs: int | None = None,
-    scheduler: str | None = None,
+    scheduler: Any = None,
     chunk_size: int | None = None,
     progress: bool = True,
     command: str = "",
     on_result: Callable[[RunResult], None] | None = None,
+    wait: bool = False,
+    scheduler_file: str | None = None,
+    write_on: str = "auto",
 ) -> RunSummary:
     """Run (or resume) ``experiment`` into the folder ``out``.
 
@@ -62,56 +80,115 @@ def run_experiment(
         experiment: what to run.
         out: output folder (created if needed; reused to resume).
         executor: ``serial``, ``processes`` or ``dask``.
-        jobs: worker processes (default: usable cores; dask LocalCluster: 2).
-        scheduler: address of an existing Dask scheduler (``--executor dask`` only).
+        jobs: worker processes (default: usable cores; dask LocalCluster: 2); with a
+            Dask scheduler, the worker slots the cluster is expected to reach.
+        scheduler: ``--executor dask`` only: a scheduler address, a
+            ``distributed.Client`` or a cluster object (``LocalCluster``,
+            dask-jobqueue's ``SLURMCluster``...), adaptive or not.
         chunk_size: runs per task (default: about four chunks per worker, at most 8).
         progress: show a tqdm progress bar on stderr.
         command: the command line, recorded in the manifest.
         on_result: called after each run is recorded (tests use it to interrupt).
+        wait: if another process is writing ``out``, wait for it to end instead of
+            failing (see :mod:`experiments.run.lock`).
+        scheduler_file: ``--executor dask`` only: a Dask scheduler file.
+        write_on: ``auto``: Dask workers that see the output folder write their runs
+            there and send back only status, time and checksum (:mod:`.worker_store`);
+            other executors, and workers that do not see it, send the frames here.
+            ``client``: always write here.
 
     Returns:
         Counts of skipped, done and failed runs, and each failure's error text.
 
     Raises:
-        InputError: bad experiment or an output folder holding different runs.
+        InputError: bad experiment or executor options; an output folder that cannot be
+            made, holds different runs or a file that is not a manifest, or is in use
+            by another writer (:class:`~experiments.run.lock.FolderBusyError`); a full disk
+            while the manifest is written.
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
+    check_options(executor, jobs, scheduler, scheduler_file)  # before the folder is touched
+    if write_on not in WRITE_ON:
+        raise InputError(f"write_on={write_on!r} unknown; allowed: {list(WRITE_ON)}")
+    for message in experiment.late_reforms():
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
     store = ResultStore(out)
     specs = experiment.specs()
     fresh = mf.build(experiment.describe(), specs, command or " ".join(sys.argv))
-    old = store.read_manifest()
-    manifest = mf.merge(old, fresh, store.root) if old else fresh
-    store.root.mkdir(parents=True, exist_ok=True)
-    store.remove_temporaries()
-    finished = store.finished_ids()
-    mf.reconcile(manifest, finished)
-    if experiment.design is not None and "points" in experiment.design:
-        _write_design(store, experiment)
-    todo = [s for s in specs if s.run_id not in finished]
-    summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
-    store.write_manifest(manifest)
-    if not todo:
-        summary.seconds = time.perf_counter() - started
-        return summary
-    pool = make_executor(executor, jobs, scheduler)
-    manifest["executor"] = {"name": pool.name, "workers": pool.workers, "scheduler": scheduler}
-    size = chunk_size or auto_chunk_size(len(todo), pool.workers)
-    bar = _progress_bar(len(todo), summary.skipped, progress)
-    last_write, interval = 0.0, MANIFEST_EVERY
+    store.create()
+    with FolderLock(store.root, wait=wait):
+        old = store.read_manifest()
+        manifest = mf.merge(old, fresh, store.root) if old else fresh
+        store.remove_temporaries()
+        finished = _verified_parts(store, manifest)
+        if experiment.design is not None and "points" in experiment.design:
+            _write_design(store, experiment)
+        todo = [s for s in specs if s.run_id not in finished]
+        summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
+        store.write_manifest(manifest)
+        journal.clear(store.root)  # its lines were replayed into this manifest
+        if todo:
+            pool = make_executor(executor, jobs, scheduler, scheduler_file)
+            manifest["executor"] = {
+                "name": pool.name,
+                "workers": pool.workers,
+                "scheduler": _address(scheduler, scheduler_file),
+                "writes": "client",
+            }
+            if write_on == "auto" and hasattr(pool, "write_on_workers"):
+                manifest["executor"]["writes"] = pool.write_on_workers(store.root)
+            size = chunk_size or auto_chunk_size(len(todo), pool.workers)
+            _run_todo(store, manifest, summary, chunked(todo, size), pool, progress, on_result)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
+    """Runs whose outcome part is intact; damaged parts are deleted (to be recomputed)."""
+    good, damaged = mf.verify_parts(store, manifest, store.finished_ids())
+    for run_id, reason in damaged.items():
+        print(
+            f"{store.part('runs', run_id)}: damaged result file ({reason}); recomputing run "
+            f"{run_id}",
+            file=sys.stderr,
+        )
+        store.discard(run_id)
+    mf.reconcile(manifest, good)
+    return set(good)
+
+
+def _run_todo(
+    store: ResultStore,
+    manifest: dict,
+    summary: RunSummary,
+    chunks: list[list[RunSpec]],
+    pool: Executor,
+    progress: bool,
+    on_result: Callable[[RunResult], None] | None,
+) -> None:
+    """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
+    bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
+    last_write, interval = time.perf_counter(), MANIFEST_EVERY
     aborted = False
     try:
-        for results in pool.results(chunked(todo, size)):
-            for result in results:
-                _record(store, manifest, summary, result)
-                bar.update(1)
-                bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
-                if on_result is not None:
-                    on_result(result)
+        for results in pool.results(chunks):
+            lines = []
+            try:
+                for result in results:
+                    _record(store, manifest, summary, result)
+                    lines.append(journal.line(manifest, result.run_id))
+                    bar.update(1)
+                    bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
+                    if on_result is not None:
+                        on_result(result)
+            finally:
+                journal.append(store.root, lines)  # a few hundred bytes per run
             if time.perf_counter() - last_write > interval:
                 t0 = time.perf_counter()
                 manifest["updated"] = mf.now()
                 store.write_manifest(manifest)
+                journal.clear(store.root)  # every line is in the manifest now
                 last_write = time.perf_counter()
                 # a big sweep's manifest takes long to write: keep that under ~10% of time
                 interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
@@ -120,17 +197,31 @@ def run_experiment(
         raise
     finally:
         bar.close()
+        if hasattr(pool, "peak_slots"):  # Dask: how far an adaptive cluster grew
+            manifest["executor"]["peak_workers"] = pool.peak_slots
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
         store.write_manifest(manifest)
-        summary.seconds = time.perf_counter() - started
-    return summary
+        journal.clear(store.root)
+
+
+def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
+    """The scheduler as the manifest records it (an address, not an object)."""
+    if scheduler_file is not None:
+        return f"file:{scheduler_file}"
+    if scheduler is None or isinstance(scheduler, str):
+        return scheduler
+    address = getattr(scheduler, "scheduler_address", None)  # a cluster object
+    if address is None:  # a Client
+        address = getattr(getattr(scheduler, "scheduler", None), "address", None)
+    return str(address) if address else type(scheduler).__name__
 
 
 def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: RunResult) -> None:
-    if result.status == "done":
+    part = result.part  # written by a Dask worker (or None)
+    if result.status == "done" and not result.stored:
         try:
-            store.write(result)
+            part = store.write(result)
         except Exception as exc:  # a disk error fails this run only
             result.status, result.error = "failed", f"could not write results: {exc!r}"
     if result.status == "done":
@@ -139,7 +230,7 @@ def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: Run
         summary.failed += 1
         summary.failures[result.run_id] = result.error
     summary.run_seconds += result.seconds
-    mf.record(manifest, result.run_id, result.status, result.seconds, result.error)
+    mf.record(manifest, result.run_id, result.status, result.seconds, result.error, part)
 
 
 def _write_design(store: ResultStore, experiment: Experiment) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class RunSpec:
         params: parameter overrides for :class:`model.UptakeModel` (not ``seed``).
         policies: dated policy objects.
         point: design-point index in a sweep, else ``None``.
+        outputs: what the run records (:class:`experiments.run.outputs.Outputs`;
+            None: every outcome column and the breakdowns).
     """
 
     run_id: str
@@ -50,10 +53,11 @@ class RunSpec:
     params: dict[str, Any] = field(default_factory=dict)
     policies: tuple[Policy, ...] = ()
     point: int | None = None
+    outputs: Any = None
 
     def describe(self) -> dict[str, Any]:
         """A JSON-friendly description for the manifest (and resume checks)."""
-        return {
+        out = {
             "scenario": self.scenario,
             "replication": self.replication,
             "seed": self.seed,
@@ -62,11 +66,19 @@ class RunSpec:
             "params": dict(sorted(self.params.items())),
             "policies": [p.to_dict() for p in self.policies],
         }
+        if self.outputs is not None:  # absent by default: older manifests still match
+            out["outputs"] = self.outputs.describe()
+        return out
 
 
 @dataclass
 class RunResult:
-    """What came back from one run: status, error text, time and the two frames."""
+    """What came back from one run: status, error text, time and the two frames.
+
+    ``stored`` is True when a Dask worker already wrote the frames to the output
+    folder (:mod:`experiments.run.worker_store`) and sent back none; ``part`` then
+    holds the rows and checksum of the part it wrote.
+    """
 
     run_id: str
     status: str  # "done" or "failed"
@@ -74,10 +86,17 @@ class RunResult:
     error: str = ""
     outcomes: pd.DataFrame | None = None
     breakdowns: pd.DataFrame | None = None
+    stored: bool = False
+    part: Any = None
 
 
 def simulate(
-    policies: tuple[Policy, ...], seed: int, months: int, params: dict[str, Any]
+    policies: tuple[Policy, ...],
+    seed: int,
+    months: int,
+    params: dict[str, Any],
+    monthly: Callable[[UptakeModel], dict[str, float]] | None = None,
+    extra: list[dict[str, float]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the model and return (monthly outcomes, yearly breakdowns).
 
@@ -86,6 +105,9 @@ def simulate(
         seed: model seed.
         months: months to simulate (month 1 = January of ``start_year``).
         params: parameter overrides (flat keywords of :class:`model.params.Params`).
+        monthly: called with the model after each month; its values, with the
+            month, are appended to ``extra`` (user-defined outputs).
+        extra: the list that collects ``monthly``'s rows.
 
     Returns:
         Outcomes with one row per month 0..months (``model.results_frame()``), and
@@ -96,6 +118,8 @@ def simulate(
 
     def record(model: UptakeModel) -> None:
         m = model.month
+        if monthly is not None and extra is not None:
+            extra.append({"month": m, **monthly(model)})
         if m % 12 == 0 or m == months:
             tables.extend(_breakdown(model, by) for by in BREAKDOWN_BY)
 
@@ -140,7 +164,15 @@ def execute(spec: RunSpec) -> RunResult:
     """Run one spec; an exception becomes a failed result with its traceback."""
     start = time.perf_counter()
     try:
-        outcomes, breakdowns = simulate(spec.policies, spec.seed, spec.months, spec.params)
+        if spec.outputs is None:
+            outcomes, breakdowns = simulate(spec.policies, spec.seed, spec.months, spec.params)
+        else:
+            extra: list[dict[str, float]] = []
+            hook = spec.outputs.monthly if spec.outputs.hook else None
+            outcomes, breakdowns = simulate(
+                spec.policies, spec.seed, spec.months, spec.params, hook, extra
+            )
+            outcomes, breakdowns = spec.outputs.apply(outcomes, breakdowns, extra)
     except Exception:  # a failed run is recorded, the others go on
         return RunResult(spec.run_id, "failed", time.perf_counter() - start, traceback.format_exc())
     return RunResult(

@@ -11,20 +11,33 @@ Every file is written to a temporary name in the same folder and moved into plac
 with ``os.replace``, so a part is either complete or absent, even after Ctrl-C or a
 killed process. A run counts as finished when its ``runs/`` part exists (the
 breakdown part is written first), so the folder itself is the record of progress.
+
+Files get the mode ``0666`` less the umask (``0644`` under the usual umask 022), as
+files made with ``open`` do, so colleagues and other tools on a shared disk can read
+them. Each outcome part's row count and SHA-256 checksum (:class:`PartInfo`) go into
+the manifest; :meth:`ResultStore.check_part` compares a part with them on resume, so
+a truncated or damaged part is recomputed instead of counting as finished.
+
+Only one process writes a folder at a time (:mod:`experiments.run.lock`); readers
+need no lock, because every file is replaced atomically.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import tempfile
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from experiments.errors import InputError
 from experiments.run.single import RunResult
 
 RUNS = "runs"
@@ -33,17 +46,55 @@ MANIFEST = "manifest.json"
 _TMP_PREFIX = ".tmp-"
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def file_mode() -> int:
+    """The mode a new file gets from ``open``: ``0o666`` less the process umask."""
+    try:  # Linux >= 4.7 shows the umask without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore (not thread-safe, hence the lock)
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it into place."""
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it into place.
+
+    The file gets :func:`file_mode` (``mkstemp`` alone would leave it owner-only).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX + path.name + ".", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sha256(path: Path) -> str:
+    """``"sha256:<hex>"`` of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """What the manifest records of a written outcome part, to verify it later."""
+
+    rows: int
+    checksum: str
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -79,9 +130,16 @@ class ResultStore:
         """Use (and create on first write) the folder ``root``."""
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
-            from experiments.errors import InputError
-
             raise InputError(f"output folder {self.root} exists and is not a folder")
+
+    def create(self) -> None:
+        """Make the folder (and its parents); an unusable path is an input error."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"output folder {self.root}: cannot create it ({exc})") from exc
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise InputError(f"output folder {self.root}: not writable by this user")
 
     @property
     def manifest_path(self) -> Path:
@@ -110,8 +168,13 @@ class ResultStore:
                     count += 1
         return count
 
-    def write(self, result: RunResult) -> None:
-        """Write a finished run: breakdowns first, then the outcome part that marks it done."""
+    def write(self, result: RunResult) -> PartInfo:
+        """Write a finished run: breakdowns first, then the outcome part that marks it done.
+
+        Returns:
+            The outcome part's rows and checksum (computed on the temporary file, so
+            they describe exactly the bytes moved into place).
+        """
         if result.status != "done" or result.outcomes is None:
             raise ValueError(f"run {result.run_id!r} did not finish; nothing to write")
         breakdowns = result.breakdowns if result.breakdowns is not None else pd.DataFrame()
@@ -119,30 +182,125 @@ class ResultStore:
             self.part(BREAKDOWNS, result.run_id),
             lambda tmp: breakdowns.to_parquet(tmp, index=False),
         )
-        atomic_write(
-            self.part(RUNS, result.run_id),
-            lambda tmp: result.outcomes.to_parquet(tmp, index=False),
-        )
+        checksum: list[str] = []
+
+        def write_outcomes(tmp: Path) -> None:
+            result.outcomes.to_parquet(tmp, index=False)
+            checksum.append(sha256(tmp))
+
+        atomic_write(self.part(RUNS, result.run_id), write_outcomes)
+        return PartInfo(len(result.outcomes), checksum[0])
+
+    def check_part(self, run_id: str, rows: int, checksum: str | None) -> str:
+        """Why the outcome part of ``run_id`` cannot be trusted ('' if it can).
+
+        With a ``checksum`` (from the manifest) the file's bytes must match it; without
+        one (a part written just before a crash, not yet in the manifest) its Parquet
+        footer must be readable and hold ``rows`` rows.
+        """
+        path = self.part(RUNS, run_id)
+        if checksum:
+            try:
+                actual = sha256(path)
+            except OSError as exc:
+                return f"cannot read it ({exc.strerror})"
+            return "" if actual == checksum else "its checksum differs from the manifest's"
+        import pyarrow.parquet as pq
+
+        try:
+            found = pq.read_metadata(path).num_rows
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            return f"not a readable Parquet file ({str(exc)[:80]})"
+        return "" if found == rows else f"{found} rows, not {rows}"
+
+    def discard(self, run_id: str) -> None:
+        """Delete a run's parts (a damaged run, to be recomputed)."""
+        for kind in (RUNS, BREAKDOWNS):
+            self.part(kind, run_id).unlink(missing_ok=True)
 
     def load(self, kind: str = RUNS, run_ids: set[str] | None = None) -> pd.DataFrame:
-        """All parts of one kind as one frame (``run_ids`` limits which)."""
+        """All parts of one kind as one frame (``run_ids`` limits which).
+
+        Raises:
+            InputError: a part cannot be read (damaged); rerunning the experiment
+                into this folder recomputes it.
+        """
         ids = sorted(self.finished_ids() if run_ids is None else run_ids & self.finished_ids())
         paths = [self.part(kind, i) for i in ids if self.part(kind, i).exists()]
         if not paths:
             return pd.DataFrame()
-        return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        return pd.concat([self._read_part(p) for p in paths], ignore_index=True)
+
+    @staticmethod
+    def _read_part(path: Path) -> pd.DataFrame:
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
+            raise InputError(
+                f"{path}: damaged result file ({str(exc)[:120]}); rerun the command that "
+                "made this folder to recompute it"
+            ) from exc
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The manifest, or None if the folder has none yet."""
+        """The manifest, or None if the folder has none yet.
+
+        Raises:
+            InputError: the file is not an uptake manifest (not JSON, not an object
+                with a ``runs`` table of run entries); it is left untouched.
+        """
         if not self.manifest_path.exists():
             return None
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            from experiments.errors import InputError
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"{self.manifest_path}: not valid JSON ({exc}); not an uptake manifest. "
+                "Choose another --out folder or move the file away"
+            ) from exc
+        except OSError as exc:
+            raise InputError(f"{self.manifest_path}: cannot read it ({exc})") from exc
+        problem = manifest_problem(data)
+        if problem:
+            raise InputError(
+                f"{self.manifest_path}: not an uptake manifest ({problem}); choose another "
+                "--out folder or move the file away"
+            )
+        from experiments.run import journal
 
-            raise InputError(f"{self.manifest_path}: not valid JSON ({exc})") from exc
+        journal.replay(self.root, data)  # runs finished since the last full write
+        return data
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        """Write the manifest atomically."""
-        write_json(self.manifest_path, manifest)
+        """Write the manifest atomically.
+
+        Raises:
+            InputError: the disk is full or the folder not writable (the old manifest,
+                if any, is unchanged).
+        """
+        try:
+            write_json(self.manifest_path, manifest)
+        except OSError as exc:
+            raise InputError(f"{self.manifest_path}: cannot write it ({exc})") from exc
+
+
+def manifest_problem(data: Any) -> str:
+    """Why ``data`` is not a manifest's content ('' if it has the expected shape)."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    runs = data.get("runs")
+    if not isinstance(runs, dict):
+        return f"'runs' is {_short(runs)}, not a table of runs"
+    experiment = data.get("experiment")
+    if not isinstance(experiment, dict):
+        return f"'experiment' is {_short(experiment)}, not an object"
+    for run_id, entry in runs.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("spec"), dict):
+            return f"run {run_id!r} is {_short(entry)}, not a run entry"
+        if entry.get("status") not in ("pending", "done", "failed"):
+            return f"run {run_id!r} has status {_short(entry.get('status'))}"
+    return ""
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -90,10 +90,20 @@ def read_scenario_file(path: Path) -> Scenario:
     suffix = path.suffix.lower()
     if suffix in SHEET_SUFFIXES:
         rows, params = _read_sheet(path)
+        if not rows and not params:
+            raise InputError(
+                f"{path}: no reform rows below the header (and no params): an empty sheet "
+                "would silently be the status quo; for that use the preset 'baseline'"
+            )
         policies = tuple(_reform(row, f"{path}, row {n}") for n, row in rows)
         _check_params(params, f"{path}, sheet 'params'")
         return _scenario(path.stem, "", policies, params, None, path)
     data = read_mapping(path)
+    if data == {}:
+        raise InputError(
+            f"{path}: the file is empty: it has no reforms, params or extends, and would "
+            "silently be the status quo; for that use the preset 'baseline'"
+        )
     return scenario_from_mapping(data, str(path), default_name=path.stem)
 
 
@@ -150,7 +160,8 @@ def read_mapping(path: Path) -> Any:
             return yaml.safe_load(fh)
     except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
         kind = "TOML" if path.suffix.lower() == ".toml" else "YAML"
-        raise InputError(f"{path}: not valid {kind}: {exc}") from exc
+        detail = " ".join(str(exc).split())  # YAML errors span several lines
+        raise InputError(f"{path}: not valid {kind}: {detail}") from exc
 
 
 def _read_sheet(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, Any]]:
@@ -160,6 +171,7 @@ def _read_sheet(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], dict[str,
     params: dict[str, Any] = {}
     try:
         if path.suffix.lower() == ".csv":
+            _check_csv_cells(path)
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
             sheets = pd.read_excel(path, sheet_name=None, dtype=object)
@@ -185,11 +197,39 @@ def _read_sheet(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], dict[str,
     return rows, params
 
 
+def _check_csv_cells(path: Path) -> None:
+    """Refuse a row with more cells than the header (pandas would shift its columns)."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            lines = list(csv.reader(fh, skipinitialspace=True))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: cannot read the reform sheet: {exc}") from exc
+    if not lines:
+        return
+    width = len(lines[0])
+    for number, cells in enumerate(lines[1:], start=2):
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            raise InputError(
+                f"{path}, row {number}: {len(cells)} cells, but the header has {width} "
+                f"({', '.join(lines[0])}); remove the extra cells {extra}"
+            )
+
+
 def _params_sheet(frame: Any, path: Path) -> dict[str, Any]:
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if list(frame.columns[:2]) != ["name", "value"]:
         raise InputError(f"{path}, sheet 'params': columns must be name, value")
-    return {str(r["name"]).strip(): r["value"] for r in frame.to_dict("records")}
+    params = {}
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        if _blank(row["name"]) and _blank(row["value"]):
+            continue  # a blank row
+        if _blank(row["name"]):
+            raise InputError(f"{path}, sheet 'params', row {number}: value without a name")
+        params[str(row["name"]).strip()] = row["value"]
+    return params
 
 
 def _blank(value: Any) -> bool:

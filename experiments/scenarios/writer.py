@@ -54,6 +54,11 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
                 f"{path}: a {suffix} reform sheet cannot hold the parameters of scenario "
                 f"{scenario.name!r}; write .toml, .yaml (or .xlsx for params only)"
             )
+        if not rows and not scenario.params:
+            raise InputError(
+                f"{path}: scenario {scenario.name!r} has no reforms; a sheet without reform "
+                "rows would read as nothing; write .toml or .yaml"
+            )
         frame = pd.DataFrame(rows, columns=list(REFORM_COLUMNS))
         if suffix == ".csv":
             frame.to_csv(path, index=False)

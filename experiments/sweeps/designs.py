@@ -17,6 +17,10 @@ A sweep file names the design, the base scenario and the factors with ranges::
     turnover_per_year = [0.1, 0.5]
     [levers]                  # varied lever strengths (+ start, end, cap, budget)
     enforcement = {range = [0.0, 2.0], start = 13}
+    [record]                  # optional: what each run records (experiments.run.outputs)
+    columns = ["frac_covered_pension"]   # + the outcomes above; default: every column
+    breakdowns = false        # default true
+    hook = "my_outputs:extra" # module:function(model) -> {name: number}, each month
 
 Design points become scenarios ``p00000, p00001, ...`` (the base scenario's reforms
 plus the point's levers and parameters); every point uses the same replication
@@ -39,7 +43,8 @@ from experiments.errors import InputError
 from experiments.run.experiment import Experiment
 from experiments.scenarios.files import load_scenario, read_mapping
 from experiments.scenarios.levers import all_extra_fields
-from experiments.scenarios.library import Scenario
+from experiments.scenarios.library import NAME_PATTERN, Scenario
+from experiments.sweeps.checks import check_size, check_whole_levels, outcome_names
 from model.params import Params
 from model.policies import POLICIES, make_policy
 
@@ -59,11 +64,11 @@ SWEEP_KEYS = (
     "params",
     "parameters",
     "levers",
+    "record",
 )
 #: Keys of a ``[levers]`` entry: the range, the dates and every lever's extra fields.
 LEVER_KEYS = ("range", "values", "start", "end", *all_extra_fields())
 DEFAULT_OUTCOMES = ("frac_covered_pension", "frac_covered_any")
-MAX_POINTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class SweepSpec:
     fixed_params: dict[str, Any]
     outcomes: tuple[str, ...]
     run: dict[str, Any]  # replications, months, workers, seed, base_params (may be absent)
+    outputs: Any = None  # experiments.run.outputs.Outputs, from the [record] table
 
 
 def read_sweep(path: str | Path) -> SweepSpec:
@@ -132,18 +138,43 @@ def read_sweep(path: str | Path) -> SweepSpec:
         Params.build(**{**base.params, **fixed})
     except (ValueError, TypeError) as exc:
         raise InputError(f"{path}, params: {exc}") from exc
-    outcomes = data.get("outcomes", list(DEFAULT_OUTCOMES))
-    if isinstance(outcomes, str):
-        outcomes = [outcomes]
+    outcomes = outcome_names(data.get("outcomes", list(DEFAULT_OUTCOMES)), path)
     run = {k: data[k] for k in ("replications", "months", "workers", "seed") if k in data}
     for k, v in run.items():
         _whole(v, f"{path}, {k}", 0 if k == "seed" else 1)
     if "base_params" in data:
         run["base_params"] = data["base_params"]
-    name = str(data.get("name", path.stem))
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise InputError(
+            f"{path}, name={name!r}: not allowed; it names the output folder, so use 1-64 "
+            "letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    check_size(path, method, samples, levels, factors)
+    outputs = _outputs(data.get("record"), path, outcomes)
     return SweepSpec(
-        path, name, method, samples, levels, factors, base, fixed, tuple(outcomes), run
+        path, name, method, samples, levels, factors, base, fixed, outcomes, run, outputs
     )
+
+
+def _outputs(table: Any, path: Path, outcomes: tuple[str, ...]):
+    """The ``[record]`` table: ``columns``, ``breakdowns``, ``hook`` (all optional)."""
+    if table is None:
+        return None
+    from experiments.run.outputs import Outputs
+
+    allowed = ("columns", "breakdowns", "hook")
+    if not isinstance(table, dict) or set(table) - set(allowed):
+        raise InputError(f"{path}, record: expected a table with keys {list(allowed)}")
+    columns = table.get("columns")
+    if columns is not None:
+        if isinstance(columns, str) or not isinstance(columns, list):
+            raise InputError(f"{path}, record.columns={columns!r}: expected a list of names")
+        columns = tuple(dict.fromkeys([*columns, *outcomes]))  # the sweep's outcomes stay
+    try:
+        return Outputs(columns, table.get("breakdowns", True), table.get("hook"))
+    except InputError as exc:
+        raise InputError(f"{path}, {exc}") from None
 
 
 def _whole(value: Any, where: str, lo: int) -> int:
@@ -185,6 +216,8 @@ def _factors(data: dict[str, Any], path: Path, method: str) -> tuple[Factor, ...
                 f"({m['unit']})"
             )
         integer = str(meta[name].type).startswith("int")
+        if integer and method == "factorial":
+            check_whole_levels(name, lo, hi, values, data.get("levels", 3), where)
         factors.append(Factor("param", name, lo, hi, values, integer))
     for lever, spec in levers.items():
         where = f"{path}, levers.{lever}"
@@ -263,8 +296,6 @@ def sample(spec: SweepSpec, seed: int) -> np.ndarray:
         from SALib.sample import sobol
 
         matrix = sobol.sample(problem(spec), spec.samples, calc_second_order=False, seed=rng_seed)
-    if len(matrix) > MAX_POINTS:
-        raise InputError(f"{spec.path}: the design has {len(matrix)} points; at most {MAX_POINTS}")
     return np.asarray(matrix, dtype=float)
 
 
@@ -321,4 +352,5 @@ def sweep_experiment(spec: SweepSpec, **options: Any) -> Experiment:
         overrides=overrides,
         base_params=run.get("base_params"),
         design=design,
+        outputs=spec.outputs,
     )

@@ -119,10 +119,19 @@ def write_sweep(
     return path
 
 
-def run_design(sweep: Path, folder: Path, executor: str, jobs: int | None) -> pd.DataFrame:
-    """Run (or resume) a sweep into ``folder`` and return its sensitivity indices."""
+def run_design(
+    sweep: Path, folder: Path, executor: str, jobs: int | None, **execution: Any
+) -> pd.DataFrame:
+    """Run (or resume) a sweep into ``folder`` and return its sensitivity indices.
+
+    ``execution`` goes to :func:`~experiments.run.runner.run_experiment` (``scheduler``,
+    ``scheduler_file``, ``chunk_size``, ``progress``): the design points run in
+    parallel on the same executors as any sweep.
+    """
     experiment = sweep_experiment(read_sweep(sweep))
-    run_experiment(experiment, folder, executor=executor, jobs=jobs, command=f"sweep {sweep}")
+    run_experiment(
+        experiment, folder, executor=executor, jobs=jobs, command=f"sweep {sweep}", **execution
+    )
     return analyse(str(folder), list(OUTCOMES))
 
 
@@ -203,6 +212,7 @@ def study(
     convergence: bool = True,
     executor: str = "serial",
     jobs: int | None = None,
+    **execution: Any,
 ) -> dict[str, Any]:
     """Morris over all parameters, then Sobol over the top ones; tables, plots, summary.
 
@@ -222,6 +232,8 @@ def study(
             indices are stable (:mod:`experiments.sweeps.convergence`).
         executor: ``serial``, ``processes`` or ``dask``.
         jobs: worker processes (None: the executor's default).
+        **execution: ``scheduler``, ``scheduler_file``, ``chunk_size``, ``progress``
+            for :func:`~experiments.run.runner.run_experiment`.
 
     Returns:
         ``morris`` and ``sobol`` index tables, ``convergence`` (empty if not run) and the
@@ -243,7 +255,7 @@ def study(
         seed,
         base_name,
     )
-    morris = run_design(morris_file, out / "morris", executor, jobs)
+    morris = run_design(morris_file, out / "morris", executor, jobs, **execution)
     check = pd.DataFrame()
     if convergence:
         double_file = write_sweep(
@@ -257,7 +269,7 @@ def study(
             seed,
             base_name,
         )
-        double = run_design(double_file, out / "morris_2n", executor, jobs)
+        double = run_design(double_file, out / "morris_2n", executor, jobs, **execution)
         double.to_csv(out / "morris_2n_indices.csv", index=False)
         check = compare_sizes(_per_worker(morris, workers), _per_worker(double, 2 * workers))
         check.to_csv(out / "convergence.csv", index=False)
@@ -273,7 +285,7 @@ def study(
         seed,
         base_name,
     )
-    sobol = run_design(sobol_file, out / "sobol", executor, jobs)
+    sobol = run_design(sobol_file, out / "sobol", executor, jobs, **execution)
     morris.to_csv(out / "morris_indices.csv", index=False)
     sobol.to_csv(out / "sobol_indices.csv", index=False)
     pd.DataFrame(

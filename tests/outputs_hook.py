@@ -1,0 +1,15 @@
+"""A user-defined output for the outputs tests (imported by name, as a user's would be)."""
+
+
+def employed_share(model):
+    """Share of workers with a job, and the month, from the model's own results."""
+    row = model.results_frame().iloc[-1]
+    return {
+        "employed_share": float(row["n_employed"] / row["n_workers"]),
+        "hook_month": model.month,
+    }
+
+
+def not_a_mapping(model):
+    """A broken hook: returns a number, not a mapping."""
+    return 3.0
