@@ -4,8 +4,9 @@ What ``make demo`` runs: ``baseline``, ``paper-package`` and every single
 recommendation (:data:`experiments.scenarios.library.RECOMMENDATIONS`), with replications
 and common random numbers, on local processes; then the HTML report. The default
 size (20,000 workers, ``model.params.DEFAULT_POPULATION``, x 120 months, January 2011
-to December 2020, x 10 replications x 12 scenarios = 120 runs) needs about 47 CPU
-seconds; on the shared 2-core machine at load 10 it took 2.6 minutes (README, "Times").
+to December 2020, x 10 replications x 12 scenarios = 120 runs) needs about 45 CPU
+seconds: 29 s on the 2-core machine at light load, 2.6 minutes at load 10 (README,
+"Times").
 Rerunning resumes. It prints the findings tables (:func:`experiments.analysis.findings.
 summary_text`) and writes the charts as PNG beside the report.
 """
