@@ -237,7 +237,12 @@ def test_sensitivity_study_passes_the_executor_options_on(monkeypatch, tmp_path)
     def fake_study(output, **options):
         seen.update(options)
         empty = pd.DataFrame({"index": [], "outcome": [], "factor": [], "value": []})
-        return {"morris": empty.astype({"value": float}), "sobol": empty, "sizes": {}}
+        return {
+            "morris": empty.astype({"value": float}),
+            "sobol": empty,
+            "convergence": pd.DataFrame(),
+            "sizes": {},
+        }
 
     monkeypatch.setattr(study_module, "study", fake_study)
     file = tmp_path / "scheduler.json"

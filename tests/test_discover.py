@@ -141,7 +141,7 @@ def test_sweep_discover_report_from_the_command_line(tmp_path, capsys):
         'design = "factorial"\nlevels = 4\nreplications = 1\nmonths = 14\nworkers = 400\n'
         "seed = 2\n[params]\nburn_in_months = 6\n[parameters]\n"
         "turnover_per_year = [0.1, 0.5]\n[levers]\n"
-        "enforcement = { range = [0.0, 2.0], start = 2 }\n"
+        "enforcement = { range = [0.0, 1.0], start = 2 }\n"
     )
     out = tmp_path / "out"
     assert main(["sweep", str(sweep), "-o", str(out), "--no-progress"]) == 0

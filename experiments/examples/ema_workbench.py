@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 #: Policies (lever strength ranges) and uncertainties (parameter ranges) explored.
-LEVERS = {"enforcement": (0.0, 2.0), "worker_subsidy": (0.0, 0.667)}
+LEVERS = {"enforcement": (0.0, 1.0), "worker_subsidy": (0.0, 0.667)}
 UNCERTAINTIES = {"turnover_per_year": (0.15, 0.5), "inspection_rate_per_year": (0.02, 0.15)}
 OUTCOMES = ("frac_covered_pension", "frac_covered_any", "cum_subsidy_spending_yuan")
 
