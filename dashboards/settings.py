@@ -17,12 +17,12 @@ from typing import Any
 from experiments import base_params
 from experiments.scenarios import PRESETS, get_preset
 from model import POLICIES, Params, Policy, make_policy
-from model.params import describe
+from model.params import DEFAULT_POPULATION, describe
 
 #: One population for Explore and Compare: enough agents that monthly counts of
 #: common events (breaks, inspections) rest on hundreds of agents, while a month
 #: still takes milliseconds.
-DEFAULT_WORKERS = 20_000
+DEFAULT_WORKERS = DEFAULT_POPULATION  # one default population everywhere (model.params)
 #: Longest run the dashboard steps or plays (months); lever dates stay within it.
 MAX_MONTHS = 600
 #: Largest population the dashboard builds; bigger runs belong to the CLI and sweeps.
