@@ -124,9 +124,9 @@ def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
         "run",
         "baseline",
         "-r",
-        "40",
+        "400",  # many more runs than finish before the interrupt arrives, even when fast
         "-m",
-        "14",
+        "24",
         "-w",
         "400",
         "-p",
@@ -146,4 +146,4 @@ def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
     manifest = ResultStore(out).read_manifest()
     done = {k for k, v in manifest["runs"].items() if v["status"] == "done"}
     assert done == ResultStore(out).finished_ids(), "the manifest matches the parts on disk"
-    assert 2 <= len(done) < 40, f"interrupted mid-way: {len(done)} done"
+    assert 2 <= len(done) < 400, f"interrupted mid-way: {len(done)} done"
