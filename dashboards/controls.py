@@ -85,7 +85,7 @@ def ParamEditor(session: Session):
         on_click=lambda: session.set_param(chosen.value, None),
     )
     if overrides:
-        changed = ", ".join(f"{k} = {v:.4g}" for k, v in overrides.items())
+        changed = ", ".join(f"{k.replace('_', ' ')} = {v:.4g}" for k, v in overrides.items())
         solara.Text(f"Differs from the model defaults: {changed}", style=CAPTION)
 
 
@@ -135,7 +135,7 @@ def LeverControl(session: Session, lever: str):
             for name, unit, default in extra:
                 blank = math.isinf(default)  # blank = no limit
                 NumberField(
-                    f"{name} ({unit}{'; blank: none' if blank else ''})",
+                    f"{name.replace('_', ' ')} ({unit}{'; blank: none' if blank else ''})",
                     setting.extra.get(name, default),
                     lambda v, name=name, default=default: _verdict(
                         session, session.set_lever(lever, **{name: default if v is None else v})

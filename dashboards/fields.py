@@ -24,7 +24,9 @@ def shown(value: float | None, integer: bool) -> str:
         return ""
     if integer:
         return str(int(value))
-    return f"{value:g}"
+    if abs(value) >= 1e6:  # money: 30,000,000,000 rather than 3e+10
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def parse(text: str, integer: bool, optional: bool) -> float | int | None:
