@@ -16,7 +16,7 @@ Runs a preset (default ``calibrated``) for R replications and prints, as text ta
 
 Run: ``python tools/structure_report.py [--replications 10] [--workers 50000]
 [--years 10] [--seed 7] [--preset calibrated]``. The seeds are the validation's
-held-out seeds (``experiments.seeds.replication_seeds(seed, R)``).
+held-out seeds (``experiments.run.seeds.replication_seeds(seed, R)``).
 """
 
 from __future__ import annotations
