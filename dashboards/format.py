@@ -7,7 +7,8 @@ January of the start year, written ``2011-01``.
 
 Sampling noise: a count of ``k`` agent events stands for ``k x scale`` real events,
 so its relative sampling error is about ``1/sqrt(k)``. Counts from fewer than
-:data:`NOISY_BELOW` agents are flagged, with an approximate 95% interval
+:data:`NOISY_BELOW` agents (the analysis' threshold, the same in the CLI and the
+report) are flagged, with an approximate 95% interval
 (Poisson: ``k +- 1.96 sqrt(k)``; at ``k = 0``, up to 3 events, the rule of three).
 """
 
@@ -15,20 +16,13 @@ from __future__ import annotations
 
 import math
 
+from experiments.analysis.formatting import NOISE_AGENTS, month_label
 from model import outcomes
 
-#: Counts from fewer agent events than this are shown as noisy (+-20% or more at 95%).
-NOISY_BELOW = 100
+#: Counts from fewer agent events than this are shown as noisy (about 18% or more).
+NOISY_BELOW = NOISE_AGENTS
 Z95 = 1.96
 START = "start"
-
-
-def month_label(month: int, start_year: int) -> str:
-    """``start`` for month 0, else the calendar month, e.g. month 1 -> ``2011-01``."""
-    if month <= 0:
-        return START
-    m = month - 1
-    return f"{start_year + m // 12}-{m % 12 + 1:02d}"
 
 
 def month_text(month: int, start_year: int) -> str:

@@ -56,7 +56,10 @@ WORKERS_PER_FIRM = 20.0  # the model's mean firm size (Params.mean_firm_size def
 
 @dataclass(frozen=True)
 class _Subsidy(Policy):
-    """Shared fields of contribution subsidies.
+    """A local special fund that pays part of one side's contributions.
+
+    ``side`` (``"worker"`` or ``"firm"``) names the levers it moves:
+    ``<side>_subsidy_share`` and ``<side>_subsidy_cap``, and the shared yearly budget.
 
     Attributes:
         cap: most the fund pays per covered worker, yuan a month (inf = no cap).
@@ -66,18 +69,38 @@ class _Subsidy(Policy):
 
     cap: float = math.inf
     budget: float = math.inf
+    side: ClassVar[str] = ""
     max_strength: ClassVar[float] = 1.0
     source: ClassVar[str] = "at most 2/3 (flexible-employment subsidy, facts.md 2.6)"
+    paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
     cost: ClassVar[Cost] = SUBSIDY_COST
-    extras: ClassVar[tuple] = (
-        ("cap", "yuan per covered worker per month", math.inf, 1e-9, math.inf),
-        ("budget", "yuan per year (real units)", math.inf, 1e-9, math.inf),
-    )
 
-    def _budget(self, levers: Levers) -> float:
+    @staticmethod
+    def _extras(cap: float) -> tuple:
+        return (
+            ("cap", "yuan per covered worker per month", cap, 1e-9, math.inf),
+            ("budget", "yuan per year (real units)", FUND_BUDGET_YUAN, 1e-9, math.inf),
+        )
+
+    def change(self, levers: Levers) -> Levers:
+        """Levers with the policy in force.
+
+        This side's share (at least ``strength``), its cap (at most ``cap``) and the
+        yearly budget (budgets of two funds add up).
+        """
+        share, cap = f"{self.side}_subsidy_share", f"{self.side}_subsidy_cap"
         if math.isinf(levers.subsidy_budget_per_year):
-            return self.budget
-        return levers.subsidy_budget_per_year + self.budget
+            budget = self.budget
+        else:
+            budget = levers.subsidy_budget_per_year + self.budget
+        return dataclasses.replace(
+            levers,
+            **{
+                share: max(getattr(levers, share), self.strength),
+                cap: min(getattr(levers, cap), self.cap),
+                "subsidy_budget_per_year": budget,
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -87,31 +110,16 @@ class WorkerSubsidy(_Subsidy):
     strength: float = 0.667
     cap: float = WORKER_CAP_YUAN
     budget: float = FUND_BUDGET_YUAN
-    extras: ClassVar[tuple] = (
-        ("cap", "yuan per covered worker per month", WORKER_CAP_YUAN, 1e-9, math.inf),
-        ("budget", "yuan per year (real units)", FUND_BUDGET_YUAN, 1e-9, math.inf),
-    )
+    side: ClassVar[str] = "worker"
+    extras: ClassVar[tuple] = _Subsidy._extras(WORKER_CAP_YUAN)
     lever: ClassVar[str] = "worker_subsidy"
     label: ClassVar[str] = "Subsidy of workers' contributions"
     unit: ClassVar[str] = "share of the worker's own contribution paid by the fund, 0-1"
-    paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
     moves: ClassVar[tuple[str, ...]] = (
         "worker_subsidy_share",
         "worker_subsidy_cap",
         "subsidy_budget_per_year",
     )
-
-    def change(self, levers: Levers) -> Levers:
-        """Levers with the policy in force.
-
-        The worker share, its cap and the yearly budget (budgets of two funds add up).
-        """
-        return dataclasses.replace(
-            levers,
-            worker_subsidy_share=max(levers.worker_subsidy_share, self.strength),
-            worker_subsidy_cap=min(levers.worker_subsidy_cap, self.cap),
-            subsidy_budget_per_year=self._budget(levers),
-        )
 
 
 @dataclass(frozen=True)
@@ -121,31 +129,16 @@ class FirmSubsidy(_Subsidy):
     strength: float = 0.333
     cap: float = FIRM_CAP_YUAN
     budget: float = FUND_BUDGET_YUAN
-    extras: ClassVar[tuple] = (
-        ("cap", "yuan per covered worker per month", FIRM_CAP_YUAN, 1e-9, math.inf),
-        ("budget", "yuan per year (real units)", FUND_BUDGET_YUAN, 1e-9, math.inf),
-    )
+    side: ClassVar[str] = "firm"
+    extras: ClassVar[tuple] = _Subsidy._extras(FIRM_CAP_YUAN)
     lever: ClassVar[str] = "firm_subsidy"
     label: ClassVar[str] = "Subsidy of employers' contributions"
     unit: ClassVar[str] = "share of the employer's contribution paid by the fund, 0-1"
-    paper: ClassVar[str] = "Gov 3 (special funds subsidising contributions)"
     moves: ClassVar[tuple[str, ...]] = (
         "firm_subsidy_share",
         "firm_subsidy_cap",
         "subsidy_budget_per_year",
     )
-
-    def change(self, levers: Levers) -> Levers:
-        """Levers with the policy in force.
-
-        The employer share, its cap and the yearly budget (budgets of two funds add up).
-        """
-        return dataclasses.replace(
-            levers,
-            firm_subsidy_share=max(levers.firm_subsidy_share, self.strength),
-            firm_subsidy_cap=min(levers.firm_subsidy_cap, self.cap),
-            subsidy_budget_per_year=self._budget(levers),
-        )
 
 
 @dataclass(frozen=True)
