@@ -15,13 +15,11 @@ import numpy as np
 from model import sectors, structure
 from model.codes import N_SCHEMES, Scheme
 from model.compliance import employer_rates
-from model.facts import fact
 from model.labour_market import Jobs
 from model.levers import Levers
 from model.params import Params
 from model.table import AgentTable
 
-CASH_OUT_BAN = fact("cash_out_ban")  # decimal year from which 退保 is banned (facts.md 2.3)
 #: Local average wage by region over the national one (the floor and cap by region).
 REGION_RATIO = structure.REGION_AVERAGE_WAGE_RATIO
 
@@ -33,11 +31,12 @@ def cash_out(
     propensity: float,
     u: np.ndarray,
     year: float,
+    ban_year: float,
 ) -> int:
     """Cross-region movers whose rights do not follow them may cash out (退保) and lose years.
 
-    Only before the ban of 2010-01-01 (国办发〔2009〕66号 art. 3; inputs.csv
-    ``cash_out_ban``): from then on a mover's contribution years follow her.
+    Only before the ban (2010-01-01: 国办发〔2009〕66号 art. 3; the parameter
+    ``cash_out_ban_year``): from then on a mover's contribution years follow her.
 
     Args:
         w: the workers.
@@ -46,9 +45,10 @@ def cash_out(
         propensity: chance that an unprotected mover cashes out before the ban.
         u: one uniform per mover.
         year: decimal calendar year of the move.
+        ban_year: decimal year from which cash-outs are banned.
     """
     has_years = w.contrib_months[movers] > 0
-    lose = has_years & (u < (1.0 - portability) * propensity) & (year < CASH_OUT_BAN)
+    lose = has_years & (u < (1.0 - portability) * propensity) & (year < ban_year)
     w.contrib_months[movers[lose]] = 0
     w.points[movers] = 0  # points are local: they stay in the old city
     return np.count_nonzero(lose)

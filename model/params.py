@@ -386,6 +386,14 @@ class Params:
         A + " (cf. 2007 cash-out wave)",
         "chance an unprotected mover cashes out (loses years)",
     )
+    cash_out_ban_year: float = sourced(
+        "cash_out_ban",
+        "decimal year",
+        1990,
+        2100,
+        "first year in which cash-outs (退保) are banned (2010 transfer rules); "
+        "a year past the run is the world without them",
+    )
     # --- shocks and disputes ---------------------------------------------------------------
     illness_per_year: float = param(0.03, "share/year", 0, 1, A, "serious illness")
     births_per_year: float = param(0.08, "share/year", 0, 1, A, "births, women aged 20-35")

@@ -130,7 +130,13 @@ def change_jobs(model: UptakeModel, m: Month) -> None:
     cashouts = 0
     if moved.size:
         cashouts = accrual.cash_out(
-            w, moved, lev.portability, p.cash_out_propensity, u_cash[cross], model.year(m.t)
+            w,
+            moved,
+            lev.portability,
+            p.cash_out_propensity,
+            u_cash[cross],
+            model.year(m.t),
+            p.cash_out_ban_year,
         )
     m.jobs = lm.settle(w, f)  # employment is settled for the month from here on
     m.flows.update(

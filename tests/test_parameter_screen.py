@@ -50,6 +50,7 @@ SPECIAL = {
     "norm_trend_start_year": 2010.5,
     "norm_trend_end_year": 2011.75,  # inside the run, after the trend starts (2011.5)
     "norm_trend_per_year": 0.2,
+    "cash_out_ban_year": 2011.0,  # cash-outs go on through 2010, inside the run
 }
 
 

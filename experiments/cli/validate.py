@@ -30,14 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--response-workers",
         type=int,
-        default=20_000,
-        help="workers per run of the published-response experiments (20000)",
+        default=50_000,
+        help="workers per run of the published-response experiments (50000)",
     )
     parser.add_argument(
         "--response-replications",
         type=int,
-        default=4,
-        help="replications of the published-response experiments (4)",
+        default=10,
+        help="replications of the published-response experiments (10)",
     )
     parser.add_argument(
         "--only",
@@ -69,18 +69,23 @@ def run(args: argparse.Namespace) -> int:
     if "responses" in result:
         r = result["responses"]
         print("\nPublished responses to policy changes (docs/levers.md section 5):")
-        shown = r[["key", "model_mean", "model_p05", "model_p95", "criterion", "pass"]]
+        shown = r[
+            ["key", "model_mean", "model_p05", "model_p95", "pass_direction", "pass_size", "pass"]
+        ]
         shown = shown.rename(
             columns={
                 "key": "experiment",
                 "model_mean": "model mean",
                 "model_p05": "5%",
                 "model_p95": "95%",
+                "pass_direction": "direction",
+                "pass_size": "size",
             }
         )
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         for row in r.itertuples():
             print(f"  {row.key}: {row.measure}; published: {row.published}; {row.note}")
+            print(f"    pass if {row.criterion}")
             print(f"    source: {row.source}")
     print(f"report: {folder / 'report.md'} and {folder / 'report.html'}")
     return 0

@@ -58,6 +58,7 @@ NOT_VARIED = (
     "burn_in_months",
     "norm_trend_start_year",
     "norm_trend_end_year",
+    "cash_out_ban_year",
 )
 DEFAULT_OUTPUT = Path("results") / "sensitivity"
 
