@@ -114,7 +114,7 @@ def test_result_passes_only_when_every_verdict_given_holds():
     assert not result(False, None).passed, "a failed direction verdict fails the experiment"
     assert not result(None, None).passed, "no verdict at all cannot pass"
     row = result(True, None).row()
-    assert (row["pass_direction"], row["pass_size"]) == ("yes", "n/a"), row
+    assert (row["pass_direction"], row["pass_size"]) == ("yes", "none"), row
 
 
 def test_higher_rates_lower_pension_coverage_as_in_chengdu(params):
@@ -149,7 +149,7 @@ def test_law_and_audit_verdicts_follow_their_criteria(params):
     audit = table.loc["audit-yield"]
     inside = pv.AUDIT_YIELD / 2 <= audit["model_mean"] <= 2 * pv.AUDIT_YIELD
     assert audit["pass_size"] == ("yes" if inside else "no"), audit
-    assert audit["pass_direction"] == "n/a", "C14 is a level: no direction to judge"
+    assert audit["pass_direction"] == "none", "C14 is a level: no direction to judge"
     assert all(table["source"].str.len() > 0), "every experiment names its source"
 
 

@@ -127,7 +127,7 @@ class Result:
 
 
 def _verdict(value: bool | None) -> str:
-    return "n/a" if value is None else ("yes" if value else "no")
+    return "none" if value is None else ("yes" if value else "no")
 
 
 def _window(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:

@@ -246,7 +246,7 @@ def _sections(result: dict[str, Any]) -> list[tuple[str, str, Any]]:
             (
                 "Published responses to policy changes",
                 f"{int(r['pass'].sum())} of {len(r)} pass (every verdict given holds: "
-                "direction, and size where the source gives one; n/a where it gives none). "
+                "direction, and size where the source gives one; 'none' where it gives none). "
                 "Each experiment runs its scenarios on common random numbers; model = mean "
                 "and 90% interval over replications (design: docs/levers.md section 5).",
                 r,
