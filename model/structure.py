@@ -107,7 +107,8 @@ REGION_AVERAGE_WAGE_RATIO = by_region("average_wage", 2010) / value(
     "regions.csv", "average_wage.national", 2010
 )
 
-#: Inspection capacity by region relative to the national rate (poorer regions, fewer staff).
+#: Inspection capacity by region, relative to the mean over migrant employment: proportional
+#: to GDP per capita (poorer regions, fewer agency staff; ``regions.csv``).
 REGION_INSPECTION_CAPACITY = by_region("inspection_capacity")
 
 
