@@ -107,7 +107,7 @@ def RunDownloads(session: Session):
         solara.Info("No run yet: build one in the Explore tab.")
         return
     s = stem(snap)
-    Line("Current run: ", snap.settings.label(), f", month {snap.when}.")
+    Line("Current run: ", snap.settings.title(), f", month {snap.when}.")
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-downloads"]):
         solara.FileDownload(
             lambda: csv_bytes(snap.results),

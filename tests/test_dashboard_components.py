@@ -130,7 +130,7 @@ def test_bad_text_is_rejected_in_place_everywhere():
 def test_preset_select_rebuilds_with_its_levers():
     session = small_session()
     _box, rc = solara.render(Explore(session), handle_error=False)
-    field(rc, v.Select, "Preset scenario").v_model = "portability"
+    field(rc, v.Select, "Preset scenario").v_model = scenario_title("portability")
     session.runner.wait()
     wait_until(lambda: session.snapshot.value.in_force != (), what="portability to be in force")
     assert session.snapshot.value.month == 0, "choosing a preset should restart at month 0"
