@@ -175,9 +175,9 @@ def CompareControls(comparer: Comparer):
         )
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
-        with solara.Div(style={"width": "270px"}):
+        with solara.Div(style={"width": "280px"}):
             ScenarioSelect("Scenario A (baseline)", choices, a)
-        with solara.Div(style={"width": "270px"}):
+        with solara.Div(style={"width": "280px"}):
             ScenarioSelect("Scenario B (reform)", choices, b)
         with solara.Div(style={"width": "140px"}):
             NumberField(f"replications (1-{MAX_REPS})", reps.value, reps.set, lo=1, hi=MAX_REPS)
@@ -193,10 +193,6 @@ def CompareControls(comparer: Comparer):
             )
         with solara.Div(style={"width": "110px"}):
             NumberField("root seed", seed.value, seed.set, lo=0)
-        solara.Button("Run comparison", color="primary", on_click=run, disabled=status.busy)
-        solara.Button(
-            "Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy
-        )
     solara.Text(
         f"'{pairs.CUSTOM_TITLE}' uses the Explore tab's levers and parameters. Replication r "
         "has the same seed in both scenarios (common random numbers, as `uptake compare`); "
@@ -206,6 +202,11 @@ def CompareControls(comparer: Comparer):
     EnsembleControls(
         use_sets, sets, more, a.value, b.value, reps.value, months.value, n_workers.value
     )
+    with solara.Row(gap="8px"):
+        solara.Button("Run comparison", color="primary", on_click=run, disabled=status.busy)
+        solara.Button(
+            "Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy
+        )
     if status.busy:
         solara.ProgressLinear(True if status.progress is None else 100 * status.progress)
         solara.Text(f"Working: {status.label}", style=CAPTION, classes=["uptake-compare-progress"])

@@ -96,17 +96,17 @@ def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "reform": summary["scenario"].map(title),
-            "gain, mean over sets": summary["gain_mean"].map(_pp),
-            "set 0 (calibrated)": summary["gain_member0"].map(_pp),
-            "90% interval over seeds (set 0)": [
+            "gain, mean over sets (pp)": summary["gain_mean"].map(_pp),
+            "set 0, calibrated (pp)": summary["gain_member0"].map(_pp),
+            "90% interval over seeds, set 0 (pp)": [
                 _interval(lo, hi)
                 for lo, hi in zip(summary["seed_ci90_low"], summary["seed_ci90_high"], strict=True)
             ],
-            "5-95% over sets": [
+            "5-95% over sets (pp)": [
                 _interval(lo, hi)
                 for lo, hi in zip(summary["ensemble_q05"], summary["ensemble_q95"], strict=True)
             ],
-            "range over sets": [
+            "range over sets (pp)": [
                 _interval(lo, hi)
                 for lo, hi in zip(summary["ensemble_min"], summary["ensemble_max"], strict=True)
             ],
@@ -130,7 +130,7 @@ def ranking_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "higher": pairs["first"].map(title),
             "lower": pairs["second"].map(title),
             "sets where higher": pairs["share_of_members_first_higher"].map("{:.0%}".format),
-            "mean difference": pairs["mean_difference"].map(_pp),
+            "mean difference (pp)": pairs["mean_difference"].map(_pp),
             "ranking": [verdict(r) for r in pairs.itertuples()],
         }
     )
@@ -172,7 +172,9 @@ def EnsembleView(result: EnsembleResult, workers: int, months: int):
         classes=["uptake-ensemble-robust"],
     )
     Table(
-        ranks, numeric=("sets where higher", "mean difference"), classes=["uptake-ensemble-ranks"]
+        ranks,
+        numeric=("sets where higher", "mean difference (pp)"),
+        classes=["uptake-ensemble-ranks"],
     )
     note = (
         "Robust: the same order in every set, and in every set the seeds' 90% interval of "

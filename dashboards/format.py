@@ -116,6 +116,8 @@ def short(x: float, signed: bool = False) -> str:
     """
     if x is None or not math.isfinite(x):
         return "-"
+    if abs(x) < 5e-7:  # float noise of a difference of equal means (e.g. 9e-13)
+        return "0"
     a = abs(x)
     for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
         if round(a / size, 2) >= 1.0 and a >= size * (1 - 5e-4):

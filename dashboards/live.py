@@ -216,7 +216,7 @@ class LiveFigure:
             ax.set_xlim(self.start_year, self.start_year + span / 12.0)
             ax.set_ylim(*value_range)
             text.set_text(note)
-            ax.tick_params(axis="y", labelleft=not note)  # 0-1 of nothing means nothing
+            ax.tick_params(axis="y", left=not note, labelleft=not note)  # 0-1 means nothing
             ax.get_legend().set_visible(not note)
         self.canvas.draw()  # animated artists are left out of the background
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)

@@ -57,7 +57,7 @@ COMPARE_WORKERS = DEFAULT_WORKERS
 
 
 #: The human name of the Explore tab's settings as a scenario.
-CUSTOM_TITLE = "Custom (the Explore tab's settings)"
+CUSTOM_TITLE = "Custom (Explore settings)"
 
 
 def title(name: str) -> str:

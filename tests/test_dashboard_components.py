@@ -19,6 +19,7 @@ from dashboard_support import (
     wait_until,
 )
 
+from dashboards import pairs
 from dashboards.agents import LookInside
 from dashboards.app import Page
 from dashboards.compare import Compare, Comparer
@@ -200,8 +201,13 @@ def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
     assert spread.gains["seed"].nunique() == 2, "two replication seeds per set"
     seeds = sorted(comparer.result.value.outcomes["seed"].unique())
     assert sorted(spread.gains["seed"].unique()) == seeds, "the ensemble uses other seeds"
+    summary = pairs.summary(comparer.result.value.outcomes, "baseline").set_index("column")
+    central = spread.gains[spread.gains["member"] == 0]["gain_pension"].mean()
+    assert central == pytest.approx(100 * summary.loc["frac_covered_pension", "difference"]), (
+        "set 0 is the calibrated point: its gain must equal the comparison's difference"
+    )
     gains = html.unescape(text_of(by_class(rc, "uptake-ensemble-gains")))
-    for heading in ("90% interval over seeds (set 0)", "5-95% over sets", "range over sets"):
+    for heading in ("interval over seeds, set 0 (pp)", "5-95% over sets (pp)", "range over sets"):
         assert heading in gains, f"{heading!r} missing: {gains[:400]}"
     assert scenario_title("paper-package") in gains, f"reform missing: {gains[:400]}"
     ranks = html.unescape(text_of(by_class(rc, "uptake-ensemble-ranks")))

@@ -116,7 +116,7 @@ def _single(name: str, label: str, description: str, policy: Policy) -> Scenario
 _RECOMMENDATIONS = (
     _single(
         "enforcement",
-        "More inspections (staff at 1:6,000)",
+        "More inspections (1:6,000)",
         f"Staff the agencies to 1:6000: +{EXTRA_INSPECTIONS:.3f} inspections per firm a year "
         f"(x{1 + STAFFING_RISE:.2f})",
         Enforcement(strength=EXTRA_INSPECTIONS, start=REFORM_START),
@@ -142,14 +142,14 @@ _RECOMMENDATIONS = (
     ),
     _single(
         "worker-subsidy",
-        "Subsidy of workers' contributions",
+        "Worker contribution subsidy",
         f"Special fund pays 2/3 of migrant workers' own contributions, at most "
         f"{WORKER_CAP_YUAN:.0f} yuan a month each, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         WorkerSubsidy(strength=round(fact("subsidy_max_share"), 3), start=REFORM_START),
     ),
     _single(
         "firm-subsidy",
-        "Subsidy of employers' contributions",
+        "Employer contribution subsidy",
         f"Special fund pays 1/3 of the employer's contribution, at most {FIRM_CAP_YUAN:.0f} "
         f"yuan a month per worker, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         FirmSubsidy(strength=0.333, start=REFORM_START),
@@ -163,7 +163,7 @@ _RECOMMENDATIONS = (
     ),
     _single(
         "points",
-        "Points scheme for city services",
+        "Points for city services",
         "Points scheme on the Shanghai rule: 36 insured months unlock city services "
         "worth 10% of the wage",
         PointsSystem(strength=36.0, service_value=0.1, start=REFORM_START),
@@ -191,19 +191,19 @@ _EXTRA = (
     ),
     _single(
         "penalties",
-        "Forced collection, higher fines",
+        "Forced collection and fines",
         "Forced collection: fines at 3x arrears, always imposed",
         Penalties(strength=3.0, share_fined=1.0, start=REFORM_START),
     ),
     _single(
         "dispatch-monitoring",
-        "Monitoring of dispatch agencies",
+        "Dispatch-agency monitoring",
         "Labour-dispatch agencies inspected 5 times as often as other firms",
         DispatchMonitoring(strength=5.0, start=REFORM_START),
     ),
     _single(
         "rate-cut-2019",
-        "Employer pension rate cut (2019)",
+        "Pension rate cut (2019)",
         "Employer pension rate 20% -> 16%",
         ContributionRateCut(strength=0.04, start=REFORM_START),
     ),
@@ -219,7 +219,7 @@ PRESETS: dict[str, Scenario] = {
         "paper-package",
         "All of the paper's recommendations together",
         tuple(p for s in _RECOMMENDATIONS for p in s.policies),
-        label="The paper's package (all together)",
+        label="The paper's package",
     ),
     **{s.name: s for s in _EXTRA},
 }
