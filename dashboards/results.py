@@ -159,6 +159,13 @@ def ComparisonDownloads(comparer: Comparer):
             f"{s}_differences.csv",
             "Paired differences (CSV)",
         )
+        spread = result.ensemble
+        if spread is not None:
+            solara.FileDownload(
+                lambda: csv_bytes(spread.gains),
+                f"{s}_ensemble_gains.csv",
+                "Gains per parameter set and seed (CSV)",
+            )
 
 
 @solara.component

@@ -212,6 +212,10 @@ def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
     assert scenario_title("paper-package") in gains, f"reform missing: {gains[:400]}"
     ranks = html.unescape(text_of(by_class(rc, "uptake-ensemble-ranks")))
     assert scenario_title("baseline") in ranks, f"the reform is not ranked on the baseline: {ranks}"
+    from dashboards.results import ComparisonDownloads
+
+    _box, downloads = solara.render(ComparisonDownloads(comparer), handle_error=False)
+    button(downloads, "Gains per parameter set and seed (CSV)")
 
 
 def test_the_ensemble_refuses_the_custom_scenario_with_a_message():
