@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_sweep.py
 
 dashboard: $(STAMP)
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run dashboards/app.py \
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False SOLARA_THEME_SHOW_BANNER=False \
+	  $(VENV)/bin/solara run dashboards/app.py \
 	  --production --no-check-version --host 127.0.0.1 --port 8765
 
 lint: $(STAMP)

@@ -12,10 +12,12 @@ Modules, one job each:
   blitting; :mod:`dashboards.charts`: figures of comparisons and saved results.
 - :mod:`dashboards.format`: one convention for numbers, units, dates and sampling noise;
   :mod:`dashboards.fields`: number inputs that reject a bad entry in place.
-- :mod:`dashboards.pairs`: paired replications of two scenarios (common random numbers).
+- :mod:`dashboards.pairs`: paired replications of two scenarios (common random numbers);
+  :mod:`dashboards.ensemble`: the same over the calibrated ensemble's parameter sets.
 - :mod:`dashboards.agents_data` / :mod:`dashboards.sweeps`: tables of agents, saved sweeps.
-- :mod:`dashboards.controls`, :mod:`dashboards.explore`, :mod:`dashboards.compare`,
-  :mod:`dashboards.agents`, :mod:`dashboards.results`: the tabs; :mod:`dashboards.ui`: text.
+- :mod:`dashboards.controls`, :mod:`dashboards.explore`, :mod:`dashboards.compare` (with
+  :mod:`dashboards.compare_ensemble`), :mod:`dashboards.agents`, :mod:`dashboards.results`:
+  the tabs; :mod:`dashboards.ui`: text and tables.
 - :mod:`dashboards.serve`: starts the app for the browser tests and ``tools/screenshot.py``
   (which regenerates ``docs/dashboard.png`` in chromium).
 """

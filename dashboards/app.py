@@ -27,6 +27,10 @@ LOOK_INSIDE, RESULTS = 2, 3  # tab indices
 # No phone-home from the server on closed networks (``make dashboard`` also sets
 # SOLARA_TELEMETRY_MIXPANEL_ENABLE=False and --no-check-version before start-up).
 solara.server.settings.telemetry.mixpanel_enable = False
+# Solara's "runs on Solara" banner floats over the bottom of the page and hid the last
+# chart; the credit is in the page's own footer instead (``make dashboard`` and
+# ``dashboards.serve`` also set SOLARA_THEME_SHOW_BANNER=False before start-up).
+solara.server.settings.theme.show_banner = False
 
 
 @solara.component
@@ -45,7 +49,7 @@ def Page():
 
     solara.use_effect(stop_on_close, [])
     solara.Title(TITLE)
-    with solara.Column(style={"padding": "8px"}):
+    with solara.Column(style={"padding": "8px 8px 32px 8px"}):
         Heading(TITLE)
         Caption(
             "Agent-based model (Mesa) of coverage, breaks and disputes under policy reforms; "
@@ -62,3 +66,4 @@ def Page():
                 LookInside(session, active=tab.value == LOOK_INSIDE)
             with solara.lab.Tab("Results", icon_name="mdi-download"):
                 Results(session, comparer, active=tab.value == RESULTS)
+        Caption("Built with Mesa and Solara; runs on this machine, offline.", ["uptake-footer"])

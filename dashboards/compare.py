@@ -6,19 +6,23 @@ session, so switching tabs neither stops nor loses it.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import solara
 
-from dashboards import charts, pairs
+from dashboards import charts, ensemble, pairs
 from dashboards import format as fmt
+from dashboards.compare_ensemble import EnsembleControls, EnsembleView, ScenarioSelect
+from dashboards.ensemble import EnsembleResult
 from dashboards.fields import NumberField
 from dashboards.jobs import Job, Status
-from dashboards.pairs import COMPARE_WORKERS, MAX_COMPARE_WORKERS, MAX_REPS, METRICS
+from dashboards.pairs import COMPARE_WORKERS, MAX_COMPARE_WORKERS, MAX_REPS, METRICS, title
 from dashboards.settings import CUSTOM, DEFAULT_SEED, MAX_MONTHS
 from dashboards.state import Session
-from dashboards.ui import CAPTION, Line
+from dashboards.ui import CAPTION, Line, Table
 from experiments.run.experiment import Experiment
 from experiments.scenarios import PRESETS
 
@@ -29,6 +33,7 @@ class Comparison:
 
     outcomes: pd.DataFrame
     experiment: Experiment
+    ensemble: EnsembleResult | None = None
 
     @property
     def names(self) -> tuple[str, str]:
@@ -54,25 +59,88 @@ class Comparer:
         self.job = Job(self.status, self.message)
 
     def run(
-        self, a: str, b: str, reps: int, months: int, n_workers: int, seed: int, wait: bool = False
+        self,
+        a: str,
+        b: str,
+        reps: int,
+        months: int,
+        n_workers: int,
+        seed: int,
+        wait: bool = False,
+        sets: int = 0,
+        more: Sequence[str] = (),
     ) -> bool:
-        """Validate, then run both scenarios in the background."""
+        """Validate, then run both scenarios in the background.
+
+        Args:
+            a: baseline scenario (a preset's name or ``custom``).
+            b: reform scenario.
+            reps: replications (the same seeds in both).
+            months: months per run.
+            n_workers: worker agents per run.
+            seed: root seed of the replication seeds.
+            wait: block until the work ends (tests).
+            sets: also run A, B and ``more`` reforms on the first ``sets`` parameter
+                sets of the calibrated ensemble (0: not).
+            more: further reforms ranked over the ensemble.
+        """
+        reforms = [b, *more]
         try:
             exp = pairs.experiment(a, b, self.session.settings.value, reps, months, n_workers, seed)
+            if sets:
+                ensemble.check(a, reforms, sets, ensemble.available())
         except ValueError as error:
             self.message.value = str(error)
             return False
+        compared = len(exp.specs())
+        total = compared + (ensemble.runs(sets, reps, len(reforms)) if sets else 0)
 
         def work(job: Job) -> None:
-            outcomes = pairs.run(exp, job.report, lambda: job.stopping)
-            if outcomes is not None:
-                self.session.run.comparison = Comparison(outcomes, exp)
-                self.result.value = self.session.run.comparison
+            outcomes = pairs.run(
+                exp, lambda f, text: job.report(f * compared / total, text), lambda: job.stopping
+            )
+            if outcomes is None:
+                return
+            spread = None
+            if sets:
+                spread = self._ensemble(job, a, reforms, sets, exp, compared, total)
+                if spread is None:
+                    self.message.value = "Ensemble runs cancelled: the comparison is shown alone."
+            self.session.run.comparison = Comparison(outcomes, exp, spread)
+            self.result.value = self.session.run.comparison
 
         started = self.job.start("comparing", work)
         if wait:
             self.job.wait()
         return started
+
+    @staticmethod
+    def _ensemble(
+        job: Job, a: str, reforms: list[str], sets: int, exp: Experiment, before: int, total: int
+    ) -> EnsembleResult | None:
+        """The ensemble part of a comparison, reporting progress and the time left."""
+        began = time.monotonic()
+        per_set = exp.replications * (1 + len(reforms))
+
+        def report(done: int, runs: int) -> None:
+            left = (time.monotonic() - began) / done * (runs - done)
+            job.report(
+                (before + done) / total,
+                f"ensemble: parameter set {(done - 1) // per_set + 1} of {sets}, run {done} "
+                f"of {runs}, about {left:.0f} s left",
+            )
+
+        return ensemble.run(
+            a,
+            reforms,
+            sets,
+            exp.replications,
+            exp.months,
+            exp.workers,
+            exp.root_seed,
+            report,
+            lambda: job.stopping,
+        )
 
     def close(self) -> None:
         """Stop a running comparison (the page was closed)."""
@@ -81,7 +149,7 @@ class Comparer:
 
 @solara.component
 def CompareControls(comparer: Comparer):
-    """Scenario choices, replications, months, population, seed; run and cancel."""
+    """Scenario choices, replications, months, population, seed, the ensemble; run and cancel."""
     choices = [*PRESETS, CUSTOM]
     a = solara.use_reactive("baseline")
     b = solara.use_reactive("paper-package")
@@ -89,16 +157,28 @@ def CompareControls(comparer: Comparer):
     months = solara.use_reactive(60)
     n_workers = solara.use_reactive(COMPARE_WORKERS)
     seed = solara.use_reactive(DEFAULT_SEED)
+    use_sets = solara.use_reactive(False)
+    sets = solara.use_reactive(0)  # 0: all the sets the ensemble file holds
+    more = solara.use_reactive([])
     status = comparer.status.value
 
     def run():
-        comparer.run(a.value, b.value, reps.value, months.value, n_workers.value, seed.value)
+        comparer.run(
+            a.value,
+            b.value,
+            reps.value,
+            months.value,
+            n_workers.value,
+            seed.value,
+            sets=(sets.value or ensemble.available().sets) if use_sets.value else 0,
+            more=tuple(more.value) if use_sets.value else (),
+        )
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
-        with solara.Div(style={"width": "200px"}):
-            solara.Select("Scenario A (baseline)", choices, a)
-        with solara.Div(style={"width": "200px"}):
-            solara.Select("Scenario B (reform)", choices, b)
+        with solara.Div(style={"width": "280px"}):
+            ScenarioSelect("Scenario A (baseline)", choices, a)
+        with solara.Div(style={"width": "280px"}):
+            ScenarioSelect("Scenario B (reform)", choices, b)
         with solara.Div(style={"width": "140px"}):
             NumberField(f"replications (1-{MAX_REPS})", reps.value, reps.set, lo=1, hi=MAX_REPS)
         with solara.Div(style={"width": "130px"}):
@@ -113,32 +193,40 @@ def CompareControls(comparer: Comparer):
             )
         with solara.Div(style={"width": "110px"}):
             NumberField("root seed", seed.value, seed.set, lo=0)
+    solara.Text(
+        f"'{pairs.CUSTOM_TITLE}' uses the Explore tab's levers and parameters. Replication r "
+        "has the same seed in both scenarios (common random numbers, as `uptake compare`); "
+        "bands: 5-95% of replications.",
+        style=CAPTION,
+    )
+    EnsembleControls(
+        use_sets, sets, more, a.value, b.value, reps.value, months.value, n_workers.value
+    )
+    with solara.Row(gap="8px"):
         solara.Button("Run comparison", color="primary", on_click=run, disabled=status.busy)
         solara.Button(
             "Cancel", on_click=lambda: comparer.job.stop(wait=False), disabled=not status.busy
         )
-    solara.Text(
-        f"'{CUSTOM}' uses the Explore tab's levers and parameters. Replication r has the "
-        "same seed in both scenarios (common random numbers, as `uptake compare`); "
-        "bands: 5-95% of replications.",
-        style=CAPTION,
-    )
     if status.busy:
         solara.ProgressLinear(True if status.progress is None else 100 * status.progress)
-        solara.Text(f"Working: {status.label}", style=CAPTION)
+        solara.Text(f"Working: {status.label}", style=CAPTION, classes=["uptake-compare-progress"])
     if comparer.message.value:
         solara.Error(comparer.message.value, classes=["uptake-message"])
 
 
-def formatted(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary with labels and each value in its outcome's unit (differences signed)."""
+def formatted(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The summary with labels, one number style per column and no row index.
+
+    Shares in % (differences in pp); every other value to three significant figures
+    with k / M / bn, its unit in the unit column. ``names`` maps scenario names to titles.
+    """
     rows = []
     for row in table.to_dict("records"):
         column = row.pop("column")
         out = {"outcome": fmt.label(column), "unit": fmt.unit_text(column)}
         for key, x in row.items():
             signed = key in ("difference", "band 5%", "band 95%")
-            out[key] = fmt.column_value(x, column, signed)
+            out[names.get(key, key)] = fmt.table_value(x, column, signed)
         rows.append(out)
     return pd.DataFrame(rows)
 
@@ -149,11 +237,12 @@ def CompareResult(result: Comparison):
     metric = solara.use_reactive(METRICS[0])
     a, b = result.names
     exp = result.experiment
+    names = {a: title(a), b: title(b)}
     Line(
         "",
-        a,
+        names[a],
         " (A) vs ",
-        b,
+        names[b],
         f" (B): {exp.replications} replications x {exp.months} months, "
         f"{exp.workers:,} workers, root seed {exp.root_seed} (same seeds in both).",
         classes=["uptake-compare-title"],
@@ -169,12 +258,12 @@ def CompareResult(result: Comparison):
     def draw() -> tuple[bytes, bytes]:
         m = metric.value
         unit, axis = fmt.unit(m), fmt.unit_text(m)
-        both = charts.compare_lines(
-            pairs.bands(result.outcomes, m), fmt.label(m), axis, unit, result.start_year
-        )
+        bands = pairs.bands(result.outcomes, m)
+        bands = bands.assign(scenario=bands["scenario"].map(names))
+        both = charts.compare_lines(bands, fmt.label(m), axis, unit, result.start_year)
         diff = charts.compare_difference(
             pairs.difference(result.outcomes, m, a),
-            f"{b} minus {a}",
+            f"{names[b]} minus {names[a]}",
             f"difference, {'percentage points' if unit == 'share' else axis}",
             unit,
             result.start_year,
@@ -187,7 +276,7 @@ def CompareResult(result: Comparison):
             solara.Image(both, format="png")
         with solara.Div(classes=["uptake-chart", "chart-compare-diff"]):
             solara.Image(diff, format="png")
-    table = solara.use_memo(lambda: formatted(pairs.summary(result.outcomes, a)), [result])
+    table = solara.use_memo(lambda: formatted(pairs.summary(result.outcomes, a), names), [result])
     solara.Text(
         "Means over the last 12 months; difference = B - A paired by replication, "
         "with the 5-95% band of the paired differences (pp = percentage points). "
@@ -195,11 +284,13 @@ def CompareResult(result: Comparison):
         f"{exp.replications} replications.",
         style=CAPTION,
     )
-    with solara.Div(classes=["uptake-compare-summary"]):
-        solara.DataFrame(table, items_per_page=len(table))
+    numeric = tuple(c for c in table.columns if c not in ("outcome", "unit"))
+    Table(table, numeric=numeric, classes=["uptake-compare-summary"])
     first = result.outcomes.iloc[0]
     scale = first["n_workers_real"] / first["n_workers"]
     solara.Text(f"{fmt.scale_note(scale, greyed=False)} {fmt.BREAKS_NOTE}", style=CAPTION)
+    if result.ensemble is not None:
+        EnsembleView(result.ensemble, result.experiment.workers, result.experiment.months)
 
 
 @solara.component

@@ -36,14 +36,15 @@ def _verdict(session: Session, accepted: bool) -> bool | str:
 def PresetControls(session: Session):
     """Preset, population and seed (each rebuilds the model at month 0)."""
     s = session.settings.value
+    titles = {preset.title: name for name, preset in PRESETS.items()}
     solara.Select(
         label="Preset scenario",
-        values=list(PRESETS),
-        value=s.preset if s.preset in PRESETS else None,
-        on_value=session.choose_preset,
+        values=list(titles),
+        value=PRESETS[s.preset].title if s.preset in PRESETS else None,
+        on_value=lambda t: session.choose_preset(titles[t]),
     )
     description = PRESETS[s.preset].description if s.preset in PRESETS else ""
-    solara.Text(f"{s.label()}: {description}. Base parameters: {s.base}.", style=CAPTION)
+    solara.Text(f"{s.title()}: {description}. Base parameters: {s.base}.", style=CAPTION)
     with solara.Tooltip(param_tooltip("n_workers")):
         NumberField(
             f"Population (worker agents, max {MAX_WORKERS:,})",
@@ -61,11 +62,12 @@ def ParamInput(session: Session, name: str):
     value = session.settings.value.params.get(name, row["default"])
     with solara.Tooltip(param_tooltip(name)):
         NumberField(
-            f"{name.replace('_', ' ')} ({row['unit']})",
+            name.replace("_", " "),
             None if value is None else float(value),
             lambda v: _verdict(session, session.set_param(name, v)),
             integer=isinstance(row["default"], int) and not isinstance(row["default"], bool),
             optional=row["default"] is None,  # e.g. scale: blank = derived from the data
+            hint=row["unit"] + ("; blank: derived from the data" if row["default"] is None else ""),
         )
 
 
@@ -122,12 +124,13 @@ def LeverControl(session: Session, lever: str):
             hi=MAX_MONTHS,
         )
         NumberField(
-            "to month (blank: no end)",
+            "to month",
             setting.end,
             lambda v: _verdict(session, session.set_lever(lever, end=v)),
             optional=True,
             lo=1,
             hi=MAX_MONTHS,
+            hint="blank: no end",
         )
     extra = info["extra"]
     if extra:
@@ -135,13 +138,14 @@ def LeverControl(session: Session, lever: str):
             for name, unit, default in extra:
                 blank = math.isinf(default)  # blank = no limit
                 NumberField(
-                    f"{name.replace('_', ' ')} ({unit}{'; blank: none' if blank else ''})",
+                    name.replace("_", " "),
                     setting.extra.get(name, default),
                     lambda v, name=name, default=default: _verdict(
                         session, session.set_lever(lever, **{name: default if v is None else v})
                     ),
                     integer=False,
                     optional=blank,
+                    hint=f"{unit}{'; blank: none' if blank else ''}",
                 )
 
 

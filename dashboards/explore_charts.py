@@ -194,6 +194,35 @@ def values(key: str, snap, scheme: str = "pension") -> tuple[np.ndarray, list]:
     raise ValueError(f"unknown chart {key!r}; allowed: {list(EXPLORE_CHARTS)}")
 
 
+#: Levers whose payments the subsidy chart shows.
+SUBSIDY_LEVERS = ("worker_subsidy", "firm_subsidy")
+
+
+def subsidy_note(snap) -> str:
+    """What the subsidy chart says while nothing has been paid: whether a subsidy is in force.
+
+    A subsidy is in force through its lever (strength above 0 from its start month) or
+    through the parameters ``worker_subsidy_share`` / ``firm_subsidy_share``.
+    """
+    settings, month = snap.settings, snap.month
+    from_params = any(
+        (settings.params.get(f"{side}_subsidy_share") or 0) > 0 for side in ("worker", "firm")
+    )
+    starts = []
+    for lever in SUBSIDY_LEVERS:
+        setting = settings.levers.get(lever)
+        if setting is None or setting.strength <= 0:
+            continue
+        if setting.end is not None and setting.end < max(month, 1):
+            continue
+        starts.append(setting.start)
+    if from_params or any(start <= max(month, 1) for start in starts):
+        return "Subsidy in force: nothing paid yet"
+    if starts:
+        return f"No subsidy in force yet: starts in month {min(starts)}"
+    return "No subsidy in force"
+
+
 class ExploreCharts:
     """One session's live Explore charts: figures kept between months, PNGs of the latest.
 
@@ -215,7 +244,8 @@ class ExploreCharts:
                 groups = snap.groups[key.removeprefix("by_")].names if scheme_key else ()
                 figure = self._figures[ident] = build(key, snap.start_year, scheme, groups)
             months, data = values(key, snap, scheme)
-            out[key] = figure.update(months, data, until)
+            empty = (subsidy_note(snap),) * 2 if key == "subsidy" else ()
+            out[key] = figure.update(months, data, until, empty)
         return out
 
     @property

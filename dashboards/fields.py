@@ -65,6 +65,7 @@ def NumberField(
     lo: float | None = None,
     hi: float | None = None,
     classes: list[str] | None = None,
+    hint: str = "",
 ):
     """A number field whose entry is either taken or replaced by the value in force.
 
@@ -78,6 +79,8 @@ def NumberField(
         lo: smallest allowed value (inclusive), checked before ``on_value``.
         hi: largest allowed value (inclusive), checked before ``on_value``.
         classes: CSS classes of the field.
+        hint: small text always shown under the field (it wraps, where a long label
+            would be cut off in a narrow field): units, what a blank means.
     """
     error = solara.use_reactive("")
     text = shown(value, integer)
@@ -108,6 +111,8 @@ def NumberField(
         dense=True,
         error=bool(error.value),
         messages=[error.value] if error.value else [],
+        hint=hint,
+        persistent_hint=bool(hint),
         hide_details="auto",
         class_=" ".join(["uptake-number", *(classes or [])]),
     )

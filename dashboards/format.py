@@ -108,6 +108,32 @@ def value(x: float, unit: str, signed: bool = False) -> str:
     return number(x, signed)
 
 
+def short(x: float, signed: bool = False) -> str:
+    """Three significant figures with k / M / bn (``840``, ``1.98 k``, ``15.2 k``, ``5.00 bn``).
+
+    For tables whose unit column names the unit: every row of a column is written
+    the same way, whatever its size.
+    """
+    if x is None or not math.isfinite(x):
+        return "-"
+    if abs(x) < 5e-7:  # float noise of a difference of equal means (e.g. 9e-13)
+        return "0"
+    a = abs(x)
+    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if round(a / size, 2) >= 1.0 and a >= size * (1 - 5e-4):
+            body = x / size
+            digits = _digits(body)
+            return (_signed(body, digits) if signed else f"{body:.{digits}f}") + suffix
+    return number(x, signed)
+
+
+def table_value(x: float, column: str, signed: bool = False) -> str:
+    """A value of ``column`` in a table with a unit column: shares in % / pp, else :func:`short`."""
+    if unit(column) in ("share", "%"):
+        return points(x) if signed else pct(x)
+    return short(x, signed)
+
+
 def tick(x: float) -> str:
     """Short axis-tick text: ``500 k``, ``2.5 M``, ``20 bn`` (the axis label names the unit)."""
     a = abs(x)

@@ -144,6 +144,11 @@ class LiveFigure:
                     band.set_animated(True)
                 panel.artists.append((line, band))
             ax.legend(fontsize=7, loc="upper left", ncol=panel.legend_columns, framealpha=0.8)
+        # What an empty panel says instead of an axis with nothing on it (static layer).
+        self.notes = [
+            ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=9)
+            for ax in self.axes
+        ]
         self._limits: tuple | None = None
         self._background = None
         self.png = b""
@@ -158,6 +163,7 @@ class LiveFigure:
         months: np.ndarray,
         values: Sequence[Sequence[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]],
         until: int,
+        empty: Sequence[str] = (),
     ) -> bytes:
         """Set every series' data and return the new PNG.
 
@@ -165,6 +171,8 @@ class LiveFigure:
             months: the months of the data (x).
             values: per panel, per series: ``(y, lo, hi)``; ``lo``/``hi`` for banded series.
             until: the month the run is planned to reach (sets the time axis).
+            empty: per panel, what to say while all its values are 0 (e.g. "No subsidy
+                in force"): shown in place of a value axis that would mean nothing.
         """
         x = self.years(months)
         tops = []
@@ -179,7 +187,10 @@ class LiveFigure:
                     peak = max(peak, float(np.nanmax(top)))
             tops.append(peak)
         span = horizon(int(months[-1]) if len(months) else 0, until)
-        limits = (span, *self._value_limits(tops))
+        notes = tuple(
+            (empty[i] if i < len(empty) and not peak > 0 else "") for i, peak in enumerate(tops)
+        )
+        limits = (span, self._value_limits(tops), notes)
         if limits != self._limits:
             self._redraw_static(limits)
         else:
@@ -193,17 +204,20 @@ class LiveFigure:
         return self.png
 
     def _value_limits(self, tops: list[float]) -> tuple:
-        old = self._limits[1:] if self._limits else [None] * len(self.panels)
+        old = self._limits[1] if self._limits else [None] * len(self.panels)
         out = []
         for panel, peak, current in zip(self.panels, tops, old, strict=True):
             out.append(panel.fixed if panel.fixed else (0.0, _top(current and current[1], peak)))
         return tuple(out)
 
     def _redraw_static(self, limits: tuple) -> None:
-        span, *ranges = limits
-        for ax, value_range in zip(self.axes, ranges, strict=True):
+        span, ranges, notes = limits
+        for ax, value_range, note, text in zip(self.axes, ranges, notes, self.notes, strict=True):
             ax.set_xlim(self.start_year, self.start_year + span / 12.0)
             ax.set_ylim(*value_range)
+            text.set_text(note)
+            ax.tick_params(axis="y", left=not note, labelleft=not note)  # 0-1 means nothing
+            ax.get_legend().set_visible(not note)
         self.canvas.draw()  # animated artists are left out of the background
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._limits = limits

@@ -21,7 +21,7 @@ from dashboards.settings import CUSTOM, DEFAULT_WORKERS, MAX_MONTHS, Settings
 from experiments import analysis
 from experiments.run.experiment import Experiment
 from experiments.run.single import execute
-from experiments.scenarios import PRESETS, Scenario
+from experiments.scenarios import PRESETS, Scenario, scenario_title
 
 
 def with_break_rate(outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -54,6 +54,15 @@ MAX_REPS = 20
 MAX_COMPARE_WORKERS = 50_000
 #: The Compare tab's starting population: the Explore default, so both tabs agree.
 COMPARE_WORKERS = DEFAULT_WORKERS
+
+
+#: The human name of the Explore tab's settings as a scenario.
+CUSTOM_TITLE = "Custom (Explore settings)"
+
+
+def title(name: str) -> str:
+    """The human name of a scenario choice (a preset's label, or :data:`CUSTOM_TITLE`)."""
+    return CUSTOM_TITLE if name == CUSTOM else scenario_title(name)
 
 
 def scenario_for(choice: str, custom: Settings) -> Scenario:

@@ -107,7 +107,7 @@ def RunDownloads(session: Session):
         solara.Info("No run yet: build one in the Explore tab.")
         return
     s = stem(snap)
-    Line("Current run: ", snap.settings.label(), f", month {snap.when}.")
+    Line("Current run: ", snap.settings.title(), f", month {snap.when}.")
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}, classes=["uptake-downloads"]):
         solara.FileDownload(
             lambda: csv_bytes(snap.results),
@@ -159,6 +159,13 @@ def ComparisonDownloads(comparer: Comparer):
             f"{s}_differences.csv",
             "Paired differences (CSV)",
         )
+        spread = result.ensemble
+        if spread is not None:
+            solara.FileDownload(
+                lambda: csv_bytes(spread.gains),
+                f"{s}_ensemble_gains.csv",
+                "Gains per parameter set and seed (CSV)",
+            )
 
 
 @solara.component

@@ -2,7 +2,8 @@
 
 Shared by the screenshot tool (``tools/screenshot.py``) and the browser tests,
 so that both start the app as ``make dashboard`` does: production mode, no version
-check, no telemetry, so that the server itself calls nothing outside this machine.
+check and no telemetry (so that the server itself calls nothing outside this
+machine), and no Solara banner floating over the bottom of the page.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def start(port: int, output: IO | int = subprocess.DEVNULL) -> subprocess.Popen:
         "--port",
         str(port),
     ]
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env = {
+        **os.environ,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_THEME_SHOW_BANNER": "False",  # it floats over the bottom of the page
+    }
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 

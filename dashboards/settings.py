@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments import base_params
-from experiments.scenarios import PRESETS, get_preset
+from experiments.scenarios import PRESETS, get_preset, scenario_title
 from model import POLICIES, Params, Policy, make_policy
 from model.params import DEFAULT_POPULATION, describe
 
@@ -183,6 +183,11 @@ class Settings:
     def label(self) -> str:
         """The preset name, marked when the user changed it."""
         return self.preset if self.is_preset() else f"{self.preset} (modified)"
+
+    def title(self) -> str:
+        """The preset's human name, marked when the user changed it (for the page)."""
+        name = scenario_title(self.preset)
+        return name if self.is_preset() else f"{name} (modified)"
 
 
 def _as_declared_type(name: str, value: Any) -> Any:

@@ -103,7 +103,7 @@ class Session:
             run.groups = {g: GroupHistory(g) for g in GROUPS}
             self._record_groups()
             run.log = [
-                f"built: {settings.label()}, seed {settings.seed}, {settings.n_workers:,} workers"
+                f"built: {settings.title()}, seed {settings.seed}, {settings.n_workers:,} workers"
             ]
         self._publish()
         self.has_model.value = True

@@ -46,3 +46,38 @@ def KeyValues(rows: list[tuple[str, str]]):
         for k, v in rows
     )
     solara.HTML(tag="table", unsafe_innerHTML=body)
+
+
+#: Tables: numbers right-aligned in figures of one width, so a column reads down.
+TABLE_STYLE = "border-collapse:collapse;font-size:0.9em;margin:4px 0"
+CELL = "padding:3px 10px;border-bottom:1px solid #e0e0e0"
+
+
+@solara.component
+def Table(frame, numeric: tuple[str, ...] = (), classes: list[str] | None = None):
+    """A DataFrame as a plain HTML table: no row index, ``numeric`` columns right-aligned."""
+
+    def align(column: str) -> str:
+        if column in numeric:
+            return "text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap"
+        return "text-align:left"
+
+    head = "".join(
+        f"<th style='{CELL};{align(c)};font-weight:600'>{html.escape(str(c))}</th>"
+        for c in frame.columns
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td style='{CELL};{align(c)}'>{html.escape(str(v))}</td>"
+            for c, v in zip(frame.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    with solara.Div(classes=classes or [], style={"overflow-x": "auto"}):
+        solara.HTML(
+            tag="table",
+            unsafe_innerHTML=f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>",
+            style=TABLE_STYLE,
+        )

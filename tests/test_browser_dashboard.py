@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from dashboards.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start, stop, wait_until_up
+from experiments.scenarios import scenario_title
 
 pytestmark = pytest.mark.browser
 
@@ -208,15 +209,85 @@ def test_comparison_shows_both_scenarios(app_page):
     title = page.locator(".uptake-compare-title")
     title.wait_for(timeout=90_000)
     text = title.inner_text()
-    assert "baseline" in text, f"baseline missing: {text}"
-    assert "paper-package" in text, f"reform missing: {text}"
+    assert scenario_title("baseline") in text, f"baseline missing: {text}"
+    assert scenario_title("paper-package") in text, f"reform missing: {text}"
+    assert "paper-package" not in text, f"the title shows the slug: {text}"
     assert "2 replications x 24 months" in text, f"settings not applied: {text}"
     assert page.locator(".chart-compare-both img").count() == 1, "chart of both scenarios missing"
     assert page.locator(".chart-compare-diff img").count() == 1, "difference chart missing"
-    table = page.locator(".uptake-compare-summary").inner_text()
-    assert "paper-package" in table, "summary table lacks the reform column"
-    assert "Coverage by any scheme" in table, "summary table lacks the coverage row"
-    assert "frac_covered" not in table, "summary table shows raw column names"
+    table = page.locator(".uptake-compare-summary")
+    assert scenario_title("paper-package") in table.inner_text(), "no reform column"
+    assert "Coverage by any scheme" in table.inner_text(), "summary table lacks the coverage row"
+    assert "frac_covered" not in table.inner_text(), "summary table shows raw column names"
+    first = table.locator("tr").nth(1).locator("td").first.inner_text()
+    assert first == "Coverage by any scheme", f"a row index before the outcome: {first!r}"
+
+
+def test_comparison_over_the_ensemble_shows_both_intervals(app_page):
+    page = app_page
+    page.get_by_role("tab", name="Compare").click()
+    for label, value in (
+        ("replications (1-20)", "2"),
+        ("months (1-600)", "14"),
+        ("workers (100-50,000)", "500"),
+    ):
+        box = page.get_by_label(label)
+        box.fill(value)
+        box.press("Enter")
+    page.get_by_label("Also over the calibrated ensemble", exact=False).check(force=True)
+    sets = page.get_by_label("parameter sets (1-8)")
+    sets.fill("2")
+    sets.press("Enter")
+    plan = page.locator(".uptake-ensemble-plan")
+    plan.filter(has_text="= 8 more runs").wait_for()
+    assert "2 of the 8 parameter sets" in plan.inner_text(), plan.inner_text()
+    page.get_by_role("button", name="Run comparison").click()
+    gains = page.locator(".uptake-ensemble-gains")
+    gains.wait_for(timeout=90_000)
+    table = gains.inner_text()
+    for heading in ("interval over seeds, set 0 (pp)", "5-95% over sets (pp)"):
+        assert heading in table, f"{heading!r} missing: {table}"
+    row = gains.locator("tr").nth(1).locator("td").all_inner_texts()
+    assert row[0] == scenario_title("paper-package"), f"reform not named: {row}"
+    for cell in row[3:]:
+        assert re.fullmatch(r"[+-]?\d+\.\d\d to [+-]?\d+\.\d\d", cell), f"no interval: {cell!r}"
+    title = page.locator(".uptake-ensemble-title").inner_text()
+    assert "2 parameter sets x 2 replications" in title, title
+    ranks = page.locator(".uptake-ensemble-ranks").inner_text()
+    assert scenario_title("baseline") in ranks, f"the reform is not ranked on the baseline: {ranks}"
+    assert re.search(r"robust|order differs|within the seed noise", ranks), ranks
+    rec = page.recorder
+    assert rec.foreign_hosts() == set(), f"requests left this machine: {rec.foreign_hosts()}"
+    assert rec.failed == [], f"failed requests: {rec.failed}"
+
+
+#: Field labels whose text is wider than the label (cut off with an ellipsis), as JS.
+CUT_LABELS = """() => [...document.querySelectorAll('.v-label')]
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText)"""
+
+
+#: Charts whose bottom right corner, scrolled to the bottom of the window, is hidden (JS).
+COVERED_CHARTS = """() => [...document.querySelectorAll('.uptake-chart img')].map(img => {
+    img.scrollIntoView({block: 'end'});
+    const r = img.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.right - 3, r.bottom - 3);
+    return hit === img ? null : (hit ? hit.outerHTML.slice(0, 120) : 'nothing');
+}).filter(x => x)"""
+
+
+def test_at_1366_by_768_no_label_is_cut_and_nothing_covers_the_last_chart(app_page):
+    page = app_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(500)
+    assert page.evaluate(CUT_LABELS) == [], f"cut-off labels: {page.evaluate(CUT_LABELS)}"
+    assert page.get_by_text("This website runs on").count() == 0, "Solara's banner is shown"
+    covered = page.evaluate(COVERED_CHARTS)
+    assert covered == [], f"something covers the bottom corner of a chart: {covered}"
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_label("Also over the calibrated ensemble", exact=False).check(force=True)
+    page.get_by_label("parameter sets (1-8)").wait_for()
+    assert page.evaluate(CUT_LABELS) == [], f"cut-off labels: {page.evaluate(CUT_LABELS)}"
 
 
 def test_downloads_produce_files(app_page, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -17,12 +19,14 @@ from dashboard_support import (
     wait_until,
 )
 
+from dashboards import pairs
 from dashboards.agents import LookInside
 from dashboards.app import Page
 from dashboards.compare import Compare, Comparer
 from dashboards.explore import Explore
 from dashboards.results import SavedResults
 from dashboards.settings import LEVERS, lever_info
+from experiments.scenarios import scenario_title
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +131,7 @@ def test_bad_text_is_rejected_in_place_everywhere():
 def test_preset_select_rebuilds_with_its_levers():
     session = small_session()
     _box, rc = solara.render(Explore(session), handle_error=False)
-    field(rc, v.Select, "Preset scenario").v_model = "portability"
+    field(rc, v.Select, "Preset scenario").v_model = scenario_title("portability")
     session.runner.wait()
     wait_until(lambda: session.snapshot.value.in_force != (), what="portability to be in force")
     assert session.snapshot.value.month == 0, "choosing a preset should restart at month 0"
@@ -153,7 +157,7 @@ def test_compare_shows_both_scenarios_and_difference():
     enter(rc, "replications (1-20)", "2")
     enter(rc, "months (1-600)", "14")
     enter(rc, "workers (100-50,000)", "1000")
-    field(rc, v.Select, "Scenario B (reform)").v_model = "worker-subsidy"
+    field(rc, v.Select, "Scenario B (reform)").v_model = scenario_title("worker-subsidy")
     button(rc, "Run comparison").click()
     comparer.job.wait()
     wait_until(lambda: comparer.result.value is not None, what="the comparison result")
@@ -164,15 +168,62 @@ def test_compare_shows_both_scenarios_and_difference():
     assert outcomes["replication"].nunique() == 2, "two replications were asked for"
     seeds = outcomes.groupby("replication")["seed"].nunique()
     assert (seeds == 1).all(), "each replication must use one seed in both scenarios"
-    title = text_of(by_class(rc, "uptake-compare-title"))
-    assert "baseline" in title, f"baseline missing from the title: {title}"
-    assert "worker-subsidy" in title, f"reform missing from the title: {title}"
+    title = html.unescape(text_of(by_class(rc, "uptake-compare-title")))
+    assert scenario_title("baseline") in title, f"baseline missing from the title: {title}"
+    assert scenario_title("worker-subsidy") in title, f"reform missing from the title: {title}"
+    assert "worker-subsidy" not in title, f"the title shows the slug: {title}"
     table = text_of(by_class(rc, "uptake-compare-summary"))
     assert "Subsidy spending" in table, f"summary table missing: {table[:300]}"
     assert "frac_covered" not in table, "the summary shows raw column names"
     assert "%" in table, f"shares lack the % unit: {table[:300]}"
     assert "yuan" in table, f"money lacks its unit: {table[:300]}"
     assert len(images(rc)) == 2, "both-scenario and difference charts expected"
+
+
+def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
+    comparer = Comparer(small_session())
+    _box, rc = solara.render(Compare(comparer), handle_error=False)
+    enter(rc, "replications (1-20)", "2")
+    enter(rc, "months (1-600)", "14")
+    enter(rc, "workers (100-50,000)", "500")
+    [box] = [w for w in rc.find(v.Checkbox).widgets if "calibrated ensemble" in w.label]
+    box.v_model = True
+    enter(rc, "parameter sets (1-8)", "2")
+    plan = text_of(by_class(rc, "uptake-ensemble-plan"))
+    assert "2 of the 8 parameter sets x 2 replications x 2 scenarios = 8 more runs" in plan, plan
+    button(rc, "Run comparison").click()
+    comparer.job.wait()
+    wait_until(lambda: comparer.result.value is not None, what="the comparison result")
+    assert comparer.message.value == "", comparer.message.value
+    spread = comparer.result.value.ensemble
+    assert spread is not None, "the ensemble part did not run"
+    assert set(spread.gains["member"]) == {0, 1}, "two parameter sets were asked for"
+    assert spread.gains["seed"].nunique() == 2, "two replication seeds per set"
+    seeds = sorted(comparer.result.value.outcomes["seed"].unique())
+    assert sorted(spread.gains["seed"].unique()) == seeds, "the ensemble uses other seeds"
+    summary = pairs.summary(comparer.result.value.outcomes, "baseline").set_index("column")
+    central = spread.gains[spread.gains["member"] == 0]["gain_pension"].mean()
+    assert central == pytest.approx(100 * summary.loc["frac_covered_pension", "difference"]), (
+        "set 0 is the calibrated point: its gain must equal the comparison's difference"
+    )
+    gains = html.unescape(text_of(by_class(rc, "uptake-ensemble-gains")))
+    for heading in ("interval over seeds, set 0 (pp)", "5-95% over sets (pp)", "range over sets"):
+        assert heading in gains, f"{heading!r} missing: {gains[:400]}"
+    assert scenario_title("paper-package") in gains, f"reform missing: {gains[:400]}"
+    ranks = html.unescape(text_of(by_class(rc, "uptake-ensemble-ranks")))
+    assert scenario_title("baseline") in ranks, f"the reform is not ranked on the baseline: {ranks}"
+    from dashboards.results import ComparisonDownloads
+
+    _box, downloads = solara.render(ComparisonDownloads(comparer), handle_error=False)
+    button(downloads, "Gains per parameter set and seed (CSV)")
+
+
+def test_the_ensemble_refuses_the_custom_scenario_with_a_message():
+    comparer = Comparer(small_session())
+    assert not comparer.run("baseline", "custom", 2, 12, 500, 1, sets=2), "custom accepted"
+    assert "cannot run over the ensemble" in comparer.message.value, comparer.message.value
+    assert not comparer.run("baseline", "points", 2, 12, 500, 1, sets=99), "99 sets accepted"
+    assert "parameter sets=99" in comparer.message.value, comparer.message.value
 
 
 def test_compare_rejects_same_scenario_twice_with_message():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from dashboard_support import make_saved_folder, small_session
 
 from dashboards import charts, explore_charts, pairs, sweeps
+from dashboards import format as fmt
 from dashboards.agents_data import (
     REASONS,
     filter_rows,
@@ -266,3 +268,44 @@ def test_saved_results_chart_every_scenario_in_distinct_colours():
     fig = charts.compare_lines(summary, "Coverage", "%", "share", 2011)
     colours = [line.get_color() for line in fig.axes[0].get_lines()]
     assert len(set(colours)) == 12, f"12 scenarios drawn in {len(set(colours))} colours"
+
+
+def test_compare_table_writes_each_column_in_one_style():
+    from dashboards.compare import formatted
+
+    s = small_session()
+    exp = pairs.experiment("baseline", "worker-subsidy", s.settings.value, 2, 14, 800, 3)
+    table = formatted(pairs.summary(pairs.run(exp), "baseline"), {"baseline": "A"})
+    assert "A" in table.columns, f"scenario columns not renamed to titles: {list(table.columns)}"
+    shares = table["unit"].str.startswith("%")
+    plain = re.compile(r"^[+-]?\d+(\.\d+)?( k| M| bn)?$")
+    for column in table.columns[2:]:
+        for cell in table.loc[~shares, column]:
+            assert plain.match(cell), f"{column!r}: {cell!r} is not 3 figures with k/M/bn"
+        for cell in table.loc[shares, column]:
+            assert re.match(r"^[+-]?\d+\.\d( pp|%)$", cell), f"{column!r}: share cell {cell!r}"
+    assert (fmt.short(-1983), fmt.short(15_200, signed=True)) == ("-1.98 k", "+15.2 k"), (
+        "counts below and above ten thousand must be written alike"
+    )
+
+
+def test_subsidy_chart_says_whether_a_subsidy_is_in_force():
+    none = small_session()
+    assert explore_charts.subsidy_note(none.snapshot.value) == "No subsidy in force", (
+        "the baseline has no subsidy"
+    )
+    later = small_session("worker-subsidy")
+    note = explore_charts.subsidy_note(later.snapshot.value)
+    assert note == "No subsidy in force yet: starts in month 13", note
+    figure = explore_charts.build("subsidy", 2011)
+    months = np.arange(1, 4)
+    zeros = [[(np.zeros(3), None, None)], [(np.zeros(3), None, None)]]
+    figure.update(months, zeros, 120, (note, note))
+    assert [t.get_text() for t in figure.notes] == [note, note], "empty panels say nothing"
+    labels = figure.axes[0].yaxis.get_tick_params(which="major").get("labelleft", True)
+    assert not labels, "an empty panel still shows a 0-1 value axis"
+    paid = [[(np.array([0.0, 5e6, 6e6]), None, None)], [(np.array([0.0, 5e6, 1.1e7]), None, None)]]
+    figure.update(months, paid, 120, (note, note))
+    assert [t.get_text() for t in figure.notes] == ["", ""], "the note stayed after payments"
+    labels = figure.axes[0].yaxis.get_tick_params(which="major").get("labelleft", True)
+    assert labels, "the value axis did not come back with payments"

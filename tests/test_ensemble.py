@@ -79,3 +79,45 @@ def test_jacobian_of_a_linear_residual_is_its_matrix():
     x = np.array([0.3, 0.99])  # the second step must turn back at the upper bound
     jac = ensemble.jacobian(Linear(), x, a @ x)
     assert np.allclose(jac, a), jac
+
+
+def test_one_seed_per_member_gives_no_robust_ranking():
+    g = gains_frame({"a": [5.0, 6.0], "b": [1.0, 1.5]}, noise=0.1, seeds=1)
+    pairs = ensemble_gains.rankings(g)
+    assert not pairs["robust"].any(), f"no seed interval with one seed, yet robust: {pairs}"
+
+
+def test_the_baseline_joins_the_ranking_with_a_gain_of_zero():
+    g = gains_frame({"a": [2.0, 3.0, 2.5], "b": [0.5, -0.4, 0.2]}, noise=0.05)
+    pairs = ensemble_gains.rankings(g, baseline="base").set_index(["first", "second"])
+    assert len(pairs) == 3, f"two reforms and the baseline make three pairs: {pairs}"
+    assert pairs.loc[("a", "base"), "robust"], f"a gains 2-3 points in every member: {pairs}"
+    row = pairs.loc[("b", "base")] if ("b", "base") in pairs.index else pairs.loc[("base", "b")]
+    assert not row["robust"], f"b's gain changes sign between members: {pairs}"
+    with pytest.raises(ValueError, match="baseline='a' is also one of the reforms"):
+        ensemble_gains.rankings(g, baseline="a")
+
+
+def test_member_gains_reports_progress_and_stops_when_asked():
+    from experiments.scenarios import PRESETS
+
+    members = [{"burn_in_months": 6}, {"burn_in_months": 6, "awareness_mean": 0.3}]
+    base, reforms = PRESETS["baseline"], [PRESETS["points"]]
+    seen: list[tuple[int, int]] = []
+    gains = ensemble_gains.member_gains(
+        members, base, reforms, [1, 2], 300, 13, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(d, 8) for d in range(1, 9)], f"2 members x 2 seeds x 2 runs: {seen}"
+    assert len(gains) == 4, f"one row per member, seed and reform: {gains}"
+    assert set(gains["member"]) == {0, 1}, gains
+    asked = []
+
+    def stop_after_three() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    cut = ensemble_gains.member_gains(
+        members, base, reforms, [1, 2], 300, 13, stopped=stop_after_three
+    )
+    assert cut is None, f"a stopped run must not return a partial table: {cut}"
+    assert len(asked) == 4, f"the stop flag is asked before every run: {len(asked)} times"

@@ -202,3 +202,15 @@ def test_costed_levers_are_the_classes_with_a_cost():
     expected = {name for name, cls in POLICIES.items() if cls.cost and cls.cost.costed}
     assert expected == COSTED_LEVERS, f"{sorted(COSTED_LEVERS)} != {sorted(expected)}"
     assert {"enforcement", "worker_subsidy", "firm_subsidy"} <= COSTED_LEVERS, "costed levers lost"
+
+
+def test_every_preset_has_its_own_human_name():
+    from experiments.scenarios import PRESETS, scenario_title
+
+    titles = {name: s.title for name, s in PRESETS.items()}
+    unnamed = [n for n, t in titles.items() if t == n]
+    assert unnamed == [], f"presets shown by their slug: {unnamed}"
+    assert len(set(titles.values())) == len(titles), f"two presets share a name: {titles}"
+    assert scenario_title("paper-package") == titles["paper-package"], "title lookup differs"
+    assert scenario_title("my-file-scenario") == "my-file-scenario", "unknown names unchanged"
+    assert "label" not in PRESETS["points"].to_dict(), "outputs are keyed by the name only"

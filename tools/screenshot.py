@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from dashboards import serve
 from dashboards.format import month_label
+from experiments.scenarios import PRESETS
 
 
 def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
@@ -33,7 +34,7 @@ def take(out: Path, preset: str = "paper-package", until: int = 60) -> None:
             page.goto(url)
             page.locator(".uptake-headline").wait_for()
             page.get_by_label("Preset scenario").click(force=True)
-            page.get_by_role("option", name=preset, exact=True).click()
+            page.get_by_role("option", name=PRESETS[preset].title, exact=True).click()
             page.locator(".uptake-in-force").filter(has_text="from month 13").wait_for()
             page.get_by_label("speed").click(force=True)
             page.get_by_role("option", name="as fast as possible").click()

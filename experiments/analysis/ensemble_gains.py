@@ -12,12 +12,13 @@ and scenario sees the same seeds (common random numbers). Two intervals follow:
 
 A ranking of two reforms is **robust** when the order of their mean gains is the same
 in every member and, in every member, the 90% t-interval of the paired difference
-between the two reforms excludes 0.
+between the two reforms excludes 0 (so one seed per member, which gives no interval,
+never makes a ranking robust).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -49,18 +50,46 @@ def member_gains(
     seeds: Sequence[int],
     workers: int,
     months: int,
-) -> pd.DataFrame:
+    progress: Callable[[int, int], None] | None = None,
+    stopped: Callable[[], bool] | None = None,
+) -> pd.DataFrame | None:
     """Gains per member, seed and reform, points.
 
+    Args:
+        members: full parameter dicts, member 0 first (the calibrated point).
+        baseline: the scenario every reform is measured against.
+        reforms: the reforms.
+        seeds: replication seeds, the same for every member and scenario.
+        workers: worker agents per run.
+        months: months per run (the gain is the mean of the last 12).
+        progress: called with ``(runs done, runs in all)`` after every run.
+        stopped: asked before every run; when it answers True the work ends.
+
     Returns:
-        Columns ``member, seed, scenario, gain_pension, gain_any``.
+        Columns ``member, seed, scenario, gain_pension, gain_any``; None when
+        ``stopped`` ended the work first (no partial table: its intervals would mislead).
     """
+    total = len(members) * len(seeds) * (1 + len(reforms))
+    done = 0
+
+    def final(scenario: Scenario, params: dict[str, Any], seed: int):
+        nonlocal done
+        out = _final(scenario, params, seed, workers, months)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        return out
+
     rows = []
     for k, params in enumerate(members):
         for seed in seeds:
-            base = _final(baseline, params, seed, workers, months)
+            if stopped is not None and stopped():
+                return None
+            base = final(baseline, params, seed)
             for reform in reforms:
-                gain = (_final(reform, params, seed, workers, months) - base) * 100.0
+                if stopped is not None and stopped():
+                    return None
+                gain = (final(reform, params, seed) - base) * 100.0
                 rows.append(
                     {
                         "member": k,
@@ -105,15 +134,35 @@ def summarise(gains: pd.DataFrame, column: str = "gain_pension") -> pd.DataFrame
     return pd.DataFrame(rows).sort_values("gain_mean", ascending=False, ignore_index=True)
 
 
-def rankings(gains: pd.DataFrame, column: str = "gain_pension") -> pd.DataFrame:
-    """Every pair of reforms: how often the first beats the second, and whether robust."""
+def rankings(
+    gains: pd.DataFrame, column: str = "gain_pension", baseline: str | None = None
+) -> pd.DataFrame:
+    """Every pair of reforms: how often the first beats the second, and whether robust.
+
+    Args:
+        gains: as returned by :func:`member_gains`.
+        column: ``gain_pension`` or ``gain_any``.
+        baseline: when given, the baseline joins the ranking under this name with a
+            gain of 0 in every member and seed, so each reform is also ranked against
+            it: "reform > baseline" is robust when the gain is above 0 in every member
+            and its seed interval excludes 0 in each.
+
+    Returns:
+        One row per pair, the higher mean first: ``first, second,
+        share_of_members_first_higher, mean_difference, robust``.
+    """
     wide = gains.pivot_table(index=["member", "seed"], columns="scenario", values=column)
+    if baseline is not None:
+        if baseline in wide.columns:
+            raise ValueError(f"baseline={baseline!r} is also one of the reforms")
+        wide[baseline] = 0.0
     order = wide.mean().sort_values(ascending=False).index
     rows = []
     for a, b in combinations(order, 2):
         diff = (wide[a] - wide[b]).groupby(level="member")
         means = diff.mean()
-        separated = all(abs(d.mean()) > _t_half(d.to_numpy()) for _, d in diff if len(d) > 1)
+        # One seed gives no interval: the noise cannot be ruled out, so not robust.
+        separated = all(len(d) > 1 and abs(d.mean()) > _t_half(d.to_numpy()) for _, d in diff)
         same_order = bool((means > 0).all() or (means < 0).all())
         rows.append(
             {

@@ -3,6 +3,12 @@
 The preset names are re-exported here: ``from experiments.scenarios import PRESETS``.
 """
 
-from experiments.scenarios.library import PRESETS, RECOMMENDATIONS, Scenario, get_preset
+from experiments.scenarios.library import (
+    PRESETS,
+    RECOMMENDATIONS,
+    Scenario,
+    get_preset,
+    scenario_title,
+)
 
-__all__ = ["PRESETS", "RECOMMENDATIONS", "Scenario", "get_preset"]
+__all__ = ["PRESETS", "RECOMMENDATIONS", "Scenario", "get_preset", "scenario_title"]

@@ -61,6 +61,8 @@ class Scenario:
         base_params: parameter preset the overrides apply to: ``None`` = the default
             (``calibrated`` when ``model/data/presets/calibrated.toml`` exists, else the
             model defaults), ``"defaults"`` = the model defaults, or a preset name.
+        label: human name for pages and charts (e.g. ``The paper's package``); blank
+            = the name. Not part of :meth:`to_dict`: outputs are keyed by the name.
     """
 
     name: str
@@ -68,6 +70,7 @@ class Scenario:
     policies: tuple[Policy, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     base_params: str | None = None
+    label: str = ""
 
     def __post_init__(self) -> None:
         """Check the name and the policies, naming the bad value."""
@@ -79,6 +82,11 @@ class Scenario:
         for policy in self.policies:
             if not isinstance(policy, Policy):
                 raise ValueError(f"scenario {self.name!r}: {policy!r} is not a Policy object")
+
+    @property
+    def title(self) -> str:
+        """The human name: :attr:`label`, or the name when there is none."""
+        return self.label or self.name
 
     def to_dict(self) -> dict[str, Any]:
         """Plain description for manifests and reports."""
@@ -101,64 +109,74 @@ class Scenario:
         return "; ".join(parts)
 
 
-def _single(name: str, description: str, policy: Policy) -> Scenario:
-    return Scenario(name, description, (policy,))
+def _single(name: str, label: str, description: str, policy: Policy) -> Scenario:
+    return Scenario(name, description, (policy,), label=label)
 
 
 _RECOMMENDATIONS = (
     _single(
         "enforcement",
+        "More inspections (1:6,000)",
         f"Staff the agencies to 1:6000: +{EXTRA_INSPECTIONS:.3f} inspections per firm a year "
         f"(x{1 + STAFFING_RISE:.2f})",
         Enforcement(strength=EXTRA_INSPECTIONS, start=REFORM_START),
     ),
     _single(
         "data-sharing",
+        "Tax-bureau data sharing",
         "Tax-bureau collection: every firm's declarations matched against payroll and tax "
         "records; half of the unregistered workshops registered",
         DataSharing(strength=1.0, registered_share=0.5, start=REFORM_START),
     ),
     _single(
         "key-firm-focus",
+        "No leniency for key firms",
         "End leniency to key firms: inspected twice as often as others",
         KeyFirmFocus(strength=2.0, start=REFORM_START),
     ),
     _single(
         "credit-rating",
+        "Public credit rating",
         "Public credit rating: a published violator loses 3 months of wage bill in business",
         CreditRating(strength=3.0, start=REFORM_START),
     ),
     _single(
         "worker-subsidy",
+        "Worker contribution subsidy",
         f"Special fund pays 2/3 of migrant workers' own contributions, at most "
         f"{WORKER_CAP_YUAN:.0f} yuan a month each, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         WorkerSubsidy(strength=round(fact("subsidy_max_share"), 3), start=REFORM_START),
     ),
     _single(
         "firm-subsidy",
+        "Employer contribution subsidy",
         f"Special fund pays 1/3 of the employer's contribution, at most {FIRM_CAP_YUAN:.0f} "
         f"yuan a month per worker, {FUND_BUDGET_YUAN / 1e9:.0f} bn yuan a year",
         FirmSubsidy(strength=0.333, start=REFORM_START),
     ),
     _single(
         "portability",
+        "Portable pension rights",
         "Full transfer of pooled pension rights (2010 rules: 12 of 20 points), every "
         "transfer processed",
         PortableAccounts(strength=1.0, processed_share=1.0, start=REFORM_START),
     ),
     _single(
         "points",
+        "Points for city services",
         "Points scheme on the Shanghai rule: 36 insured months unlock city services "
         "worth 10% of the wage",
         PointsSystem(strength=36.0, service_value=0.1, start=REFORM_START),
     ),
     _single(
         "publicity",
+        "Publicity and legal education",
         "Publicity and legal education reaching 20% of workers and 20% of firms a year",
         Publicity(strength=0.2, firm_reach=0.2, start=REFORM_START),
     ),
     _single(
         "unions",
+        "Unions and grievance channels",
         "Unions and grievance channels in 40% of firms (10% now)",
         UnionChannels(strength=0.4, start=REFORM_START),
     ),
@@ -167,21 +185,25 @@ _RECOMMENDATIONS = (
 _EXTRA = (
     _single(
         "targeting",
+        "Risk-targeted inspections",
         "80% of inspections chosen by risk (30% now)",
         RiskTargeting(strength=0.8, start=REFORM_START),
     ),
     _single(
         "penalties",
+        "Forced collection and fines",
         "Forced collection: fines at 3x arrears, always imposed",
         Penalties(strength=3.0, share_fined=1.0, start=REFORM_START),
     ),
     _single(
         "dispatch-monitoring",
+        "Dispatch-agency monitoring",
         "Labour-dispatch agencies inspected 5 times as often as other firms",
         DispatchMonitoring(strength=5.0, start=REFORM_START),
     ),
     _single(
         "rate-cut-2019",
+        "Pension rate cut (2019)",
         "Employer pension rate 20% -> 16%",
         ContributionRateCut(strength=0.04, start=REFORM_START),
     ),
@@ -191,15 +213,25 @@ _EXTRA = (
 RECOMMENDATIONS = tuple(s.name for s in _RECOMMENDATIONS)
 
 PRESETS: dict[str, Scenario] = {
-    "baseline": Scenario("baseline", "Status quo: no reform"),
+    "baseline": Scenario("baseline", "Status quo: no reform", label="Status quo (no reform)"),
     **{s.name: s for s in _RECOMMENDATIONS},
     "paper-package": Scenario(
         "paper-package",
         "All of the paper's recommendations together",
         tuple(p for s in _RECOMMENDATIONS for p in s.policies),
+        label="The paper's package",
     ),
     **{s.name: s for s in _EXTRA},
 }
+
+
+def scenario_title(name: str) -> str:
+    """The human name of a preset (``paper-package`` -> ``The paper's package ...``).
+
+    Any other name (a scenario file's, ``custom``) is returned unchanged.
+    """
+    preset = PRESETS.get(name)
+    return preset.title if preset is not None else name
 
 
 def get_preset(name: str) -> Scenario:

@@ -1,0 +1,185 @@
+"""The Compare tab's ensemble part: its controls and each reform's gain with two intervals.
+
+The numbers come from :mod:`dashboards.ensemble` (over :mod:`experiments.analysis`):
+this module only chooses and writes them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import solara
+
+from dashboards import ensemble
+from dashboards.ensemble import GAINS, EnsembleResult
+from dashboards.fields import NumberField
+from dashboards.pairs import title
+from dashboards.ui import CAPTION, Line, Table
+from experiments.scenarios import PRESETS
+
+
+@solara.component
+def ScenarioSelect(label: str, names: list[str], value: solara.Reactive):
+    """Choose a scenario by its human name; ``value`` holds the scenario's name."""
+    titles = {title(n): n for n in names}
+    solara.Select(label, list(titles), title(value.value), on_value=lambda t: value.set(titles[t]))
+
+
+def duration(seconds: float) -> str:
+    """``40 s``, ``3 min``, ``1.5 h``."""
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+@solara.component
+def EnsembleControls(
+    use_sets: solara.Reactive,
+    sets: solara.Reactive,
+    more: solara.Reactive,
+    a: str,
+    b: str,
+    reps: int,
+    months: int,
+    workers: int,
+):
+    """Whether to run over the ensemble, how many sets, which further reforms; runs and time."""
+    have = solara.use_memo(ensemble.available, [])
+    solara.Checkbox(
+        label="Also over the calibrated ensemble (parameter sets that fit the targets "
+        "about equally well)",
+        value=use_sets,
+    )
+    if not use_sets.value:
+        return
+    if have.sets == 0:
+        solara.Warning(f"No ensemble: {have.problem}")
+        return
+    chosen = sets.value or have.sets
+    others = [n for n in PRESETS if n not in (a, b)]
+    titles = {title(n): n for n in others}
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        with solara.Div(style={"width": "160px"}):
+            NumberField(f"parameter sets (1-{have.sets})", chosen, sets.set, lo=1, hi=have.sets)
+        with solara.Div(style={"width": "520px"}):
+            solara.SelectMultiple(
+                "More reforms to rank over the ensemble (optional)",
+                [title(n) for n in more.value if n in others],
+                list(titles),
+                on_value=lambda picked: more.set([titles[t] for t in picked]),
+            )
+    reforms = 1 + len([n for n in more.value if n in others])
+    runs = ensemble.runs(chosen, reps, reforms)
+    seconds = ensemble.estimate_seconds(chosen, reps, reforms, workers, months)
+    solara.Text(
+        f"{chosen} of the {have.sets} parameter sets x {reps} replications x {reforms + 1} "
+        f"scenarios = {runs:,} more runs after the comparison, about {duration(seconds)} "
+        "on an idle machine (longer when it is busy). Presets only: the custom scenario "
+        "fixes every parameter.",
+        style=CAPTION,
+        classes=["uptake-ensemble-plan"],
+    )
+
+
+def _pp(x: float) -> str:
+    text = f"{x:+.2f}"
+    return text[1:] if text in ("+0.00", "-0.00") else text
+
+
+def _interval(lo: float, hi: float) -> str:
+    return f"{_pp(lo)} to {_pp(hi)}"
+
+
+def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Each reform's gain (points): mean over sets, set 0 and its seed interval, spread."""
+    return pd.DataFrame(
+        {
+            "reform": summary["scenario"].map(title),
+            "gain, mean over sets (pp)": summary["gain_mean"].map(_pp),
+            "set 0, calibrated (pp)": summary["gain_member0"].map(_pp),
+            "90% interval over seeds, set 0 (pp)": [
+                _interval(lo, hi)
+                for lo, hi in zip(summary["seed_ci90_low"], summary["seed_ci90_high"], strict=True)
+            ],
+            "5-95% over sets (pp)": [
+                _interval(lo, hi)
+                for lo, hi in zip(summary["ensemble_q05"], summary["ensemble_q95"], strict=True)
+            ],
+            "range over sets (pp)": [
+                _interval(lo, hi)
+                for lo, hi in zip(summary["ensemble_min"], summary["ensemble_max"], strict=True)
+            ],
+        }
+    )
+
+
+def verdict(row) -> str:
+    """Robust, the same order within the noise, or an order that changes between sets."""
+    if row.robust:
+        return "robust"
+    if row.share_of_members_first_higher in (0.0, 1.0):
+        return "same order in every set, within the seed noise of some"
+    return "order differs between sets"
+
+
+def ranking_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Every pair (the higher mean gain first) with the share of sets in that order."""
+    return pd.DataFrame(
+        {
+            "higher": pairs["first"].map(title),
+            "lower": pairs["second"].map(title),
+            "sets where higher": pairs["share_of_members_first_higher"].map("{:.0%}".format),
+            "mean difference (pp)": pairs["mean_difference"].map(_pp),
+            "ranking": [verdict(r) for r in pairs.itertuples()],
+        }
+    )
+
+
+@solara.component
+def EnsembleView(result: EnsembleResult, workers: int, months: int):
+    """Gains with their seed and ensemble intervals, and which rankings are robust."""
+    column = solara.use_reactive(next(iter(GAINS)))
+    Line(
+        "Across the calibrated ensemble: ",
+        f"{result.sets} parameter sets x {result.replications} replications",
+        f" ({workers:,} workers, {months} months, the same seeds in every set); gain over ",
+        title(result.baseline),
+        f" in percentage points, mean of the last 12 months. Took {result.seconds:.0f} s.",
+        classes=["uptake-ensemble-title"],
+    )
+    with solara.Div(style={"width": "300px"}):
+        solara.Select(
+            "Gain in",
+            list(GAINS.values()),
+            GAINS[column.value],
+            on_value=lambda text: column.set(next(k for k, v in GAINS.items() if v == text)),
+        )
+    summary = solara.use_memo(lambda: gain_table(result.summary(column.value)), [column.value])
+    Table(summary, numeric=tuple(summary.columns[1:]), classes=["uptake-ensemble-gains"])
+    solara.Text(
+        "Seeds: the 90% t-interval of set 0's mean gain over its replications (run-to-run "
+        "noise). Sets: the 5th-95th percentile and the range of the sets' mean gains (what "
+        "the calibration targets leave open).",
+        style=CAPTION,
+    )
+    ranks = solara.use_memo(lambda: ranking_table(result.rankings(column.value)), [column.value])
+    robust = int((ranks["ranking"] == "robust").sum())
+    Line(
+        "Rankings: ",
+        f"{robust} of {len(ranks)} pairs robust",
+        " (the baseline counts as a gain of 0).",
+        classes=["uptake-ensemble-robust"],
+    )
+    Table(
+        ranks,
+        numeric=("sets where higher", "mean difference (pp)"),
+        classes=["uptake-ensemble-ranks"],
+    )
+    note = (
+        "Robust: the same order in every set, and in every set the seeds' 90% interval of "
+        "the paired difference excludes 0."
+    )
+    if result.replications < 2:
+        note += " With one replication there is no seed interval, so no ranking is robust."
+    solara.Text(note, style=CAPTION)
