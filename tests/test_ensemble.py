@@ -121,3 +121,33 @@ def test_member_gains_reports_progress_and_stops_when_asked():
     )
     assert cut is None, f"a stopped run must not return a partial table: {cut}"
     assert len(asked) == 4, f"the stop flag is asked before every run: {len(asked)} times"
+
+
+def _bowl(x):
+    """A synthetic objective: J = 100 * |x - 0.5|^2 (accepted when J <= 1: radius 0.1)."""
+    return 100.0 * float(np.sum((np.asarray(x) - 0.5) ** 2))
+
+
+def test_a_too_narrow_proposal_is_widened_and_its_points_are_not_kept():
+    from experiments.calibration.ensemble import BATCH, draw_members
+
+    x_star = np.full(2, 0.5)
+    rng = np.random.default_rng(3)
+    # A proposal sd of 0.001: every draw fits, so the first batches only tune the scale.
+    out = draw_members(_bowl, x_star, np.eye(2), 1.0, 5, 200, rng, inflate=0.001)
+    assert out["tuning_accepted"] >= BATCH, f"the first batch should be tuning: {out}"
+    assert out["scales"][0] == 0.002, f"an all-accepted batch doubles the scale: {out['scales']}"
+    kept_scales = {m["scale"] for m in out["kept"]}
+    assert min(kept_scales) > 0.01, f"points from the narrow tuning batches were kept: {kept_scales}"
+    assert len(out["kept"]) == 5, f"five members were asked for: {len(out['kept'])}"
+    assert all(_bowl(m["x"]) <= 1.0 for m in out["kept"]), "a kept point does not fit"
+
+
+def test_a_too_wide_proposal_is_narrowed_and_stops_at_the_candidate_limit():
+    from experiments.calibration.ensemble import BATCH, draw_members
+
+    rng = np.random.default_rng(4)
+    out = draw_members(_bowl, np.full(2, 0.5), np.eye(2), 1.0, 50, 3 * BATCH, rng, inflate=10.0)
+    assert out["tried"] == 3 * BATCH, f"must stop at max_candidates: {out['tried']}"
+    assert out["scales"][0] == 5.0, f"a batch with almost nothing kept halves the scale: {out}"
+    assert len(out["kept"]) < 50, "cannot keep 50 from 30 candidates"

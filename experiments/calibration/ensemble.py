@@ -11,9 +11,11 @@ that fit, so that reform effects can be shown with their parameter uncertainty:
    points clipped to the bounds, and evaluated with the calibration objective J at
    a fixed size and fixed seeds (common random numbers). The model is far from
    linear in its parameters (thresholds in firms' choices), so the Laplace region is
-   much too wide in some directions: the scale adapts in batches of
-   :data:`BATCH` draws, halved when fewer than 15% are kept and doubled when more
-   than 50% are.
+   much too wide in some directions, and too narrow in others: the scale adapts in
+   whole batches of :data:`BATCH` draws, halved when fewer than 15% are kept and
+   doubled when more than 50% are (:func:`draw_members`). A batch with more than 50%
+   kept is a tuning batch: its proposal has not reached the edge of the region that
+   fits, so its points are not kept (they would make the ensemble too narrow).
 3. A candidate is kept when ``J <= J* + Delta``, ``Delta = chi2.ppf(0.68, k)`` for
    k free parameters: inside the 68% joint confidence region under Gaussian errors
    with the targets' sigmas. Member 0 is the calibrated point itself.
@@ -69,6 +71,58 @@ def jacobian(objective: Objective, x: np.ndarray, r0: np.ndarray, step: float = 
     return np.column_stack(cols)
 
 
+def draw_members(
+    objective: Any,
+    x_star: np.ndarray,
+    cov: np.ndarray,
+    threshold: float,
+    wanted: int,
+    max_candidates: int,
+    rng: np.random.Generator,
+    inflate: float,
+) -> dict[str, Any]:
+    """Draw candidates around ``x_star`` in whole batches until ``wanted`` are kept.
+
+    Each batch of :data:`BATCH` candidates is drawn from ``N(x_star, cov * scale**2)``,
+    clipped to the unit cube, and a candidate is accepted when ``objective(x) <=
+    threshold``. After a batch the scale is halved if fewer than 15% were accepted and
+    doubled if more than 50% were. Points of a batch with more than 50% accepted are
+    not kept (tuning: the proposal is too narrow to reach the edge of the region);
+    points of the other batches are, in order, up to ``wanted``. Stops at the end of a
+    batch once ``wanted`` are kept, or when ``max_candidates`` have been drawn.
+
+    Returns:
+        ``kept`` (dicts with ``x``, ``objective``, ``scale``), ``tried``, ``scales``
+        (the scale after each batch), ``accepted_total`` and ``tuning_accepted``.
+    """
+    scale, tried, kept, scales = inflate, 0, [], []
+    accepted_total = tuning_accepted = 0
+    while len(kept) < wanted and tried < max_candidates:
+        size = min(BATCH, max_candidates - tried)
+        batch = []
+        for _ in range(size):
+            x = np.clip(rng.multivariate_normal(x_star, cov * scale**2, method="eigh"), 0.0, 1.0)
+            j = objective(x)
+            if j <= threshold:
+                batch.append({"x": x.tolist(), "objective": float(j), "scale": scale})
+        tried += size
+        accepted_total += len(batch)
+        rate = len(batch) / size
+        if rate > 0.5:
+            tuning_accepted += len(batch)
+        else:
+            kept.extend(batch[: wanted - len(kept)])
+        scale *= 0.5 if rate < 0.15 else 2.0 if rate > 0.5 else 1.0
+        scales.append(scale)
+    return {
+        "kept": kept,
+        "tried": tried,
+        "scales": scales,
+        "accepted_total": accepted_total,
+        "tuning_accepted": tuning_accepted,
+    }
+
+
 def build(
     members: int = 8,
     max_candidates: int = 80,
@@ -101,21 +155,11 @@ def build(
     cov = np.linalg.pinv(jac.T @ jac)
     delta = float(stats.chi2.ppf(CONFIDENCE, len(free)))
     rng = np.random.default_rng(draw_seed)
-    kept = [{"x": x_star.tolist(), "objective": j_star}]
-    tried = 0
-    scale, batch_kept, scales = inflate, 0, []
-    while len(kept) < members and tried < max_candidates:
-        x = np.clip(rng.multivariate_normal(x_star, cov * scale**2, method="eigh"), 0.0, 1.0)
-        tried += 1
-        j = objective(x)
-        if j <= j_star + delta:
-            kept.append({"x": x.tolist(), "objective": j, "scale": scale})
-            batch_kept += 1
-        if tried % BATCH == 0:
-            rate = batch_kept / BATCH
-            scale *= 0.5 if rate < 0.15 else 2.0 if rate > 0.5 else 1.0
-            batch_kept = 0
-            scales.append(scale)
+    drawn = draw_members(
+        objective, x_star, cov, j_star + delta, members - 1, max_candidates, rng, inflate
+    )
+    kept = [{"x": x_star.tolist(), "objective": j_star}, *drawn["kept"]]
+    tried, scales = drawn["tried"], drawn["scales"]
     for m in kept:
         m["params"] = to_params(np.array(m["x"]), free)
     names = [p.name for p in free]
@@ -133,7 +177,8 @@ def build(
             "confidence": CONFIDENCE,
             "candidates": tried,
             "accepted": len(kept) - 1,
-            "acceptance_rate": (len(kept) - 1) / tried if tried else None,
+            "accepted_in_tuning": drawn["tuning_accepted"],
+            "acceptance_rate": drawn["accepted_total"] / tried if tried else None,
             "n_workers": n_workers,
             "replications": replications,
             "root_seed": root_seed,
