@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from faults_support import TINY, cli, finish, parts, rows_by_run, start
 
+from experiments.run.storage import ResultStore
+
 MONTHS = 4
 
 
@@ -69,7 +71,11 @@ def test_output_files_follow_the_umask(tmp_path, umask, mask, mode):
 
 def test_manifest_records_rows_and_checksum_of_each_part(tmp_path):
     assert tiny_run(tmp_path).code == 0
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    header = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert "runs" not in header, "manifest.json is the header only; runs are in runs.jsonl"
+    lines = [json.loads(t) for t in (tmp_path / "out" / "runs.jsonl").read_text().splitlines()]
+    assert [x["run_id"] for x in lines if "spec" in x] == ["baseline__r000", "baseline__r001"]
+    manifest = ResultStore(tmp_path / "out").read_manifest()
     for run_id, entry in manifest["runs"].items():
         assert entry.get("rows") == MONTHS + 1, f"{run_id}: rows {entry.get('rows')!r}"
         checksum = entry.get("checksum", "")
