@@ -55,6 +55,22 @@ def location_of(spec: dict) -> str:
     return location(spec["scenario"], int(spec["replication"]), spec.get("point"))
 
 
+def location_of_frame(outcomes) -> str:
+    """:func:`location` of a run from the ids on its first outcome row (a DataFrame).
+
+    Raises:
+        ValueError: the frame has no rows or no ``scenario``/``replication``.
+    """
+    try:
+        row = outcomes.iloc[0]
+        point = row["point"] if "point" in outcomes.columns else None
+        return location(
+            str(row["scenario"]), int(row["replication"]), None if point is None else int(point)
+        )
+    except (IndexError, KeyError) as exc:
+        raise ValueError("outcomes without scenario and replication: pass where=") from exc
+
+
 def scan(folder: Path) -> dict[str, Path]:
     """Every part in ``folder`` (``runs/`` or ``breakdowns/``), flat or partitioned.
 

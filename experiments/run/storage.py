@@ -219,7 +219,7 @@ class ResultStore:
         if result.status != "done" or result.outcomes is None:
             raise ValueError(f"run {result.run_id!r} did not finish; nothing to write")
         if where is None:
-            where = location_of_frame(result.outcomes)
+            where = layout.location_of_frame(result.outcomes)
         breakdowns = result.breakdowns if result.breakdowns is not None else pd.DataFrame()
         atomic_write(
             self.part(BREAKDOWNS, result.run_id, where),
@@ -360,18 +360,6 @@ class ResultStore:
 
 #: Manifest schema: 1 had every run in manifest.json and flat part folders.
 SCHEMA = 2
-
-
-def location_of_frame(outcomes: pd.DataFrame) -> str:
-    """The partition folder of a run, from the ids on its first outcome row."""
-    try:
-        row = outcomes.iloc[0]
-        point = row["point"] if "point" in outcomes.columns else None
-        return layout.location(
-            str(row["scenario"]), int(row["replication"]), None if point is None else int(point)
-        )
-    except (IndexError, KeyError) as exc:
-        raise ValueError("outcomes without scenario and replication: pass where=") from exc
 
 
 def _damaged(path: Path, exc: Exception) -> InputError:
