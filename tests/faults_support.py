@@ -136,14 +136,14 @@ def read_run_table(out: Path) -> dict:
 
     from experiments.run.storage import ResultStore
 
-    lines = (out / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (out / "runs.jsonl").read_text(encoding="utf-8", errors="replace").splitlines()
     records = []
     for i, text in enumerate(lines):
         try:
             records.append(json.loads(text))
         except ValueError:
             assert text.count('"run_id"') <= 1, f"line {i + 1} swallowed the next one: {text}"
-    planned = Counter(r["run_id"] for r in records if "spec" in r)
+    planned = Counter(r["run_id"] for r in records if isinstance(r, dict) and "spec" in r)
     twice = sorted(k for k, n in planned.items() if n > 1)
     assert not twice, f"runs planned twice in runs.jsonl: {twice}"
     manifest = ResultStore(out).read_manifest()

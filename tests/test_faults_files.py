@@ -13,7 +13,7 @@ import stat
 
 import pandas as pd
 import pytest
-from faults_support import TINY, cli, finish, parts, rows_by_run, start
+from faults_support import TINY, cli, finish, parts, read_run_table, rows_by_run, start
 
 from experiments.run.storage import ResultStore
 
@@ -123,3 +123,25 @@ def test_full_disk_is_one_line(tmp_path):
     )
     result = finish(proc)
     result.assert_clean_error("out")
+
+
+@pytest.mark.parametrize("lost", ["manifest.json", "runs.jsonl"])
+def test_a_lost_header_or_run_table_is_rebuilt_without_rerunning(tmp_path, lost):
+    assert tiny_run(tmp_path).code == 0
+    (tmp_path / "out" / lost).unlink()
+    result = tiny_run(tmp_path)
+    assert result.code == 0, result.err[-1000:]
+    assert "2 already done" in result.out, f"the parts on disk are kept: {result.out}"
+    manifest = read_run_table(tmp_path / "out")
+    assert {e["status"] for e in manifest["runs"].values()} == {"done"}, manifest["runs"]
+
+
+def test_garbage_in_the_run_table_is_skipped(tmp_path):
+    assert tiny_run(tmp_path).code == 0
+    with (tmp_path / "out" / "runs.jsonl").open("ab") as handle:
+        handle.write(b'\x00\xff not json\n[1, 2]\n{"run_id": 5}\n{"run_id"')
+    result = tiny_run(tmp_path, reps=3)
+    assert result.code == 0, result.err[-1000:]
+    assert "1 run(s) done, 2 already done" in result.out, result.out
+    manifest = read_run_table(tmp_path / "out")
+    assert len(manifest["runs"]) == 3, list(manifest["runs"])

@@ -119,6 +119,8 @@ def run_experiment(
     store.create()
     with FolderLock(store.root, wait=wait):
         old = store.read_manifest()
+        if old is None and journal.path(store.root).is_file():  # the header was lost
+            old = {**fresh, "runs": journal.load(store.root)}
         store.check_writable(old)
         manifest = mf.merge(old, fresh, store.root) if old else fresh
         store.remove_temporaries()
