@@ -13,10 +13,10 @@ Each section prints one table and returns its numbers (``--json FILE`` saves the
   table's plan lines): seconds, bytes per run, and reading the run table back;
 * ``bookkeeping``: the caller's side of ``--plan-runs`` runs whose results workers
   already wrote (an executor that returns them at once): planning, recording each
-  run and keeping the manifest current, in runs per second;
+  run and appending it to the run table, in runs per second;
 * ``analysis``: reading one outcome of every run of a folder of ``--analysis-runs``
-  runs, with only that column (pyarrow dataset) against every column (the report's
-  loader): seconds and memory per run;
+  runs, with only that column (pyarrow dataset) against every column
+  (``ResultStore.load()`` without ``columns``): seconds and memory per run;
 * ``fill``: an adaptive LocalCluster (``adapt(maximum=4)``, starting empty) running
   ``--fill-runs`` runs of 10,000 agents x 60 months: how many workers it reached.
 
