@@ -153,3 +153,20 @@ def test_an_old_flat_folder_is_refused_for_new_runs_in_one_line(folder, tmp_path
     assert "\n" not in str(caught.value), "one line"
     after = sorted(p.name for p in old.rglob("*") if p.name != ".uptake.lock")
     assert after == [n for n in before if n != ".uptake.lock"], "nothing written"
+
+
+def test_parts_with_different_columns_are_read_as_one_frame(tmp_path):
+    import pandas as pd
+
+    from experiments.run.single import RunResult
+
+    store = ResultStore(tmp_path)
+    for r, extra in ((0, {}), (1, {"hook_value": 2.5})):
+        outcomes = pd.DataFrame(
+            {"scenario": "s", "replication": r, "run_id": f"s__r00{r}", "month": [0, 1], **extra}
+        )
+        store.write(RunResult(f"s__r00{r}", "done", 0.0, outcomes=outcomes))
+    frame = store.load()
+    assert len(frame) == 4, "both parts"
+    assert frame["hook_value"].isna().tolist() == [True, True, False, False], "missing -> NaN"
+    assert store.load(columns=["run_id", "hook_value"])["hook_value"].notna().sum() == 2

@@ -44,14 +44,13 @@ import pandas as pd
 
 from experiments.errors import InputError
 from experiments.run import layout
+from experiments.run.reading import damaged
 from experiments.run.single import RunResult
 
 RUNS = "runs"
 BREAKDOWNS = "breakdowns"
 MANIFEST = "manifest.json"
 _TMP_PREFIX = layout.TMP_PREFIX
-#: Parts read per pyarrow dataset in :meth:`ResultStore.load` (see there).
-LOAD_BATCH = 8
 
 
 _UMASK_LOCK = threading.Lock()
@@ -269,7 +268,7 @@ class ResultStore:
         try:
             return list(pq.read_schema(path).names)
         except (OSError, ValueError) as exc:
-            raise _damaged(path, exc) from exc
+            raise damaged(path, exc) from exc
 
     def load(
         self,
@@ -280,11 +279,9 @@ class ResultStore:
     ) -> pd.DataFrame:
         """Parts of one kind as one frame, runs in run-id order (``run_ids`` limits which).
 
-        Reads through pyarrow datasets of :data:`LOAD_BATCH` parts at a time, so only
-        ``columns`` (default: all) are read from disk, ``where`` (a
+        Only ``columns`` (default: all) are read from disk, and ``where`` (a
         ``pyarrow.dataset`` expression, e.g. ``ds.field("month") > 108``) filters rows
-        while reading, and the memory pyarrow keeps per open part (its metadata,
-        about 0.6 MB for 143 columns) stays bounded however many runs there are.
+        while reading, a few parts at a time (:func:`experiments.run.reading.read_parts`).
 
         Raises:
             InputError: a part cannot be read (damaged) or lacks a column asked for;
@@ -294,22 +291,9 @@ class ResultStore:
         ids = sorted(found if run_ids is None else run_ids & set(found))
         if not ids:
             return pd.DataFrame()
-        import pyarrow as pa
-        import pyarrow.dataset as ds
+        from experiments.run.reading import read_parts
 
-        paths = [str(found[i]) for i in ids]
-        tables = []
-        try:
-            for first in range(0, len(paths), LOAD_BATCH):
-                dataset = ds.dataset(paths[first : first + LOAD_BATCH], format="parquet")
-                missing = [c for c in columns or () if c not in dataset.schema.names]
-                if missing:
-                    raise InputError(f"{self.root / kind}: no column(s) {missing} in the parts")
-                tables.append(dataset.to_table(columns=columns, filter=where))
-            table = pa.concat_tables(tables, promote_options="default")
-        except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
-            raise _damaged(self.root / kind, exc) from exc
-        return table.to_pandas()
+        return read_parts([found[i] for i in ids], columns, where)
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The manifest with its run table (``runs``), or None if the folder has none yet.
@@ -363,13 +347,6 @@ class ResultStore:
 
 #: Manifest schema: 1 had every run in manifest.json and flat part folders.
 SCHEMA = 2
-
-
-def _damaged(path: Path, exc: Exception) -> InputError:
-    return InputError(
-        f"{path}: damaged result file ({str(exc)[:160]}); rerun the command that made this "
-        "folder to recompute it"
-    )
 
 
 def manifest_problem(data: Any) -> str:
