@@ -54,6 +54,8 @@ BREAKS_NOTE = (
     "more can lose cover. Breaks per 1,000 covered workers and the share of contribution "
     "records never broken show whether cover became less stable."
 )
+#: Break outcomes the findings read beside the raw count (see :data:`BREAKS_NOTE`).
+BREAK_COLUMNS = ("new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken")
 #: Levers whose public cost the model counts (measured, planned or zero by
 #: construction; ``docs/levers.md``). The others say ``not costed`` and why.
 COSTED_LEVERS = costed_levers()

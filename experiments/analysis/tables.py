@@ -168,15 +168,13 @@ def analysis_columns(
         wanted: the outcomes summarised (absent ones are left to the summary to name).
         policies: each scenario's policies (their measured cost columns are read).
     """
-    from experiments.analysis.findings import BREAK_COLUMNS
-
     costs = {
         p.cost.column
         for group in policies.values()
         for p in group
         if p.cost is not None and getattr(p.cost, "column", None)
     }
-    needed = {*ANALYSIS_COLUMNS, *wanted, *summaries.CE_OUTCOMES, *BREAK_COLUMNS, *costs}
+    needed = {*ANALYSIS_COLUMNS, *wanted, *summaries.CE_OUTCOMES, *summaries.BREAK_COLUMNS, *costs}
     return [c for c in available if c in needed or c.startswith("frac_covered_")]
 
 
