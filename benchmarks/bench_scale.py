@@ -9,14 +9,14 @@ Each section prints one table and returns its numbers (``--json FILE`` saves the
 * ``store``: one writer storing the result of a 10,000-agent, 120-month run again and
   again: milliseconds and bytes per run, the pickled result the client receives,
   hence the client's ceiling in runs per second;
-* ``plan``: planning ``--plan-runs`` runs (run specs, a fresh manifest, writing it):
-  seconds and manifest bytes per run;
+* ``plan``: planning ``--plan-runs`` runs (run specs, the manifest header, the run
+  table's plan lines): seconds, bytes per run, and reading the run table back;
 * ``bookkeeping``: the caller's side of ``--plan-runs`` runs whose results workers
   already wrote (an executor that returns them at once): planning, recording each
-  run and keeping the manifest current, in runs per second;
+  run and appending it to the run table, in runs per second;
 * ``analysis``: reading one outcome of every run of a folder of ``--analysis-runs``
-  runs, with only that column (pyarrow dataset) against every column (the report's
-  loader): seconds and memory per run;
+  runs, with only that column (pyarrow dataset) against every column
+  (``ResultStore.load()`` without ``columns``): seconds and memory per run;
 * ``fill``: an adaptive LocalCluster (``adapt(maximum=4)``, starting empty) running
   ``--fill-runs`` runs of 10,000 agents x 60 months: how many workers it reached.
 
@@ -119,26 +119,37 @@ def store(args) -> dict:
 
 
 def plan(args) -> dict:
-    """Seconds to plan ``--plan-runs`` runs and the manifest's size."""
+    """Seconds to plan ``--plan-runs`` runs, as the runner does, and the files' sizes."""
+    from experiments.run import journal
     from experiments.run import manifest as mf
 
     out = {}
     for n in args.plan_runs:
         exp = tiny(n, workers=1000, months=60)
-        start = time.perf_counter()
-        specs = exp.specs()
-        built = mf.build(exp.describe(), specs, "bench")
         with tempfile.TemporaryDirectory() as folder:
             target = ResultStore(folder)
-            target.root.mkdir(exist_ok=True)
+            start = time.perf_counter()
+            specs = exp.specs()
+            t_build = time.perf_counter()
+            built = mf.build(exp.describe(), specs, "bench")
             t_write = time.perf_counter()
             target.write_manifest(built)
-            write = time.perf_counter() - t_write
-            size = target.manifest_path.stat().st_size
+            journal.append_text(folder, journal.plan_text(built["runs"], list(built["runs"])))
+            done = time.perf_counter()
+            header = target.manifest_path.stat().st_size
+            table = journal.path(folder).stat().st_size
+            t_read = time.perf_counter()
+            again = target.read_manifest()
+            read = time.perf_counter() - t_read
+            assert len(again["runs"]) == n, "every run planned"
         out[str(n)] = {
-            "plan_s": round(time.perf_counter() - start, 2),
-            "manifest_write_s": round(write, 2),
-            "manifest_bytes_per_run": round(size / n),
+            "plan_s": round(done - start, 2),
+            "specs_s": round(t_build - start, 2),
+            "build_s": round(t_write - t_build, 2),
+            "write_s": round(done - t_write, 2),
+            "read_back_s": round(read, 2),
+            "header_bytes": header,
+            "run_table_bytes_per_run": round(table / n),
         }
     return out
 

@@ -99,7 +99,10 @@ def parts(out: Path) -> list[Path]:
     folder = out / "runs"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+    return sorted(
+        (p for p in folder.rglob("*.parquet") if not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
 
 
 def wait_for(condition, proc: subprocess.Popen | None = None, timeout: float = 60) -> bool:
@@ -119,3 +122,30 @@ def rows_by_run(out: Path) -> dict[str, int]:
     import pandas as pd
 
     return {p.stem: len(pd.read_parquet(p)) for p in parts(out)}
+
+
+def read_run_table(out: Path) -> dict:
+    """The manifest with its runs (as every reader sees it), checking the run table.
+
+    Every run must be planned exactly once in ``runs.jsonl`` (a resume never
+    duplicates or drops a plan line). Lines cut short by a killed writer may stay
+    (sealed with a newline); they must not run into the next line.
+    """
+    import json
+    from collections import Counter
+
+    from experiments.run.storage import ResultStore
+
+    lines = (out / "runs.jsonl").read_text(encoding="utf-8", errors="replace").splitlines()
+    records = []
+    for i, text in enumerate(lines):
+        try:
+            records.append(json.loads(text))
+        except ValueError:
+            assert text.count('"run_id"') <= 1, f"line {i + 1} swallowed the next one: {text}"
+    planned = Counter(r["run_id"] for r in records if isinstance(r, dict) and "spec" in r)
+    twice = sorted(k for k, n in planned.items() if n > 1)
+    assert not twice, f"runs planned twice in runs.jsonl: {twice}"
+    manifest = ResultStore(out).read_manifest()
+    assert set(planned) == set(manifest["runs"]), "every run in the manifest has a plan line"
+    return manifest

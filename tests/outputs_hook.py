@@ -13,3 +13,8 @@ def employed_share(model):
 def not_a_mapping(model):
     """A broken hook: returns a number, not a mapping."""
     return 3.0
+
+
+def partition_key(model):
+    """A hook whose column would clash with the results' partition key ``chunk``."""
+    return {"chunk": 1.0}

@@ -284,12 +284,14 @@ def test_a_worker_that_does_not_see_the_folder_sends_its_frames(tmp_path):
     from experiments.run.single import execute
     from experiments.run.worker_store import store_results, write_marker
 
-    result = execute(experiment(("baseline",), replications=1).specs()[0])
+    spec = experiment(("baseline",), replications=1).specs()[0]
+    result = execute(spec)
     token = write_marker(tmp_path)
     kept = store_results([result], str(tmp_path / "elsewhere"), token)
     assert kept[0].outcomes is not None, "no marker seen: the frames go to the caller"
     assert not kept[0].stored, "and the caller writes them"
-    stored = store_results([result], str(tmp_path), token)
+    stored = store_results([result], str(tmp_path), token, {spec.run_id: spec.location})
     assert stored[0].stored, "the marker is seen: the worker writes"
     assert stored[0].outcomes is None, "and sends no frames"
-    assert (tmp_path / "runs" / f"{result.run_id}.parquet").exists(), "the part is on disk"
+    part = tmp_path / "runs" / "block=baseline" / "chunk=0" / f"{result.run_id}.parquet"
+    assert part.exists(), "the part is on disk, in its partition folder"

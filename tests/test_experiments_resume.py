@@ -58,12 +58,15 @@ def test_deleted_parts_are_rerun_and_nothing_else(tmp_path):
     run_experiment(exp, tmp_path, progress=False)
     store = ResultStore(tmp_path)
     for run_id in ("publicity__r000", "baseline__r001"):
-        store.part("runs", run_id).unlink()
-    (tmp_path / "runs" / ".tmp-stale.parquet.x").write_bytes(b"half a file")
+        store.parts()[run_id].unlink()
+    stale = tmp_path / "runs" / "block=baseline" / "chunk=0" / ".tmp-stale.parquet.x"
+    stale.write_bytes(b"half a file")
     again = run_experiment(exp, tmp_path, progress=False)
     assert (again.skipped, again.done) == (2, 2), (again.skipped, again.done)
-    assert not list((tmp_path / "runs").glob(".tmp-*")), "stale temporary files removed"
+    assert not list((tmp_path / "runs").rglob(".tmp-*")), "stale temporary files removed"
     _check_complete(tmp_path, exp)
+    statuses = {k: e["status"] for k, e in store.read_manifest()["runs"].items()}
+    assert set(statuses.values()) == {"done"}, f"the run table agrees with the disk: {statuses}"
 
 
 def test_changed_settings_in_the_same_folder_are_refused(tmp_path):
@@ -100,11 +103,11 @@ def test_killed_sweep_process_resumes_with_exact_rows(tmp_path):
         args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.time() + 60
-    while time.time() < deadline and len(list(out.glob("runs/*.parquet"))) < 3:
+    while time.time() < deadline and len(list((out / "runs").rglob("*.parquet"))) < 3:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the whole session: driver and worker processes
     proc.wait()
-    killed_with = len(list(out.glob("runs/*.parquet")))
+    killed_with = len(list((out / "runs").rglob("*.parquet")))
     assert 3 <= killed_with < 12, f"kill should land mid-sweep; had {killed_with} parts"
     exp = sweep_experiment(read_sweep(sweep))  # what the same command runs, in-process
     again = run_experiment(exp, out, progress=False)
@@ -137,7 +140,7 @@ def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
     ]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
-    while time.time() < deadline and len(list(out.glob("runs/*.parquet"))) < 2:
+    while time.time() < deadline and len(list((out / "runs").rglob("*.parquet"))) < 2:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -7,14 +7,13 @@ agrees with its parts. ``tools/audit.py --only concurrent --trials 26`` runs mor
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from faults_support import TINY, cli, finish, parts, start, wait_for
+from faults_support import TINY, cli, finish, parts, read_run_table, start, wait_for
 
 
 def run_args(months: int, reps: int = 3) -> list[str]:
@@ -24,7 +23,7 @@ def run_args(months: int, reps: int = 3) -> list[str]:
 
 def assert_consistent(out) -> None:
     """Every part has the rows its manifest entry's months ask for, and is marked done."""
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_run_table(out)
     for part in parts(out):
         entry = manifest["runs"].get(part.stem)
         assert entry is not None, f"{part.name} is not in the manifest"

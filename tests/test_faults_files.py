@@ -13,7 +13,9 @@ import stat
 
 import pandas as pd
 import pytest
-from faults_support import TINY, cli, finish, parts, rows_by_run, start
+from faults_support import TINY, cli, finish, parts, read_run_table, rows_by_run, start
+
+from experiments.run.storage import ResultStore
 
 MONTHS = 4
 
@@ -69,7 +71,11 @@ def test_output_files_follow_the_umask(tmp_path, umask, mask, mode):
 
 def test_manifest_records_rows_and_checksum_of_each_part(tmp_path):
     assert tiny_run(tmp_path).code == 0
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    header = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert "runs" not in header, "manifest.json is the header only; runs are in runs.jsonl"
+    lines = [json.loads(t) for t in (tmp_path / "out" / "runs.jsonl").read_text().splitlines()]
+    assert [x["run_id"] for x in lines if "spec" in x] == ["baseline__r000", "baseline__r001"]
+    manifest = ResultStore(tmp_path / "out").read_manifest()
     for run_id, entry in manifest["runs"].items():
         assert entry.get("rows") == MONTHS + 1, f"{run_id}: rows {entry.get('rows')!r}"
         checksum = entry.get("checksum", "")
@@ -117,3 +123,25 @@ def test_full_disk_is_one_line(tmp_path):
     )
     result = finish(proc)
     result.assert_clean_error("out")
+
+
+@pytest.mark.parametrize("lost", ["manifest.json", "runs.jsonl"])
+def test_a_lost_header_or_run_table_is_rebuilt_without_rerunning(tmp_path, lost):
+    assert tiny_run(tmp_path).code == 0
+    (tmp_path / "out" / lost).unlink()
+    result = tiny_run(tmp_path)
+    assert result.code == 0, result.err[-1000:]
+    assert "2 already done" in result.out, f"the parts on disk are kept: {result.out}"
+    manifest = read_run_table(tmp_path / "out")
+    assert {e["status"] for e in manifest["runs"].values()} == {"done"}, manifest["runs"]
+
+
+def test_garbage_in_the_run_table_is_skipped(tmp_path):
+    assert tiny_run(tmp_path).code == 0
+    with (tmp_path / "out" / "runs.jsonl").open("ab") as handle:
+        handle.write(b'\x00\xff not json\n[1, 2]\n{"run_id": 5}\n{"run_id"')
+    result = tiny_run(tmp_path, reps=3)
+    assert result.code == 0, result.err[-1000:]
+    assert "1 run(s) done, 2 already done" in result.out, result.out
+    manifest = read_run_table(tmp_path / "out")
+    assert len(manifest["runs"]) == 3, list(manifest["runs"])

@@ -53,6 +53,12 @@ def test_a_broken_hook_fails_its_run_with_the_reason(tmp_path):
     assert "not a dict" in next(iter(summary.failures.values())), summary.failures
 
 
+def test_a_hook_column_named_like_a_partition_key_fails_its_run(tmp_path):
+    summary, _ = run_with(tmp_path, Outputs(hook="outputs_hook:partition_key"))
+    assert summary.failed == 1, "pyarrow could not read the folder as one dataset"
+    assert "partition folders" in next(iter(summary.failures.values())), summary.failures
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -66,7 +66,7 @@ def parts(out: Path) -> list[Path]:
     """The finished outcome parts of a folder."""
     folder = out / "runs"
     return (
-        sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+        sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
         if folder.is_dir()
         else []
     )
@@ -308,9 +308,9 @@ def audit_faults(verbose: bool = False) -> dict:
 
 def audit_concurrent(trials: int, verbose: bool = False) -> dict:
     """Two writers into one folder at once, ``trials`` times; what the folder holds after."""
-    import json
-
     import pandas as pd
+
+    from experiments.run.storage import ResultStore
 
     c: Counter = Counter()
     rows = []
@@ -334,8 +334,8 @@ def audit_concurrent(trials: int, verbose: bool = False) -> dict:
             refused = sum(code == 2 for code, _, _ in results)
             trial_faults["writers that both finished (in turn)"] += int(refused == 0)
             manifest = {}
-            with contextlib.suppress(OSError, ValueError):
-                manifest = json.loads((work / "o" / "manifest.json").read_text())
+            with contextlib.suppress(OSError, ValueError):  # header + run table (runs.jsonl)
+                manifest = ResultStore(work / "o").read_manifest() or {}
             specs = (
                 {k: v.get("spec", {}) for k, v in manifest.get("runs", {}).items()}
                 if isinstance(manifest, dict)

@@ -19,11 +19,10 @@ import textwrap
 import pandas as pd
 
 from experiments.analysis import formatting as fmt
-from experiments.analysis.summaries import BREAKS_NOTE, final_window, ratio_text
+from experiments.analysis.summaries import BREAK_COLUMNS, BREAKS_NOTE, final_window, ratio_text
 from experiments.analysis.tables import FolderTables
 
 PENSION, ANY = "frac_covered_pension", "frac_covered_any"
-BREAK_COLUMNS = ("new_breaks_real", "breaks_per_1000_covered", "frac_records_unbroken")
 
 
 def population_scale(t: FolderTables) -> float:

@@ -269,8 +269,9 @@ def render(t: FolderTables, pngs: dict[str, bytes] | None = None) -> str:
         _p(
             "summary.csv, differences.csv, cost_effectiveness.csv, breakdowns.csv and "
             "summary.xlsx hold the tables; the charts above are also PNG files beside this "
-            "report; runs/*.parquet the monthly outcomes of every run; manifest.json the "
-            "seeds, parameters and per-run status."
+            "report; runs/ the monthly outcomes of every run (one Parquet dataset, "
+            "partitioned by block and chunk); manifest.json the seeds and parameters; "
+            "runs.jsonl each run's spec and status."
         ),
     ]
     body = "\n".join(parts)

@@ -37,20 +37,20 @@ def run_statistic(values: pd.Series | np.ndarray, name: str) -> float:
 
 def read_columns(folder: str | Path, columns: list[str]) -> pd.DataFrame:
     """Only ``columns`` of every finished run's monthly outcomes (pyarrow dataset)."""
-    import pyarrow.dataset as ds
+    from experiments.run.storage import ResultStore
 
     runs = Path(folder) / "runs"
     if not runs.is_dir():
         raise InputError(f"{folder}: no runs/ folder; not an output folder of `uptake`")
-    dataset = ds.dataset(runs, format="parquet", exclude_invalid_files=True)
-    names = set(dataset.schema.names)
+    store = ResultStore(folder)
+    names = set(store.columns())
     missing = [c for c in columns if c not in names]
-    if missing:
+    if missing and names:
         import difflib
 
         close = {m: difflib.get_close_matches(m, sorted(names), n=3) for m in missing}
         raise InputError(f"outcome(s) not in {folder}: {close} (closest names shown)")
-    return dataset.to_table(columns=columns).to_pandas()
+    return store.load(columns=list(columns))
 
 
 def run_table(folder: str | Path, outcomes: list[str] | None = None) -> pd.DataFrame:
@@ -66,10 +66,10 @@ def run_table(folder: str | Path, outcomes: list[str] | None = None) -> pd.DataF
         ``point`` plus the design's input columns for sweeps), then one column per
         outcome (see :func:`run_statistic`), sorted by scenario and replication.
     """
-    import pyarrow.dataset as ds
+    from experiments.run.storage import ResultStore
 
     folder = Path(folder)
-    names = set(ds.dataset(folder / "runs", format="parquet").schema.names)
+    names = set(ResultStore(folder).columns())
     ids = [c for c in RUN_IDS if c in names]
     wanted = list(outcomes) if outcomes else [c for c in SUMMARY_OUTCOMES if c in names]
     frame = read_columns(folder, [*ids, "month", *wanted]).sort_values(["run_id", "month"])

@@ -1,7 +1,8 @@
 """All analysis tables of one output folder, and their CSV/Excel export.
 
-:func:`analyse_folder` reads the parts and the manifest and computes the summary,
-the paired differences (compare experiments), cost-effectiveness, the
+:func:`analyse_folder` reads the manifest and, from the parts, only the columns the
+tables need (:func:`analysis_columns`, through a pyarrow dataset), and computes the
+summary, the paired differences (compare experiments), cost-effectiveness, the
 industry/region breakdowns and, for Morris/Sobol/LHS sweeps, sensitivity indices.
 :func:`export` writes them as CSV files and one Excel workbook.
 """
@@ -20,6 +21,25 @@ from experiments.run.storage import BREAKDOWNS, ResultStore, atomic_write
 from model.policies import Policy, make_policy
 
 EXCEL_MAX_ROWS = 1_000_000
+#: Outcome columns read besides the summarised ones: ids and time, the
+#: cost-effectiveness inputs, and what the findings' text uses (population scale).
+ANALYSIS_COLUMNS = (
+    "scenario",
+    "replication",
+    "seed",
+    "run_id",
+    "point",
+    "month",
+    "year",
+    "n_workers",
+    "n_employed",
+    "n_employed_real",
+    "cum_subsidy_spending_yuan",
+    "cum_n_inspections_real",
+    "cum_contribution_income_yuan",
+)
+#: Breakdown columns the breakdown summary reads (and every ``frac_covered_*``).
+BREAKDOWN_COLUMNS = ("scenario", "month", "year", "by", "group")
 
 
 @dataclass
@@ -76,19 +96,23 @@ def analyse_folder(
     manifest = store.read_manifest()
     if manifest is None:
         raise InputError(f"{folder}: no manifest.json; not an output folder of `uptake`")
-    frame = store.load()
-    if frame.empty:
+    names = store.columns()
+    if not names:
         raise InputError(f"{folder}: no finished runs yet (see manifest.json for failures)")
-    wanted = outcomes or [c for c in summaries.SUMMARY_OUTCOMES if c in frame.columns]
+    experiment = manifest.get("experiment", {})
+    wanted = outcomes or [c for c in summaries.SUMMARY_OUTCOMES if c in names]
+    policies = scenario_policies(experiment.get("scenarios", []))
+    frame = store.load(columns=analysis_columns(names, wanted, policies))
+    split = store.columns(BREAKDOWNS)
+    keep = [c for c in split if c in BREAKDOWN_COLUMNS or c.startswith("frac_covered_")]
     tables = FolderTables(
         Path(folder),
         manifest,
         frame,
         summaries.summarise(frame, wanted),
-        summaries.breakdown_summary(store.load(BREAKDOWNS)),
+        summaries.breakdown_summary(store.load(BREAKDOWNS, columns=keep) if keep else frame[:0]),
         cost_per_inspection=cost_per_inspection,
     )
-    experiment = manifest.get("experiment", {})
     names = set(frame["scenario"])
     tables.baseline = (
         baseline
@@ -98,7 +122,6 @@ def analyse_folder(
     if baseline is not None and baseline not in names:
         raise InputError(f"--baseline {baseline!r} has no finished runs; have {sorted(names)}")
     if tables.baseline is not None and tables.kind != "sweep" and len(names) > 1:
-        policies = scenario_policies(experiment.get("scenarios", []))
         try:
             tables.differences = summaries.differences(frame, tables.baseline, wanted)
             tables.cost_effectiveness = summaries.cost_effectiveness(
@@ -133,6 +156,26 @@ def analyse_folder(
             + (" ..." if len(failed) > 10 else "")
         )
     return tables
+
+
+def analysis_columns(
+    available: list[str], wanted: list[str], policies: dict[str, list[Policy]]
+) -> list[str]:
+    """The outcome columns :func:`analyse_folder` reads, in the parts' order.
+
+    Args:
+        available: the parts' columns.
+        wanted: the outcomes summarised (absent ones are left to the summary to name).
+        policies: each scenario's policies (their measured cost columns are read).
+    """
+    costs = {
+        p.cost.column
+        for group in policies.values()
+        for p in group
+        if p.cost is not None and getattr(p.cost, "column", None)
+    }
+    needed = {*ANALYSIS_COLUMNS, *wanted, *summaries.CE_OUTCOMES, *summaries.BREAK_COLUMNS, *costs}
+    return [c for c in available if c in needed or c.startswith("frac_covered_")]
 
 
 def _in_order(table: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:

@@ -78,8 +78,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, compare: bool
     out = args.out or default_out([s.name for s in scenarios], compare)
     summary = common.execute(experiment, args, out)
     code = common.report_outcome(summary, args.command)
-    frame = ResultStore(out).load()
-    if frame.empty:
+    if not ResultStore(out).finished_ids():
         return code
     from experiments.analysis.findings import summary_text
     from experiments.analysis.tables import analyse_folder

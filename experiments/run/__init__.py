@@ -3,5 +3,6 @@
 The plan (:mod:`.experiment`), replication seeds (:mod:`.seeds`), one run
 (:mod:`.single`), executors (:mod:`.executors`; Dask: :mod:`.dask_executor` with
 :mod:`.cluster` for connecting, code checks and SLURM), the resumable runner
-(:mod:`.runner`), result storage (:mod:`.storage`) and the manifest (:mod:`.manifest`).
+(:mod:`.runner`), result storage (:mod:`.storage`, partition folders :mod:`.layout`)
+and the manifest (:mod:`.manifest`: the header; the run table :mod:`.journal`).
 """

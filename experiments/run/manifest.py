@@ -1,11 +1,13 @@
 """The manifest of an output folder: what was run, with what, and how each run went.
 
-``manifest.json`` holds the package versions, the git commit (and whether the tree
-had uncommitted changes), the command line, the experiment (root seed, seeds,
-scenario definitions with their full parameters, the sweep design) and one entry
-per run: its spec, status (``pending``, ``done``, ``failed``), seconds and error text,
-and for a finished run the row count and SHA-256 checksum of its outcome part
-(verified on resume, :func:`verify_parts`).
+In memory a manifest is one dict: the header (package versions, the git commit and
+whether the tree had uncommitted changes, the command line, the experiment: root
+seed, seeds, scenario definitions with their full parameters, the sweep design) and
+``runs``, one entry per run: its spec, status (``pending``, ``done``, ``failed``),
+seconds and error text, and for a finished run the row count and SHA-256 checksum
+of its outcome part (verified on resume, :func:`verify_parts`). On disk the header
+is ``manifest.json`` and the runs are the appending run table ``runs.jsonl``
+(:mod:`experiments.run.journal`); :meth:`ResultStore.read_manifest` joins them.
 
 Rerunning into the same folder merges with the existing manifest: runs already
 finished are kept, new runs are added, and a run whose spec changed (other months,
@@ -23,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from experiments.errors import InputError
+from experiments.run.journal import pending as _pending
 from experiments.run.single import RunSpec
-from experiments.run.storage import RUNS, PartInfo, ResultStore, json_normal, sha256
+from experiments.run.storage import SCHEMA, PartInfo, ResultStore, json_normal, sha256
 
 PACKAGES = (
     "uptake",
@@ -38,7 +41,6 @@ PACKAGES = (
     "distributed",
     "matplotlib",
 )
-SCHEMA = 1
 #: The checkout this code runs from (experiments/run/manifest.py -> the repository).
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -121,10 +123,6 @@ def _pending_runs(specs: list[RunSpec]) -> dict[str, Any]:
     return runs
 
 
-def _pending() -> dict[str, Any]:
-    return {"status": "pending", "seconds": None, "error": "", "finished": None}
-
-
 def merge(old: dict[str, Any], new: dict[str, Any], where: Path) -> dict[str, Any]:
     """Combine an existing manifest with a new one for a resumed or extended experiment.
 
@@ -174,31 +172,42 @@ def _short(value: Any) -> str:
     return text if len(text) < 80 else text[:77] + "..."
 
 
-def reconcile(manifest: dict[str, Any], finished: dict[str, PartInfo]) -> None:
+def reconcile(manifest: dict[str, Any], finished: dict[str, PartInfo]) -> list[str]:
     """Mark runs whose (verified) part exists as done, the others as not done.
 
     The parts are the record of progress: ``finished`` maps each run id whose outcome
     part passed :func:`verify_parts` to its rows and checksum.
+
+    Returns:
+        The run ids whose entry changed (their new state must be appended to the
+        run table).
     """
+    changed = []
     for run_id, entry in manifest["runs"].items():
         if run_id in finished:
+            part = finished[run_id]
+            before = (entry["status"], entry.get("rows"), entry.get("checksum"))
             if entry["status"] != "done":
                 entry.update(status="done", error="")
-            entry.update(rows=finished[run_id].rows, checksum=finished[run_id].checksum)
+            entry.update(rows=part.rows, checksum=part.checksum)
+            if before != ("done", part.rows, part.checksum):
+                changed.append(run_id)
         elif entry["status"] == "done":
             entry.update(status="pending", error="part missing or damaged; will rerun")
             entry.pop("rows", None)
             entry.pop("checksum", None)
+            changed.append(run_id)
+    return changed
 
 
 def verify_parts(
-    store: ResultStore, manifest: dict[str, Any], present: set[str]
+    store: ResultStore, manifest: dict[str, Any], present: dict[str, Path]
 ) -> tuple[dict[str, PartInfo], dict[str, str]]:
-    """Check every present outcome part of a run in ``manifest`` against its record.
+    """Check every present outcome part (run id -> path) of a run in ``manifest``.
 
-    A part recorded as done is compared with the checksum in the manifest; a part the
-    manifest does not record yet (written just before a crash) must be a readable
-    Parquet file of ``months + 1`` rows, and its checksum is taken now.
+    A part recorded as done is compared with the checksum in the run table; a part
+    not recorded yet (written just before a crash) must be a readable Parquet file
+    of ``months + 1`` rows, and its checksum is taken now.
 
     Returns:
         ``(good, damaged)``: run id -> :class:`PartInfo` for the parts to keep, and
@@ -206,15 +215,15 @@ def verify_parts(
     """
     good: dict[str, PartInfo] = {}
     damaged: dict[str, str] = {}
-    for run_id in sorted(present & set(manifest["runs"])):
+    for run_id in sorted(present.keys() & manifest["runs"].keys()):
         entry = manifest["runs"][run_id]
         rows = int(entry["spec"].get("months", 0)) + 1
         recorded = entry.get("checksum") if entry.get("status") == "done" else None
-        reason = store.check_part(run_id, rows, recorded)
+        reason = store.check_part(present[run_id], rows, recorded)
         if reason:
             damaged[run_id] = reason
         else:
-            good[run_id] = PartInfo(rows, recorded or sha256(store.part(RUNS, run_id)))
+            good[run_id] = PartInfo(rows, recorded or sha256(present[run_id]))
     return good, damaged
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import InputError
+from experiments.run.layout import PARTITION_KEYS
 
 #: Columns every outcome row keeps, whatever is chosen.
 ALWAYS = ("scenario", "replication", "seed", "run_id", "point", "month", "year")
@@ -123,6 +124,12 @@ class Outputs:
             clash = sorted(set(added.columns) - {"month"} & set(outcomes.columns))
             if clash:
                 raise TypeError(f"hook {self.hook!r}: {clash} already are outcome columns")
+            reserved = sorted(set(added.columns) & set(PARTITION_KEYS))
+            if reserved:
+                raise TypeError(
+                    f"hook {self.hook!r}: {reserved} name the results' partition folders; "
+                    "rename them"
+                )
             outcomes = outcomes.merge(added, on="month", how="left")
         if self.columns is not None:
             hooked = [c for c in (extra[0] if extra else {}) if c != "month"]

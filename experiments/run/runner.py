@@ -3,7 +3,8 @@
 :func:`run_experiment` plans the runs, locks the output folder (one writer at a
 time), skips the runs whose part already exists and matches its checksum, sends the
 rest to an executor in chunks, writes each finished run as it arrives, records
-failures with their error text, and keeps ``manifest.json`` up to date. Rerunning
+failures with their error text, and appends each run's plan and outcome to the run
+table (``runs.jsonl``, :mod:`.journal`) beside the header ``manifest.json``. Rerunning
 the same experiment into the same folder resumes it: nothing is run twice and
 nothing is lost, whether the last attempt ended normally, with failed runs, with
 Ctrl-C, or with a killed process; a damaged part is recomputed.
@@ -30,15 +31,13 @@ from experiments.run.executors import (
     make_executor,
 )
 from experiments.run.experiment import Experiment
+from experiments.run.layout import location_of
 from experiments.run.lock import FolderLock
 from experiments.run.single import RunResult, RunSpec
 from experiments.run.storage import ResultStore
 
 #: Who writes the result parts (see :func:`run_experiment`).
 WRITE_ON = ("auto", "client")
-#: Least seconds between two full manifest writes while runs are finishing; in
-#: between, each run's outcome is appended to the journal (:mod:`.journal`).
-MANIFEST_EVERY = journal.REWRITE_EVERY
 
 
 @dataclass
@@ -102,9 +101,10 @@ def run_experiment(
 
     Raises:
         InputError: bad experiment or executor options; an output folder that cannot be
-            made, holds different runs or a file that is not a manifest, or is in use
-            by another writer (:class:`~experiments.run.lock.FolderBusyError`); a full disk
-            while the manifest is written.
+            made, holds different runs, a file that is not a manifest or the layout of
+            an older uptake, or is in use by another writer
+            (:class:`~experiments.run.lock.FolderBusyError`); a full disk while the
+            manifest is written.
         KeyboardInterrupt: after saving the manifest, if interrupted.
     """
     started = time.perf_counter()
@@ -119,15 +119,21 @@ def run_experiment(
     store.create()
     with FolderLock(store.root, wait=wait):
         old = store.read_manifest()
+        if old is None and journal.path(store.root).is_file():  # the header was lost
+            old = {**fresh, "runs": journal.load(store.root)}
+        store.check_writable(old)
         manifest = mf.merge(old, fresh, store.root) if old else fresh
         store.remove_temporaries()
+        journal.seal(store.root)  # a line cut short by a killed writer stays alone
+        known = old["runs"] if old else {}
+        store.write_manifest(manifest)  # the header first: the plan lines need it
+        new_ids = [s.run_id for s in specs if s.run_id not in known]
+        journal.append_text(store.root, journal.plan_text(manifest["runs"], new_ids))
         finished = _verified_parts(store, manifest)
         if experiment.design is not None and "points" in experiment.design:
             _write_design(store, experiment)
         todo = [s for s in specs if s.run_id not in finished]
         summary = RunSummary(store.root, planned=len(specs), skipped=len(specs) - len(todo))
-        store.write_manifest(manifest)
-        journal.clear(store.root)  # its lines were replayed into this manifest
         if todo:
             pool = make_executor(executor, jobs, scheduler, scheduler_file)
             manifest["executor"] = {
@@ -145,16 +151,21 @@ def run_experiment(
 
 
 def _verified_parts(store: ResultStore, manifest: dict) -> set[str]:
-    """Runs whose outcome part is intact; damaged parts are deleted (to be recomputed)."""
-    good, damaged = mf.verify_parts(store, manifest, store.finished_ids())
+    """Runs whose outcome part is intact; damaged parts are deleted (to be recomputed).
+
+    Runs whose state changed (a part found without its outcome line, a recorded
+    part gone or damaged) get an outcome line, so the run table matches the disk.
+    """
+    present = store.parts()
+    good, damaged = mf.verify_parts(store, manifest, present)
     for run_id, reason in damaged.items():
         print(
-            f"{store.part('runs', run_id)}: damaged result file ({reason}); recomputing run "
-            f"{run_id}",
+            f"{present[run_id]}: damaged result file ({reason}); recomputing run {run_id}",
             file=sys.stderr,
         )
-        store.discard(run_id)
-    mf.reconcile(manifest, good)
+        store.discard(present[run_id])
+    changed = mf.reconcile(manifest, good)
+    journal.append(store.root, [journal.line(manifest, run_id) for run_id in changed])
     return set(good)
 
 
@@ -167,9 +178,8 @@ def _run_todo(
     progress: bool,
     on_result: Callable[[RunResult], None] | None,
 ) -> None:
-    """Send the chunks to ``pool``, record each run as it arrives, keep the manifest current."""
+    """Send the chunks to ``pool``, record each run as it arrives in the run table."""
     bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
-    last_write, interval = time.perf_counter(), MANIFEST_EVERY
     aborted = False
     try:
         for results in pool.results(chunks):
@@ -184,14 +194,6 @@ def _run_todo(
                         on_result(result)
             finally:
                 journal.append(store.root, lines)  # a few hundred bytes per run
-            if time.perf_counter() - last_write > interval:
-                t0 = time.perf_counter()
-                manifest["updated"] = mf.now()
-                store.write_manifest(manifest)
-                journal.clear(store.root)  # every line is in the manifest now
-                last_write = time.perf_counter()
-                # a big sweep's manifest takes long to write: keep that under ~10% of time
-                interval = max(MANIFEST_EVERY, 10 * (last_write - t0))
     except BaseException:
         aborted = True
         raise
@@ -201,8 +203,7 @@ def _run_todo(
             manifest["executor"]["peak_workers"] = pool.peak_slots
         pool.close(abort=aborted)
         manifest["updated"] = mf.now()
-        store.write_manifest(manifest)
-        journal.clear(store.root)
+        store.write_manifest(manifest)  # the header: when, and on which executor
 
 
 def _address(scheduler: Any, scheduler_file: str | None) -> str | None:
@@ -221,7 +222,7 @@ def _record(store: ResultStore, manifest: dict, summary: RunSummary, result: Run
     part = result.part  # written by a Dask worker (or None)
     if result.status == "done" and not result.stored:
         try:
-            part = store.write(result)
+            part = store.write(result, location_of(manifest["runs"][result.run_id]["spec"]))
         except Exception as exc:  # a disk error fails this run only
             result.status, result.error = "failed", f"could not write results: {exc!r}"
     if result.status == "done":

@@ -9,6 +9,8 @@ the seeds of the earlier ones (and resumed experiments stay consistent).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from experiments.errors import InputError
@@ -38,5 +40,13 @@ def replication_seeds(root_seed: int, replications: int) -> list[int]:
     root = check_root_seed(root_seed)
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise InputError(f"replications={replications!r} must be a whole number >= 1")
+    return list(_seeds(root, replications))
+
+
+@functools.lru_cache(maxsize=8)
+def _seeds(root: int, replications: int) -> tuple[int, ...]:
+    """The seeds, kept: planning asks twice (specs and manifest), 2 s at 100,000."""
     children = np.random.SeedSequence(root).spawn(replications)
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children]
+    return tuple(
+        int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children
+    )

@@ -55,6 +55,13 @@ class RunSpec:
     point: int | None = None
     outputs: Any = None
 
+    @property
+    def location(self) -> str:
+        """The partition folder of this run's parts (:mod:`experiments.run.layout`)."""
+        from experiments.run.layout import location
+
+        return location(self.scenario, self.replication, self.point)
+
     def describe(self) -> dict[str, Any]:
         """A JSON-friendly description for the manifest (and resume checks)."""
         out = {

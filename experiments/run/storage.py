@@ -1,10 +1,11 @@
 """The output folder: one Parquet part per finished run, written atomically.
 
-Layout of an output folder ``DIR``::
+Layout of an output folder ``DIR`` (partition folders: :mod:`experiments.run.layout`)::
 
-    DIR/manifest.json              versions, git commit, seeds, scenarios, per-run status
-    DIR/runs/<run_id>.parquet      monthly outcomes of one finished run
-    DIR/breakdowns/<run_id>.parquet  coverage by industry and region, yearly
+    DIR/manifest.json              versions, git commit, seeds, scenarios (the header)
+    DIR/runs.jsonl                 the run table: each run's spec, then its outcomes
+    DIR/runs/block=<b>/chunk=<k>/<run_id>.parquet         monthly outcomes of one run
+    DIR/breakdowns/block=<b>/chunk=<k>/<run_id>.parquet   coverage by industry, region
     DIR/design.csv                 sweeps: one row per design point
 
 Every file is written to a temporary name in the same folder and moved into place
@@ -15,11 +16,15 @@ breakdown part is written first), so the folder itself is the record of progress
 Files get the mode ``0666`` less the umask (``0644`` under the usual umask 022), as
 files made with ``open`` do, so colleagues and other tools on a shared disk can read
 them. Each outcome part's row count and SHA-256 checksum (:class:`PartInfo`) go into
-the manifest; :meth:`ResultStore.check_part` compares a part with them on resume, so
+the run table; :meth:`ResultStore.check_part` compares a part with them on resume, so
 a truncated or damaged part is recomputed instead of counting as finished.
 
 Only one process writes a folder at a time (:mod:`experiments.run.lock`); readers
-need no lock, because every file is replaced atomically.
+need no lock, because every file is replaced atomically and the run table only grows.
+
+Folders written before the partitioned layout (every run's spec in ``manifest.json``,
+parts directly in ``runs/``) are still read by every reader here; adding runs to one
+is refused (:meth:`ResultStore.check_writable`).
 """
 
 from __future__ import annotations
@@ -38,12 +43,14 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import InputError
+from experiments.run import layout
+from experiments.run.reading import damaged
 from experiments.run.single import RunResult
 
 RUNS = "runs"
 BREAKDOWNS = "breakdowns"
 MANIFEST = "manifest.json"
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = layout.TMP_PREFIX
 
 
 _UMASK_LOCK = threading.Lock()
@@ -146,30 +153,60 @@ class ResultStore:
         """Where the manifest lives."""
         return self.root / MANIFEST
 
-    def part(self, kind: str, run_id: str) -> Path:
-        """Path of one run's part (``kind`` is ``runs`` or ``breakdowns``)."""
-        return self.root / kind / f"{run_id}.parquet"
+    def part(self, kind: str, run_id: str, where: str) -> Path:
+        """Path of one run's part.
+
+        ``kind`` is ``runs`` or ``breakdowns``; ``where`` the run's partition folder
+        (:func:`experiments.run.layout.location`).
+        """
+        return self.root / kind / where / f"{run_id}.parquet"
+
+    def parts(self, kind: str = RUNS) -> dict[str, Path]:
+        """Every part of one kind on disk: run id -> path (flat or partitioned).
+
+        Raises:
+            InputError: a run has two parts (a folder mixed by hand).
+        """
+        try:
+            return layout.scan(self.root / kind)
+        except ValueError as exc:
+            raise InputError(f"{self.root}: {exc}") from exc
 
     def finished_ids(self) -> set[str]:
         """Run ids whose outcome part exists (finished runs)."""
-        folder = self.root / RUNS
-        if not folder.is_dir():
-            return set()
-        return {p.stem for p in folder.glob("*.parquet") if not p.name.startswith(_TMP_PREFIX)}
+        return set(self.parts(RUNS))
+
+    def breakdown_part(self, outcome_part: Path) -> Path:
+        """The breakdown part beside an outcome part (same partition folder and name)."""
+        return self.root / BREAKDOWNS / outcome_part.relative_to(self.root / RUNS)
+
+    def check_writable(self, manifest: dict[str, Any] | None) -> None:
+        """Refuse (InputError, naming the fix) to add runs to a folder of the older layout."""
+        old = manifest is not None and manifest.get("schema", 1) < SCHEMA
+        if old or layout.is_flat(self.root / RUNS) or layout.is_flat(self.root / BREAKDOWNS):
+            raise InputError(
+                f"{self.root} was written by an older uptake (flat runs/ folder, every run "
+                "in manifest.json): `uptake report`/`export` still read it, but it cannot "
+                "be resumed or extended; choose a new --out folder"
+            )
 
     def remove_temporaries(self) -> int:
         """Delete temporary files left by an interrupted write; returns how many."""
         count = 0
-        for kind in (RUNS, BREAKDOWNS, "."):
-            folder = self.root / kind
-            if folder.is_dir():
-                for tmp in folder.glob(_TMP_PREFIX + "*"):
-                    tmp.unlink(missing_ok=True)
-                    count += 1
+        stale = [*layout.temporaries(self.root / RUNS), *layout.temporaries(self.root / BREAKDOWNS)]
+        stale += [p for p in self.root.glob(_TMP_PREFIX + "*") if p.is_file()]
+        for tmp in stale:
+            tmp.unlink(missing_ok=True)
+            count += 1
         return count
 
-    def write(self, result: RunResult) -> PartInfo:
+    def write(self, result: RunResult, where: str | None = None) -> PartInfo:
         """Write a finished run: breakdowns first, then the outcome part that marks it done.
+
+        Args:
+            result: a finished run with its frames.
+            where: its partition folder (default: from the scenario, replication
+                and point on its outcome rows).
 
         Returns:
             The outcome part's rows and checksum (computed on the temporary file, so
@@ -177,9 +214,11 @@ class ResultStore:
         """
         if result.status != "done" or result.outcomes is None:
             raise ValueError(f"run {result.run_id!r} did not finish; nothing to write")
+        if where is None:
+            where = layout.location_of_frame(result.outcomes)
         breakdowns = result.breakdowns if result.breakdowns is not None else pd.DataFrame()
         atomic_write(
-            self.part(BREAKDOWNS, result.run_id),
+            self.part(BREAKDOWNS, result.run_id, where),
             lambda tmp: breakdowns.to_parquet(tmp, index=False),
         )
         checksum: list[str] = []
@@ -188,23 +227,23 @@ class ResultStore:
             result.outcomes.to_parquet(tmp, index=False)
             checksum.append(sha256(tmp))
 
-        atomic_write(self.part(RUNS, result.run_id), write_outcomes)
+        atomic_write(self.part(RUNS, result.run_id, where), write_outcomes)
         return PartInfo(len(result.outcomes), checksum[0])
 
-    def check_part(self, run_id: str, rows: int, checksum: str | None) -> str:
-        """Why the outcome part of ``run_id`` cannot be trusted ('' if it can).
+    @staticmethod
+    def check_part(path: Path, rows: int, checksum: str | None) -> str:
+        """Why the outcome part at ``path`` cannot be trusted ('' if it can).
 
-        With a ``checksum`` (from the manifest) the file's bytes must match it; without
-        one (a part written just before a crash, not yet in the manifest) its Parquet
-        footer must be readable and hold ``rows`` rows.
+        With a ``checksum`` (from the run table) the file's bytes must match it;
+        without one (a part written just before a crash, not yet recorded) its
+        Parquet footer must be readable and hold ``rows`` rows.
         """
-        path = self.part(RUNS, run_id)
         if checksum:
             try:
                 actual = sha256(path)
             except OSError as exc:
                 return f"cannot read it ({exc.strerror})"
-            return "" if actual == checksum else "its checksum differs from the manifest's"
+            return "" if actual == checksum else "its checksum differs from the run table's"
         import pyarrow.parquet as pq
 
         try:
@@ -213,40 +252,59 @@ class ResultStore:
             return f"not a readable Parquet file ({str(exc)[:80]})"
         return "" if found == rows else f"{found} rows, not {rows}"
 
-    def discard(self, run_id: str) -> None:
-        """Delete a run's parts (a damaged run, to be recomputed)."""
-        for kind in (RUNS, BREAKDOWNS):
-            self.part(kind, run_id).unlink(missing_ok=True)
+    def discard(self, outcome_part: Path) -> None:
+        """Delete a run's outcome part and its breakdown part (to be recomputed)."""
+        self.breakdown_part(outcome_part).unlink(missing_ok=True)
+        outcome_part.unlink(missing_ok=True)
 
-    def load(self, kind: str = RUNS, run_ids: set[str] | None = None) -> pd.DataFrame:
-        """All parts of one kind as one frame (``run_ids`` limits which).
+    def columns(self, kind: str = RUNS) -> list[str]:
+        """The column names of one kind's parts (read from one part's footer)."""
+        paths = self.parts(kind)
+        if not paths:
+            return []
+        import pyarrow.parquet as pq
+
+        path = paths[min(paths)]
+        try:
+            return list(pq.read_schema(path).names)
+        except (OSError, ValueError) as exc:
+            raise damaged(path, exc) from exc
+
+    def load(
+        self,
+        kind: str = RUNS,
+        run_ids: set[str] | None = None,
+        columns: list[str] | None = None,
+        where: Any = None,
+    ) -> pd.DataFrame:
+        """Parts of one kind as one frame, runs in run-id order (``run_ids`` limits which).
+
+        Only ``columns`` (default: all) are read from disk, and ``where`` (a
+        ``pyarrow.dataset`` expression, e.g. ``ds.field("month") > 108``) filters rows
+        while reading, a few parts at a time (:func:`experiments.run.reading.read_parts`).
 
         Raises:
-            InputError: a part cannot be read (damaged); rerunning the experiment
-                into this folder recomputes it.
+            InputError: a part cannot be read (damaged) or lacks a column asked for;
+                rerunning the experiment into this folder recomputes a damaged part.
         """
-        ids = sorted(self.finished_ids() if run_ids is None else run_ids & self.finished_ids())
-        paths = [self.part(kind, i) for i in ids if self.part(kind, i).exists()]
-        if not paths:
+        found = self.parts(kind)
+        ids = sorted(found if run_ids is None else run_ids & set(found))
+        if not ids:
             return pd.DataFrame()
-        return pd.concat([self._read_part(p) for p in paths], ignore_index=True)
+        from experiments.run.reading import read_parts
 
-    @staticmethod
-    def _read_part(path: Path) -> pd.DataFrame:
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
-            raise InputError(
-                f"{path}: damaged result file ({str(exc)[:120]}); rerun the command that "
-                "made this folder to recompute it"
-            ) from exc
+        return read_parts([found[i] for i in ids], columns, where)
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The manifest, or None if the folder has none yet.
+        """The manifest with its run table (``runs``), or None if the folder has none yet.
+
+        The header comes from ``manifest.json``, each run's spec and latest status
+        from ``runs.jsonl`` (:mod:`experiments.run.journal`); a folder written before
+        the run table had it all in ``manifest.json`` and is read as before.
 
         Raises:
             InputError: the file is not an uptake manifest (not JSON, not an object
-                with a ``runs`` table of run entries); it is left untouched.
+                with an ``experiment``); it is left untouched.
         """
         if not self.manifest_path.exists():
             return None
@@ -267,32 +325,42 @@ class ResultStore:
             )
         from experiments.run import journal
 
-        journal.replay(self.root, data)  # runs finished since the last full write
+        if "runs" in data:  # the layout before the run table
+            journal.replay(self.root, data)  # runs finished since its last full write
+        else:
+            data["runs"] = journal.load(self.root)
         return data
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        """Write the manifest atomically.
+        """Write the manifest's header atomically (the run table is in ``runs.jsonl``).
 
         Raises:
             InputError: the disk is full or the folder not writable (the old manifest,
                 if any, is unchanged).
         """
+        header = {k: v for k, v in manifest.items() if k != "runs"}
         try:
-            write_json(self.manifest_path, manifest)
+            write_json(self.manifest_path, header)
         except OSError as exc:
             raise InputError(f"{self.manifest_path}: cannot write it ({exc})") from exc
+
+
+#: Manifest schema: 1 had every run in manifest.json and flat part folders.
+SCHEMA = 2
 
 
 def manifest_problem(data: Any) -> str:
     """Why ``data`` is not a manifest's content ('' if it has the expected shape)."""
     if not isinstance(data, dict):
         return f"a JSON {type(data).__name__}, not an object"
-    runs = data.get("runs")
-    if not isinstance(runs, dict):
-        return f"'runs' is {_short(runs)}, not a table of runs"
     experiment = data.get("experiment")
     if not isinstance(experiment, dict):
         return f"'experiment' is {_short(experiment)}, not an object"
+    if "runs" not in data and isinstance(data.get("schema"), int) and data["schema"] >= SCHEMA:
+        return ""  # the run table is in runs.jsonl
+    runs = data.get("runs")
+    if not isinstance(runs, dict):
+        return f"'runs' is {_short(runs)}, not a table of runs"
     for run_id, entry in runs.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("spec"), dict):
             return f"run {run_id!r} is {_short(entry)}, not a run entry"

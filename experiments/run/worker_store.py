@@ -43,8 +43,13 @@ def sees_folder(root: str, token: str) -> bool:
         return False
 
 
-def store_results(results: list[RunResult], root: str, token: str) -> list[RunResult]:
+def store_results(
+    results: list[RunResult], root: str, token: str, where: dict[str, str] | None = None
+) -> list[RunResult]:
     """Write the finished runs' parts here, if this process sees ``root``; slim them.
+
+    ``where`` maps run ids to their partition folders
+    (:func:`experiments.run.layout.location`; default: from each run's outcome rows).
 
     Returns:
         The results, each finished one without its frames and marked ``stored``
@@ -62,7 +67,7 @@ def store_results(results: list[RunResult], root: str, token: str) -> list[RunRe
             out.append(result)
             continue
         try:
-            part = store.write(result)
+            part = store.write(result, (where or {}).get(result.run_id))
         except Exception as exc:  # a disk error fails this run only
             out.append(
                 dataclasses.replace(
@@ -83,4 +88,5 @@ def run_and_store(chunk: list, fingerprint: str, root: str, token: str) -> list[
     """A Dask task: check the code, run the chunk, store its results if the folder is seen."""
     from experiments.run.cluster import checked_chunk
 
-    return store_results(checked_chunk(chunk, fingerprint), root, token)
+    where = {spec.run_id: spec.location for spec in chunk}
+    return store_results(checked_chunk(chunk, fingerprint), root, token, where)

@@ -60,10 +60,12 @@ def analyse(
     if not design:
         raise InputError(f"{folder}: not a sweep folder (no design in manifest.json)")
     method = design["method"]
-    outcomes = store.load()
+    wanted = outcomes_wanted or design.get("outcomes") or ["frac_covered_pension"]
+    available = store.columns()
+    read = [c for c in available if c in {"run_id", "point", "month", *wanted}]
+    outcomes = store.load(columns=read) if available else pd.DataFrame()
     if outcomes.empty:
         raise InputError(f"{folder}: no finished runs yet")
-    wanted = outcomes_wanted or design.get("outcomes") or ["frac_covered_pension"]
     problem = design["problem"]
     matrix = np.asarray(design["matrix"], dtype=float)
     rows = []
