@@ -6,7 +6,6 @@ session, so switching tabs neither stops nor loses it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +14,12 @@ import solara
 
 from dashboards import charts, ensemble, pairs
 from dashboards import format as fmt
-from dashboards.compare_ensemble import EnsembleControls, EnsembleView, ScenarioSelect
+from dashboards.compare_ensemble import (
+    EnsembleControls,
+    EnsembleView,
+    ScenarioSelect,
+    run_in_job,
+)
 from dashboards.ensemble import EnsembleResult
 from dashboards.fields import NumberField
 from dashboards.jobs import Job, Status
@@ -103,7 +107,7 @@ class Comparer:
                 return
             spread = None
             if sets:
-                spread = self._ensemble(job, a, reforms, sets, exp, compared, total)
+                spread = run_in_job(job, a, reforms, sets, exp, compared, total)
                 if spread is None:
                     self.message.value = "Ensemble runs cancelled: the comparison is shown alone."
             self.session.run.comparison = Comparison(outcomes, exp, spread)
@@ -113,34 +117,6 @@ class Comparer:
         if wait:
             self.job.wait()
         return started
-
-    @staticmethod
-    def _ensemble(
-        job: Job, a: str, reforms: list[str], sets: int, exp: Experiment, before: int, total: int
-    ) -> EnsembleResult | None:
-        """The ensemble part of a comparison, reporting progress and the time left."""
-        began = time.monotonic()
-        per_set = exp.replications * (1 + len(reforms))
-
-        def report(done: int, runs: int) -> None:
-            left = (time.monotonic() - began) / done * (runs - done)
-            job.report(
-                (before + done) / total,
-                f"ensemble: parameter set {(done - 1) // per_set + 1} of {sets}, run {done} "
-                f"of {runs}, about {left:.0f} s left",
-            )
-
-        return ensemble.run(
-            a,
-            reforms,
-            sets,
-            exp.replications,
-            exp.months,
-            exp.workers,
-            exp.root_seed,
-            report,
-            lambda: job.stopping,
-        )
 
     def close(self) -> None:
         """Stop a running comparison (the page was closed)."""
@@ -171,7 +147,7 @@ def CompareControls(comparer: Comparer):
             n_workers.value,
             seed.value,
             sets=(sets.value or ensemble.available().sets) if use_sets.value else 0,
-            more=tuple(more.value) if use_sets.value else (),
+            more=ensemble.extra_reforms(more.value, a.value, b.value) if use_sets.value else (),
         )
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):

@@ -6,21 +6,27 @@ this module only chooses and writes them.
 
 from __future__ import annotations
 
+import time
+
+import numpy as np
 import pandas as pd
 import solara
 
 from dashboards import ensemble
+from dashboards import format as fmt
 from dashboards.ensemble import GAINS, EnsembleResult
 from dashboards.fields import NumberField
-from dashboards.pairs import title
+from dashboards.jobs import Job
+from dashboards.pairs import by_title, title
 from dashboards.ui import CAPTION, Line, Table
+from experiments.run.experiment import Experiment
 from experiments.scenarios import PRESETS
 
 
 @solara.component
 def ScenarioSelect(label: str, names: list[str], value: solara.Reactive):
     """Choose a scenario by its human name; ``value`` holds the scenario's name."""
-    titles = {title(n): n for n in names}
+    titles = by_title(names)
     solara.Select(label, list(titles), title(value.value), on_value=lambda t: value.set(titles[t]))
 
 
@@ -45,7 +51,6 @@ def EnsembleControls(
     workers: int,
 ):
     """Whether to run over the ensemble, how many sets, which further reforms; runs and time."""
-    have = solara.use_memo(ensemble.available, [])
     solara.Checkbox(
         label="Also over the calibrated ensemble (parameter sets that fit the targets "
         "about equally well)",
@@ -53,23 +58,24 @@ def EnsembleControls(
     )
     if not use_sets.value:
         return
+    have = ensemble.available()  # read at every render: `uptake ensemble` may rewrite it
     if have.sets == 0:
         solara.Warning(f"No ensemble: {have.problem}")
         return
     chosen = sets.value or have.sets
-    others = [n for n in PRESETS if n not in (a, b)]
-    titles = {title(n): n for n in others}
+    titles = by_title(n for n in PRESETS if n not in (a, b))
+    extra = ensemble.extra_reforms(more.value, a, b)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
         with solara.Div(style={"width": "160px"}):
             NumberField(f"parameter sets (1-{have.sets})", chosen, sets.set, lo=1, hi=have.sets)
         with solara.Div(style={"width": "520px"}):
             solara.SelectMultiple(
                 "More reforms to rank over the ensemble (optional)",
-                [title(n) for n in more.value if n in others],
+                [title(n) for n in extra],
                 list(titles),
                 on_value=lambda picked: more.set([titles[t] for t in picked]),
             )
-    reforms = 1 + len([n for n in more.value if n in others])
+    reforms = 1 + len(extra)
     runs = ensemble.runs(chosen, reps, reforms)
     seconds = ensemble.estimate_seconds(chosen, reps, reforms, workers, months)
     solara.Text(
@@ -82,13 +88,11 @@ def EnsembleControls(
     )
 
 
-def _pp(x: float) -> str:
-    text = f"{x:+.2f}"
-    return text[1:] if text in ("+0.00", "-0.00") else text
-
-
 def _interval(lo: float, hi: float) -> str:
-    return f"{_pp(lo)} to {_pp(hi)}"
+    """``+1.20 to +3.45``, or ``-`` when either end is missing (one seed gives no interval)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "-"
+    return f"{fmt.signed(lo)} to {fmt.signed(hi)}"
 
 
 def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -96,8 +100,8 @@ def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "reform": summary["scenario"].map(title),
-            "gain, mean over sets (pp)": summary["gain_mean"].map(_pp),
-            "set 0, calibrated (pp)": summary["gain_member0"].map(_pp),
+            "gain, mean over sets (pp)": summary["gain_mean"].map(fmt.signed),
+            "set 0, calibrated (pp)": summary["gain_member0"].map(fmt.signed),
             "90% interval over seeds, set 0 (pp)": [
                 _interval(lo, hi)
                 for lo, hi in zip(summary["seed_ci90_low"], summary["seed_ci90_high"], strict=True)
@@ -130,9 +134,26 @@ def ranking_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "higher": pairs["first"].map(title),
             "lower": pairs["second"].map(title),
             "sets where higher": pairs["share_of_members_first_higher"].map("{:.0%}".format),
-            "mean difference (pp)": pairs["mean_difference"].map(_pp),
+            "mean difference (pp)": pairs["mean_difference"].map(fmt.signed),
             "ranking": [verdict(r) for r in pairs.itertuples()],
         }
+    )
+
+
+def robust_count(ranks: pd.DataFrame, result: EnsembleResult) -> str:
+    """How many pairs are robust, those against the baseline and those between reforms.
+
+    ``uptake compare --ensemble`` ranks only the reforms among themselves, so its count
+    is the second part.
+    """
+    base = title(result.baseline)
+    against = (ranks["higher"] == base) | (ranks["lower"] == base)
+    robust = ranks["ranking"] == "robust"
+    between = len(ranks) - int(against.sum())
+    return (
+        f"{int(robust.sum())} of {len(ranks)} pairs robust: {int(robust[against].sum())} of "
+        f"{int(against.sum())} against {base} (a gain of 0), {int(robust[~against].sum())} "
+        f"of {between} between reforms (the pairs `uptake compare --ensemble` ranks)."
     )
 
 
@@ -155,22 +176,21 @@ def EnsembleView(result: EnsembleResult, workers: int, months: int):
             GAINS[column.value],
             on_value=lambda text: column.set(next(k for k, v in GAINS.items() if v == text)),
         )
-    summary = solara.use_memo(lambda: gain_table(result.summary(column.value)), [column.value])
+    summary = solara.use_memo(
+        lambda: gain_table(result.summary(column.value)), [result, column.value]
+    )
     Table(summary, numeric=tuple(summary.columns[1:]), classes=["uptake-ensemble-gains"])
+    seeds_note = "" if result.replications > 1 else " One replication gives no interval (-)."
     solara.Text(
         "Seeds: the 90% t-interval of set 0's mean gain over its replications (run-to-run "
-        "noise). Sets: the 5th-95th percentile and the range of the sets' mean gains (what "
-        "the calibration targets leave open).",
+        f"noise).{seeds_note} Sets: the 5th-95th percentile and the range of the sets' mean "
+        "gains (what the calibration targets leave open).",
         style=CAPTION,
     )
-    ranks = solara.use_memo(lambda: ranking_table(result.rankings(column.value)), [column.value])
-    robust = int((ranks["ranking"] == "robust").sum())
-    Line(
-        "Rankings: ",
-        f"{robust} of {len(ranks)} pairs robust",
-        " (the baseline counts as a gain of 0).",
-        classes=["uptake-ensemble-robust"],
+    ranks = solara.use_memo(
+        lambda: ranking_table(result.rankings(column.value)), [result, column.value]
     )
+    Line("Rankings: ", robust_count(ranks, result), classes=["uptake-ensemble-robust"])
     Table(
         ranks,
         numeric=("sets where higher", "mean difference (pp)"),
@@ -183,3 +203,41 @@ def EnsembleView(result: EnsembleResult, workers: int, months: int):
     if result.replications < 2:
         note += " With one replication there is no seed interval, so no ranking is robust."
     solara.Text(note, style=CAPTION)
+
+
+def run_in_job(
+    job: Job, a: str, reforms: list[str], sets: int, exp: Experiment, before: int, total: int
+) -> EnsembleResult | None:
+    """The ensemble part of a comparison, reporting progress and the time left to ``job``.
+
+    Args:
+        job: the comparison's background job.
+        a: the baseline.
+        reforms: B and the further reforms.
+        sets: parameter sets to run.
+        exp: the comparison (its replications, months, workers and root seed).
+        before: runs done before this part (the comparison's own).
+        total: runs in all, this part included.
+    """
+    began = time.monotonic()
+    per_set = exp.replications * (1 + len(reforms))
+
+    def report(done: int, runs: int) -> None:
+        left = (time.monotonic() - began) / done * (runs - done)
+        job.report(
+            (before + done) / total,
+            f"ensemble: parameter set {(done - 1) // per_set + 1} of {sets}, run {done} "
+            f"of {runs}, about {left:.0f} s left",
+        )
+
+    return ensemble.run(
+        a,
+        reforms,
+        sets,
+        exp.replications,
+        exp.months,
+        exp.workers,
+        exp.root_seed,
+        report,
+        lambda: job.stopping,
+    )

@@ -12,6 +12,7 @@ import math
 import solara
 
 from dashboards.fields import NumberField
+from dashboards.pairs import by_title
 from dashboards.settings import (
     KEY_PARAMS,
     LEVERS,
@@ -36,7 +37,7 @@ def _verdict(session: Session, accepted: bool) -> bool | str:
 def PresetControls(session: Session):
     """Preset, population and seed (each rebuilds the model at month 0)."""
     s = session.settings.value
-    titles = {preset.title: name for name, preset in PRESETS.items()}
+    titles = by_title(PRESETS)
     solara.Select(
         label="Preset scenario",
         values=list(titles),

@@ -4,8 +4,13 @@ The ensemble (``uptake ensemble``, :mod:`experiments.calibration.ensemble`) hold
 parameter sets that fit the calibration targets about equally well. Every set runs
 the baseline and each reform with the comparison's replication seeds (common random
 numbers); the gains, their intervals across seeds and across sets, and which rankings
-hold in every set come from :mod:`experiments.analysis.ensemble_gains`, so the numbers
-match ``uptake compare --ensemble K`` for the same settings.
+hold in every set come from :mod:`experiments.analysis.ensemble_gains`, so the gains
+and their intervals match ``uptake compare --ensemble K`` for the same settings.
+
+The rankings differ in one way: the dashboard also ranks each reform against the
+baseline (a gain of 0), which the CLI's ranking table leaves out. With ``R`` reforms
+the dashboard counts ``R (R + 1) / 2`` pairs, the CLI the ``R (R - 1) / 2`` pairs
+between reforms; both give the same verdict on every pair between reforms.
 """
 
 from __future__ import annotations
@@ -78,8 +83,21 @@ class EnsembleResult:
         return ensemble_gains.summarise(self.gains, column)
 
     def rankings(self, column: str) -> pd.DataFrame:
-        """Every pair of reforms and the baseline: share of sets in order, robust or not."""
+        """Every pair of reforms and the baseline: share of sets in order, robust or not.
+
+        The rows with the baseline (``first`` or ``second``) are the ones
+        ``uptake compare --ensemble`` does not show.
+        """
         return ensemble_gains.rankings(self.gains, column, baseline=self.baseline)
+
+
+def extra_reforms(more: Sequence[str], a: str, b: str) -> tuple[str, ...]:
+    """The further reforms that can join A and B: presets other than A and B, each once.
+
+    A choice made before A or B changed may now repeat one of them: it is left out
+    rather than refused, so what the controls plan is what runs.
+    """
+    return tuple(dict.fromkeys(n for n in more if n in PRESETS and n not in (a, b)))
 
 
 def check(baseline: str, reforms: Sequence[str], sets: int, have: Available) -> None:

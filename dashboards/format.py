@@ -42,6 +42,13 @@ def points(diff: float, digits: int = 1) -> str:
     return _signed(100 * diff, digits) + " pp"
 
 
+def signed(x: float, digits: int = 2) -> str:
+    """A signed number to ``digits`` decimals: ``+1.25``, ``-0.40``, ``0.00``; ``-`` if missing."""
+    if x is None or not math.isfinite(x):
+        return "-"
+    return _signed(x, digits)
+
+
 def _signed(x: float, digits: int) -> str:
     text = f"{x:+,.{digits}f}"
     # "-0.0" reads as a loss: a value that rounds to zero is written without a sign.

@@ -11,7 +11,7 @@ for the same root seed, replications, months and population.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -63,6 +63,11 @@ CUSTOM_TITLE = "Custom (Explore settings)"
 def title(name: str) -> str:
     """The human name of a scenario choice (a preset's label, or :data:`CUSTOM_TITLE`)."""
     return CUSTOM_TITLE if name == CUSTOM else scenario_title(name)
+
+
+def by_title(names: Iterable[str]) -> dict[str, str]:
+    """Scenario names keyed by their human names (what a select shows -> what it sets)."""
+    return {title(n): n for n in names}
 
 
 def scenario_for(choice: str, custom: Settings) -> Scenario:

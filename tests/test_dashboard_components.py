@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import io
 
 import ipyvuetify as v
+import pandas as pd
 import pytest
 import solara
 from dashboard_support import (
@@ -18,13 +20,16 @@ from dashboard_support import (
     text_of,
     wait_until,
 )
+from solara.components.file_download import FileDownloadWidget
 
-from dashboards import pairs
+from dashboards import ensemble, pairs
 from dashboards.agents import LookInside
 from dashboards.app import Page
 from dashboards.compare import Compare, Comparer
+from dashboards.compare_ensemble import EnsembleControls, EnsembleView, gain_table
+from dashboards.ensemble import EnsembleResult
 from dashboards.explore import Explore
-from dashboards.results import SavedResults
+from dashboards.results import ComparisonDownloads, SavedResults
 from dashboards.settings import LEVERS, lever_info
 from experiments.scenarios import scenario_title
 
@@ -212,10 +217,107 @@ def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
     assert scenario_title("paper-package") in gains, f"reform missing: {gains[:400]}"
     ranks = html.unescape(text_of(by_class(rc, "uptake-ensemble-ranks")))
     assert scenario_title("baseline") in ranks, f"the reform is not ranked on the baseline: {ranks}"
-    from dashboards.results import ComparisonDownloads
-
+    robust = html.unescape(text_of(by_class(rc, "uptake-ensemble-robust")))
+    assert "of 1 against " + scenario_title("baseline") in robust, robust
+    assert "of 0 between reforms" in robust, robust
     _box, downloads = solara.render(ComparisonDownloads(comparer), handle_error=False)
-    button(downloads, "Gains per parameter set and seed (CSV)")
+    [csv] = [
+        w
+        for w in downloads.find(FileDownloadWidget).widgets
+        if w.filename.endswith("_ensemble_gains.csv")
+    ]
+    csv.request_download = True
+    wait_until(lambda: csv.bytes, what="the ensemble CSV")
+    frame = pd.read_csv(io.BytesIO(csv.bytes))
+    columns = ["member", "seed", "scenario", "gain_pension", "gain_any"]
+    assert list(frame.columns) == columns, f"ensemble CSV columns: {list(frame.columns)}"
+    assert len(frame) == 2 * 2 * 1, f"2 sets x 2 seeds x 1 reform expected, got {len(frame)} rows"
+    assert set(frame["scenario"]) == {"paper-package"}, set(frame["scenario"])
+
+
+def gains_of(values: dict[str, list[float]], seeds: int = 2) -> EnsembleResult:
+    """An ensemble result with the given pension gains per reform (one per set), no noise."""
+    rows = [
+        {
+            "member": k,
+            "seed": s,
+            "scenario": name,
+            "gain_pension": g + 0.02 * (s - (seeds - 1) / 2),
+            "gain_any": g,
+        }
+        for name, per_set in values.items()
+        for k, g in enumerate(per_set)
+        for s in range(seeds)
+    ]
+    return EnsembleResult(pd.DataFrame(rows), "baseline", tuple(values), 2, seeds, 1.0)
+
+
+@solara.component
+def shown_ensemble(holder: solara.Reactive):
+    """The ensemble part of whatever result ``holder`` holds (as a second run replaces it)."""
+    EnsembleView(holder.value, 500, 24)
+
+
+def test_a_second_ensemble_run_replaces_the_tables():
+    holder = solara.Reactive(gains_of({"points": [1.0, 1.2]}))
+    _box, rc = solara.render(shown_ensemble(holder), handle_error=False)
+    first = html.unescape(text_of(by_class(rc, "uptake-ensemble-gains")))
+    assert "+1.10" in first, f"mean gain of the first run missing: {first}"
+    holder.value = gains_of({"points": [-3.0, -3.2], "paper-package": [5.0, 5.2]})
+    gains = html.unescape(text_of(by_class(rc, "uptake-ensemble-gains")))
+    for gain in ("-3.10", "+5.10"):
+        assert gain in gains, f"the first run's gains still shown: {gains}"
+    ranks = html.unescape(text_of(by_class(rc, "uptake-ensemble-ranks")))
+    assert scenario_title("paper-package") in ranks, f"the first run's ranks still shown: {ranks}"
+    robust = html.unescape(text_of(by_class(rc, "uptake-ensemble-robust")))
+    assert "3 of 3 pairs robust: 2 of 2 against" in robust, robust
+    assert "1 of 1 between reforms" in robust, robust
+
+
+def test_one_replication_shows_no_seed_interval_rather_than_nan():
+    _box, rc = solara.render(EnsembleView(gains_of({"points": [1.0, 1.2]}, seeds=1), 500, 24))
+    gains = html.unescape(text_of(by_class(rc, "uptake-ensemble-gains")))
+    assert "nan" not in gains, f"a missing interval is written as nan: {gains}"
+    table = gain_table(gains_of({"points": [1.0, 1.2]}, seeds=1).summary("gain_pension"))
+    cell = table.loc[0, "90% interval over seeds, set 0 (pp)"]
+    assert cell == "-", f"one seed gives no interval, shown as {cell!r}"
+    assert "One replication gives no interval (-)" in text_of(_box), "the - is not explained"
+
+
+def test_the_ensemble_panel_rereads_the_ensemble_file(monkeypatch):
+    use_sets = solara.Reactive(True)
+    controls = EnsembleControls(
+        use_sets, solara.Reactive(0), solara.Reactive([]), "baseline", "points", 2, 12, 500
+    )
+    box, _rc = solara.render(controls, handle_error=False)
+    assert "parameter sets (1-8)" in text_of(box), "the stored ensemble has 8 sets"
+    monkeypatch.setattr(ensemble, "available", lambda: ensemble.Available(3))
+    use_sets.value = False
+    use_sets.value = True
+    assert "parameter sets (1-3)" in text_of(box), "a rewritten ensemble file is not read again"
+
+
+def test_a_further_reform_that_became_b_runs_once():
+    comparer = Comparer(small_session())
+    _box, rc = solara.render(Compare(comparer), handle_error=False)
+    enter(rc, "replications (1-20)", "1")
+    enter(rc, "months (1-600)", "12")
+    enter(rc, "workers (100-50,000)", "200")
+    [box] = [w for w in rc.find(v.Checkbox).widgets if "calibrated ensemble" in w.label]
+    box.v_model = True
+    enter(rc, "parameter sets (1-8)", "1")
+    [more] = [w for w in rc.find(v.Select).widgets if w.label.startswith("More reforms")]
+    more.v_model = [scenario_title("points")]
+    [b] = [w for w in rc.find(v.Select).widgets if w.label == "Scenario B (reform)"]
+    b.v_model = scenario_title("points")
+    plan = text_of(by_class(rc, "uptake-ensemble-plan"))
+    assert "x 2 scenarios = 2 more runs" in plan, f"B is counted twice: {plan}"
+    button(rc, "Run comparison").click()
+    assert comparer.message.value == "", f"the planned run was refused: {comparer.message.value}"
+    comparer.job.wait()
+    wait_until(lambda: comparer.result.value is not None, what="the comparison result")
+    assert comparer.message.value == "", comparer.message.value
+    assert comparer.result.value.ensemble.reforms == ("points",), comparer.result.value.ensemble
 
 
 def test_the_ensemble_refuses_the_custom_scenario_with_a_message():
