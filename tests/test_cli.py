@@ -74,6 +74,9 @@ def test_params_lists_units_ranges_and_sources(capsys):
         (["sweep", "missing.toml"], ["missing.toml", "no such sweep file"]),
         (["report", "no-such-folder"], ["no-such-folder", "no manifest.json"]),
         (["report", "x", "--cost-per-inspection", "-5"], ["--cost-per-inspection", "'-5'"]),
+        (["validate", "--response-workers", "50"], ["--response-workers", "'50'", "100-5,000,000"]),
+        (["validate", "--response-workers", "many"], ["--response-workers", "'many'", "100-"]),
+        (["validate", "--response-replications", "0"], ["--response-replications", "'0'", ">= 1"]),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message_naming_them(
@@ -156,3 +159,36 @@ def test_demo_compares_every_recommendation_and_writes_the_report(capsys, tmp_pa
     differences = pd.read_csv(tmp_path / "x" / "differences.csv")
     assert "baseline" not in set(differences["scenario"]), "differences are reform - baseline"
     assert differences["scenario"].nunique() == 11, "one per reform"
+
+
+def test_validate_rejects_bad_response_options_before_any_run(capsys, monkeypatch):
+    from experiments.cli import validate as command
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the targets ran before the options were checked")
+
+    monkeypatch.setattr(command, "validate", no_run)
+    code, _, err = run(capsys, "validate", "--response-workers", "6000000")
+    assert code == 2, f"exit code {code}; stderr: {err}"
+    assert "--response-workers: '6000000' is out of range; allowed 100-5,000,000" in err, err
+
+
+def test_validate_records_the_size_and_seeds_of_the_response_runs(capsys, tmp_path):
+    import json
+
+    out = tmp_path / "validation"
+    argv = ["validate", "--replications", "1", "--n-workers", "400", "--seed", "3"]
+    argv += ["--response-replications", "2", "--response-workers", "300"]
+    code, text, err = run(capsys, *argv, "--only", "chengdu-2011", "--output", str(out))
+    assert code == 0, err
+    pointer = "see published responses: audit-yield"
+    assert pointer in text, "the C14 target row must say where its model value is"
+    assert pointer in (out / "report.md").read_text(), "report.md: C14 row points nowhere"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["response_replications"] == 2, manifest
+    assert manifest["response_workers"] == 300, manifest
+    assert manifest["response_root_seed"] == 3, manifest
+    assert len(manifest["response_seeds"]) == 2, "one seed per response replication"
+    responses = pd.read_csv(out / "responses.csv")
+    row = responses.iloc[0]
+    assert (row["n_runs"], row["workers"], row["seed_root"]) == (2, 300, 3), row.to_dict()

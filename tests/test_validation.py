@@ -54,7 +54,7 @@ def test_target_table_gives_mean_interval_and_gap():
     assert row["role"] == "fitted", "coverage targets are fitted"
     check = table.iloc[1]
     assert np.isnan(check["model_mean"]), "no model counterpart must stay empty, not 0"
-    assert check["model_quantity"] == "no comparable model quantity", "say why it is empty"
+    assert check["model_quantity"] == "see published responses: audit-yield", "say where it is"
 
 
 def test_target_table_flags_a_miss_and_uses_the_last_year_for_later_figures():

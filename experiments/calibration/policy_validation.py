@@ -18,7 +18,9 @@ is ``None`` where there is nothing to judge). The statistics are defined in
 * ``audit-yield``: under-reported insured persons found per audited insured person,
   about 4.8% in 2016 (C14, facts.md 3.2).
 
-Design and pass criteria: ``docs/levers.md`` section 5.
+The published figures and the verdict rules are in
+:mod:`experiments.calibration.response_verdicts`. Design and pass criteria:
+``docs/levers.md`` section 5.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration import response_measures as rm
+from experiments.calibration.response_verdicts import (
+    AUDIT_FACTOR,
+    AUDIT_YIELD,
+    LAW_MIN_SHARE,
+    PRE_RULES_CASH_OUTS,
+    PUBLISHED_RISE,
+    audit_size,
+    law_verdicts,
+    surely_negative,
+    transfer_verdicts,
+)
 from model import UptakeModel
 from model.policies import ContributionRateCut, Penalties, Policy
 from model.simulation import simulate
@@ -39,15 +52,8 @@ from model.simulation import simulate
 HORIZON = 120
 #: A cash-out ban year past every run: the world without the 2010 transfer rules.
 NEVER = 2100.0
-#: Pre-2010 yearly cash-outs per insured person (facts.md 2.4): Shenzhen 2007, 830,000
-#: of 4.3997m participants (0.19), to Dongguan 2005, 400,000 of 1.05m insured (0.38).
-PRE_RULES_CASH_OUTS = (830_000 / 4_399_700, 400_000 / 1_050_000)
-#: Pension coverage rise 2011-2013, points (C1: 13.9% -> 15.7%, facts.md section 5).
-PUBLISHED_RISE = 15.7 - 13.9
 #: The Law's fines (art. 84/86, facts.md 2.1): 1-3 x arrears.
 LAW_FINE = (1.0, 3.0)
-#: C14 (facts.md 3.2): 6.76m under-reported person-times of 141.85m audited insured.
-AUDIT_YIELD = 6.76 / 141.85
 
 
 def month_of(year: int, month: int, start_year: int = 2011) -> int:
@@ -159,7 +165,7 @@ def chengdu(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
         "pension coverage 2012-13, employer rate 20% minus 12%, points",
         diffs,
         "direction: mean < 0 and 95th percentile < 0; size: none published",
-        bool(diffs.mean() < 0 and np.percentile(diffs, 95) < 0),
+        surely_negative(diffs),
         None,
         "only the employer rate changes; the employee rate stays 8%",
     )
@@ -222,6 +228,7 @@ def transfer_rules_2010(params: dict, seeds: Sequence[int], n_workers: int) -> R
         by_ban.append(100.0 * (rm.away_coverage(ban) - rm.away_coverage(none)))
     pre, post, cover, years, by_ban = map(np.array, (pre, post, cover, years, by_ban))
     low, high = PRE_RULES_CASH_OUTS
+    direction, size = transfer_verdicts(pre, cover)
     return Result(
         "transfer-rules-2010",
         "2010 transfer rules: cash-outs forbidden, the account and 12 of 20 pooled points follow",
@@ -231,12 +238,13 @@ def transfer_rules_2010(params: dict, seeds: Sequence[int], n_workers: int) -> R
         "https://m.fx361.cc/news/2019/0918/5566326.html (facts.md 2.3, 2.4)",
         "yearly cash-outs per pension-insured worker without the 2010 rules, 2011-13",
         pre,
-        "direction: with the rules the rate is at most 10% of it and pension coverage of "
-        f"workers away from home is higher (mean); size: without the rules in [{low:.2f}, "
+        "direction: pension coverage of workers away from home is higher with the rules "
+        f"(mean and 5th percentile > 0); size: cash-outs without the rules in [{low:.2f}, "
         f"{high:.2f}]",
-        bool(post.mean() <= 0.1 * pre.mean() and cover.mean() > 0),
-        bool(low <= pre.mean() <= high),
-        f"with the rules {post.mean():.3f} a year; pension coverage of employed workers away "
+        direction,
+        size,
+        f"with the rules {post.mean():.3f} cash-outs a year (0 by construction: the 2010 ban "
+        "precedes the run; not judged); pension coverage of employed workers away "
         f"from home, rules minus none, {cover.mean():+.2f} points [{np.percentile(cover, 5):+.2f},"
         f" {np.percentile(cover, 95):+.2f}], of which the ban alone {by_ban.mean():+.2f}; "
         f"their contribution years at the end of 2013 {years.mean():+.2f} a worker",
@@ -250,15 +258,17 @@ def law_2011(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
     fine in multiples of arrears: the 1999 rules fined managers only, facts.md 2.1);
     the Law's fines from 2011-07 (``LAW_FINE`` minimum, in the share of detected cases
     fined today); and the calibrated status quo (the fines and the fitted norm trend).
-    The Law explains the rise with the Law minus the rise without it; the trend, the
-    status quo's rise minus the rise with the Law. An upper bound: the Law's maximum
-    fine in every detected case.
+    The Law explains the rise with the Law minus the rise without it. Reported beside
+    it: the status quo's rise minus the Law world's, which is not the trend's share
+    alone (the status quo also fines through the burn-in and January-June 2011, where
+    the Law world fines nobody), and an upper bound: the Law's maximum fine in every
+    detected case.
     """
     in_force = month_of(2011, 7)
     no_law = {**params, "norm_trend_per_year": 0.0, "fine_multiple": 0.0}
     least = [Penalties(LAW_FINE[0], share_fined=0.0, start=in_force)]  # share stays
     most = [Penalties(LAW_FINE[1], share_fined=1.0, start=in_force)]
-    law, top, trend, drift = [], [], [], []
+    law, top, rest, drift = [], [], [], []
     for seed in seeds:
         none = rm.rise(run_months(no_law, [], seed, n_workers, 36), "frac_covered_pension")
         fines = rm.rise(run_months(no_law, least, seed, n_workers, 36), "frac_covered_pension")
@@ -266,9 +276,9 @@ def law_2011(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
         status_quo = rm.rise(run_months(params, [], seed, n_workers, 36), "frac_covered_pension")
         law.append((fines - none) / PUBLISHED_RISE)
         top.append((bound - none) / PUBLISHED_RISE)
-        trend.append((status_quo - fines) / PUBLISHED_RISE)
+        rest.append((status_quo - fines) / PUBLISHED_RISE)
         drift.append(none / PUBLISHED_RISE)
-    law, top, trend, drift = map(np.array, (law, top, trend, drift))
+    law, top, rest, drift = map(np.array, (law, top, rest, drift))
     return Result(
         "law-2011",
         "Social Insurance Law 2011-07: fines of 1-3 x arrears, against no Law, no free trend",
@@ -277,12 +287,14 @@ def law_2011(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
         "share of the published 2011-13 pension rise the Law's fines explain "
         "(rise with the Law minus rise without it, common seeds)",
         law,
-        "direction: mean share > 0 and 5th percentile > 0; size: share >= 0.5 (the trend "
+        "direction: mean share > 0 and 5th percentile > 0; size: mean share >= "
+        f"{LAW_MIN_SHARE:g} (argued, not sourced: the trend "
         "is dated to the Law, so its mechanisms should carry at least half of that rise)",
-        bool(law.mean() > 0 and np.percentile(law, 5) > 0),
-        bool(law.mean() >= 0.5),
-        f"upper bound (3 x arrears in every detected case) {top.mean():.2f}; the fitted "
-        f"trend {trend.mean():.2f}; the model without Law or trend {drift.mean():+.2f}. "
+        *law_verdicts(law),
+        f"upper bound (3 x arrears in every detected case) {top.mean():.2f}; status quo "
+        f"minus the Law world {rest.mean():.2f} (the fitted trend, and the status quo's "
+        "fines before 2011-07, which the Law world lacks); the model without Law or trend "
+        f"{drift.mean():+.2f}. "
         "Not modelled: the 30-day enrolment rule (art. 58) and any change in inspection "
         "capacity; the late fee is the same in all worlds",
     )
@@ -303,7 +315,8 @@ def audit(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
         values.append(float(frame["audit_found"].sum() / frame["audit_insured"].sum()))
         powers.append(float(frame["audit_power"].mean()))
     values, power = np.array(values), float(np.mean(powers))
-    low, high = AUDIT_YIELD / 2.0, AUDIT_YIELD * 2.0
+    low, high = AUDIT_YIELD / AUDIT_FACTOR, AUDIT_YIELD * AUDIT_FACTOR
+    on_low_base = f"{values.mean() / power:.1%}" if power > 0 else "an unknown share"
     return Result(
         "audit-yield",
         "SI field audits 2016: under-reported insured persons per audited insured person",
@@ -312,10 +325,11 @@ def audit(params: dict, seeds: Sequence[int], n_workers: int) -> Result:
         "expected pension-insured workers found with a base below their wage, per "
         "pension-insured worker of the audited firms, 2016",
         values,
-        f"size: within a factor of 2, {low:.1%}-{high:.1%}; direction: none",
+        f"size: within a factor of {AUDIT_FACTOR:g}, {low:.1%}-{high:.1%} (an assumed "
+        "tolerance, not sourced); direction: none",
         None,
-        bool(low <= values.mean() <= high),
-        f"{values.mean() / power:.1%} of the audited insured are on a base below their wage "
+        audit_size(values),
+        f"{on_low_base} of the audited insured are on a base below their wage "
         f"and an audit finds each with detection_power {power:.2f} (fitted to coverage); "
         "the national figure is over all insured (mostly urban hukou), the model's over "
         "insured migrant workers",
@@ -332,11 +346,21 @@ EXPERIMENTS = {
 
 
 def run_all(
-    params: dict[str, Any], seeds: Sequence[int], n_workers: int, only: Sequence[str] = ()
+    params: dict[str, Any],
+    seeds: Sequence[int],
+    n_workers: int,
+    only: Sequence[str] = (),
+    root_seed: int | None = None,
 ) -> pd.DataFrame:
-    """Every experiment (or those in ``only``) as one table, one row each."""
+    """Every experiment (or those in ``only``) as one table, one row each.
+
+    Each row records its size: ``n_runs`` (replications, one per seed), ``workers``
+    (worker agents per run) and ``seed_root`` (the root the seeds were drawn from,
+    empty when the seeds were given directly).
+    """
     unknown = [k for k in only if k not in EXPERIMENTS]
     if unknown:
         raise ValueError(f"unknown validation experiment(s) {unknown}; allowed {list(EXPERIMENTS)}")
     keys = list(only) or list(EXPERIMENTS)
-    return pd.DataFrame([EXPERIMENTS[k](params, seeds, n_workers).row() for k in keys])
+    table = pd.DataFrame([EXPERIMENTS[k](params, seeds, n_workers).row() for k in keys])
+    return table.assign(n_runs=len(seeds), workers=n_workers, seed_root=root_seed)

@@ -112,6 +112,11 @@ def audit_yield(model: UptakeModel) -> tuple[float, float]:
     undeclared worker is not insured, so neither is counted as under-reported.) The
     chance a firm is audited this month is its inspection probability
     (:func:`model.enforcement.inspection_probability`).
+
+    Called after the month has run (an ``on_month`` probe), so the month's own
+    inspections are already done: firms detected this month have switched to the full
+    base and count as compliant. Evasion found that month is missed, a small downward
+    bias in the yield (at most this month's detections among the audited firms).
     """
     w, f, p, lev = model.workers, model.firms, model.params, model.levers
     t = p.burn_in_months + model.steps  # the internal clock of the month just run

@@ -210,7 +210,7 @@ def _sections(result: dict[str, Any]) -> list[tuple[str, str, Any]]:
             "Targets vs model",
             "Mean and 90% interval (5th-95th percentile) over replications; "
             "gap = model mean - data in percentage points. 'check' rows were not fitted.",
-            t[cols],
+            _targets_shown(t[[*cols, "model_quantity"]]),
         ),
         ("", "", "targets.png"),
         ("", "", "gaps.png"),
@@ -253,6 +253,17 @@ def _sections(result: dict[str, Any]) -> list[tuple[str, str, Any]]:
             )
         )
     return out
+
+
+def _targets_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The targets table as shown: a target without a yearly model value names where it is."""
+    shown = table.drop(columns="model_quantity")
+    shown["model_mean"] = [
+        where if np.isnan(v) else f"{v:.3f}"
+        for v, where in zip(table["model_mean"], table["model_quantity"], strict=True)
+    ]
+    shown["within_2pp"] = ["" if v is None else v for v in table["within_2pp"]]
+    return shown
 
 
 def driver_summary(drivers: pd.DataFrame) -> pd.DataFrame:

@@ -7,12 +7,30 @@ The runs are :func:`experiments.calibration.validation.validate`, the report
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from experiments.calibration.policy_validation import EXPERIMENTS, run_all
 from experiments.calibration.targets import TARGETS_PATH
 from experiments.calibration.validation import DEFAULT_OUTPUT, DEFAULT_SEED, validate
+from experiments.cli.common import whole
+from model.params import Params
+
+
+def worker_count(text: str) -> int:
+    """An argparse type: worker agents per run, inside ``Params.n_workers``'s range."""
+    meta = next(f.metadata for f in dataclasses.fields(Params) if f.name == "n_workers")
+    lo, hi = int(meta["lo"]), int(meta["hi"])
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number; allowed {lo:,}-{hi:,}"
+        ) from None
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed {lo:,}-{hi:,}")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,8 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--preset", default="calibrated", help="preset name or .toml file (calibrated)"
     )
-    parser.add_argument("--replications", type=int, default=10, help="replications (10)")
-    parser.add_argument("--n-workers", type=int, default=50_000, help="workers per run (50000)")
+    parser.add_argument("--replications", type=whole(1), default=10, help="replications (10)")
+    parser.add_argument(
+        "--n-workers", type=worker_count, default=50_000, help="workers per run (50000)"
+    )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"root seed ({DEFAULT_SEED}; held out)"
     )
@@ -29,13 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="report folder")
     parser.add_argument(
         "--response-workers",
-        type=int,
+        type=worker_count,
         default=50_000,
         help="workers per run of the published-response experiments (50000)",
     )
     parser.add_argument(
         "--response-replications",
-        type=int,
+        type=whole(1),
         default=10,
         help="replications of the published-response experiments (10)",
     )
@@ -58,7 +78,17 @@ def run(args: argparse.Namespace) -> int:
     if args.only is None or args.only:
         seeds = replication_seeds(args.seed, args.response_replications)
         result["responses"] = run_all(
-            result["info"]["preset_params"], seeds, args.response_workers, args.only or ()
+            result["info"]["preset_params"],
+            seeds,
+            args.response_workers,
+            args.only or (),
+            root_seed=args.seed,
+        )
+        result["info"].update(
+            response_replications=args.response_replications,
+            response_workers=args.response_workers,
+            response_root_seed=args.seed,
+            response_seeds=seeds,
         )
     folder = write_report(result, args.output)
     print(targets_text(result["targets"], args.targets))
@@ -111,9 +141,11 @@ def targets_text(table: Any, targets_path: Path) -> str:
             "role": r.role,
             "data": shown(r.key, r.data),
             "model mean [5%, 95%]": f"{shown(r.key, r.model_mean)} "
-            f"[{shown(r.key, r.model_p05)}, {shown(r.key, r.model_p95)}]",
+            f"[{shown(r.key, r.model_p05)}, {shown(r.key, r.model_p95)}]"
+            if not math.isnan(r.model_mean)
+            else r.model_quantity,
             "gap, points": fmt.points(r.gap_pp, 2)
-            if units.get(r.key, "").startswith("share")
+            if units.get(r.key, "").startswith("share") and not math.isnan(r.model_mean)
             else "",
         }
         for r in table.itertuples(index=False)
