@@ -82,3 +82,16 @@ def test_hometown_rollout_follows_its_dates():
     after = hometown.enrolled(rank, 0.673, 2013.5)
     assert np.all(after[before]), "the enrolled stay enrolled as the scheme spreads"
     assert after.mean() == pytest.approx(0.673, abs=2e-3), "enrolment once everywhere"
+
+
+def test_inspection_capacity_follows_gdp_per_capita_with_a_mean_of_one_over_employment():
+    """regions.csv: capacity proportional to 2008 GDP per capita (US$ 4,790 / 2,820 / 2,500)."""
+    from model import sectors, structure
+
+    gdp = np.array([4790.0, 2820.0, 2500.0])  # East, Centre, West (the note in regions.csv)
+    share = np.asarray(sectors.WORK_SHARE)
+    expected = gdp / (share @ gdp)
+    capacity = structure.REGION_INSPECTION_CAPACITY
+    assert np.allclose(capacity, expected, atol=6e-4), f"{capacity} vs {expected}"
+    assert abs(share @ capacity - 1.0) < 1e-3, f"mean over employment {share @ capacity}"
+    assert capacity[0] > capacity[1] > capacity[2], "poorer regions must have fewer inspectors"
