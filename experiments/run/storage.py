@@ -187,7 +187,8 @@ class ResultStore:
             raise InputError(
                 f"{self.root} was written by an older uptake (flat runs/ folder, every run "
                 "in manifest.json): `uptake report`/`export` still read it, but it cannot "
-                "be resumed or extended; choose a new --out folder"
+                "be resumed or extended; choose a new --out folder, or delete this one to "
+                f"rerun it (rm -r {self.root})"
             )
 
     def remove_temporaries(self) -> int:
