@@ -138,7 +138,7 @@ def test_a_too_narrow_proposal_is_widened_and_its_points_are_not_kept():
     assert out["tuning_accepted"] >= BATCH, f"the first batch should be tuning: {out}"
     assert out["scales"][0] == 0.002, f"an all-accepted batch doubles the scale: {out['scales']}"
     kept_scales = {m["scale"] for m in out["kept"]}
-    assert min(kept_scales) > 0.01, f"points from the narrow tuning batches were kept: {kept_scales}"
+    assert min(kept_scales) > 0.01, f"narrow tuning batches' points were kept: {kept_scales}"
     assert len(out["kept"]) == 5, f"five members were asked for: {len(out['kept'])}"
     assert all(_bowl(m["x"]) <= 1.0 for m in out["kept"]), "a kept point does not fit"
 
