@@ -79,10 +79,15 @@ def end_projects(
     u_end, u_insured = rng.random(f.n), rng.random(f.n)
     ended = project_ends(crew, u_end, project_months)
     f.project_insured[ended] = u_insured[ended] < levers.project_injury_share
+    if not ended.any():
+        return None
+    # Only construction workers can work for a crew: a hire takes the firm's industry
+    # (model.labour_market.hire), so a fifth of the workers are looked at, not all.
+    builders = np.flatnonzero(w.industry == Industry.CONSTRUCTION)
     # A lookup with 'no firm' (False) at the end: an employer of -1 takes the last entry.
     lookup = np.zeros(f.n + 1, dtype=bool)
     lookup[: f.n] = ended
-    leaving = np.flatnonzero(lookup.take(w.employer))
+    leaving = builders[lookup.take(w.employer[builders])]
     if leaving.size == 0:
         return None
     ones = np.ones(leaving.size)

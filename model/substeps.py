@@ -104,9 +104,10 @@ def change_jobs(model: UptakeModel, m: Month) -> None:
             *(np.concatenate([a, b]) for a, b in zip(m.left, crew_left, strict=True))
         )
     lm.raise_wages(w, m.wage_index / model.wage_index(m.t - 1))
-    # Those who left a job this month look from next month on.
-    seekers = np.flatnonzero(w.employer < 0)
-    seekers = seekers[w.ti_separated[seekers] != m.t]
+    # Those who left a job this month (m.left) look from next month on.
+    idle = w.employer < 0
+    idle[m.left.rows] = False
+    seekers = np.flatnonzero(idle)
     u_find = model.streams.uniforms("job_search", m.t, seekers)
     hires = seekers[u_find < 1.0 / p.months_out_of_work]
     u_region, u_firm, u_contract, u_rank, u_cash = model.streams.uniforms("hiring", m.t, hires, 5).T
