@@ -185,15 +185,21 @@ def test_compare_shows_both_scenarios_and_difference():
     assert len(images(rc)) == 2, "both-scenario and difference charts expected"
 
 
-def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
+def ensemble_compare(replications: str, months: str, workers: str, sets: str):
+    """The Compare tab with its sizes entered and the ensemble switched on."""
     comparer = Comparer(small_session())
     _box, rc = solara.render(Compare(comparer), handle_error=False)
-    enter(rc, "replications (1-20)", "2")
-    enter(rc, "months (1-600)", "14")
-    enter(rc, "workers (100-50,000)", "500")
+    enter(rc, "replications (1-20)", replications)
+    enter(rc, "months (1-600)", months)
+    enter(rc, "workers (100-50,000)", workers)
     [box] = [w for w in rc.find(v.Checkbox).widgets if "calibrated ensemble" in w.label]
     box.v_model = True
-    enter(rc, "parameter sets (1-8)", "2")
+    enter(rc, "parameter sets (1-8)", sets)
+    return comparer, rc
+
+
+def test_compare_over_the_ensemble_shows_both_intervals_and_rankings():
+    comparer, rc = ensemble_compare("2", "14", "500", "2")
     plan = text_of(by_class(rc, "uptake-ensemble-plan"))
     assert "2 of the 8 parameter sets x 2 replications x 2 scenarios = 8 more runs" in plan, plan
     button(rc, "Run comparison").click()
@@ -298,14 +304,7 @@ def test_the_ensemble_panel_rereads_the_ensemble_file(monkeypatch):
 
 
 def test_a_further_reform_that_became_b_runs_once():
-    comparer = Comparer(small_session())
-    _box, rc = solara.render(Compare(comparer), handle_error=False)
-    enter(rc, "replications (1-20)", "1")
-    enter(rc, "months (1-600)", "12")
-    enter(rc, "workers (100-50,000)", "200")
-    [box] = [w for w in rc.find(v.Checkbox).widgets if "calibrated ensemble" in w.label]
-    box.v_model = True
-    enter(rc, "parameter sets (1-8)", "1")
+    comparer, rc = ensemble_compare("1", "12", "200", "1")
     [more] = [w for w in rc.find(v.Select).widgets if w.label.startswith("More reforms")]
     more.v_model = [scenario_title("points")]
     [b] = [w for w in rc.find(v.Select).widgets if w.label == "Scenario B (reform)"]
