@@ -32,9 +32,10 @@ test-fast: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/uptake demo --out results/demo
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(PY) benchmarks/bench_model.py
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_dashboard.py
 
 dashboard: $(STAMP)
 	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False SOLARA_THEME_SHOW_BANNER=False \
