@@ -97,6 +97,14 @@ def check_agents(model: UptakeModel) -> None:
     np.testing.assert_array_equal(
         f.headcount, np.bincount(emp, minlength=f.n), err_msg="firm headcount != its workers"
     )
+    # A worker takes her firm's industry and region (crews' leavers are looked for among
+    # construction workers only, model.projects.end_projects, which relies on it).
+    np.testing.assert_array_equal(
+        w.industry[employed], f.industry[emp], err_msg="a worker's industry is not her firm's"
+    )
+    np.testing.assert_array_equal(
+        w.region[employed], f.region[emp], err_msg="a worker's region is not her firm's"
+    )
     assert (w.age >= 16).all(), "a worker is younger than 16"
     assert (w.age < retirement_age(p, w.female)).all(), "a worker past retirement age works on"
     for name in ("awareness", "trust", "present_bias"):
