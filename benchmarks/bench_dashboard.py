@@ -33,6 +33,8 @@ import tempfile
 
 from dashboards.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start, stop, wait_until_up
 
+WORKERS, CHARTS = 20_000, 7  # the dashboard's default population; its Explore charts
+MAX_STEPS = 600 - 12  # the run stops at month 600; steps start from month 12
 STEP_TARGET_MS = 300.0
 PLAY_MONTHS, PLAY_PACE = 30, "10 months/s"
 PLAY_STATED_S, PLAY_RANGE_S = 3.0, (2.8, 3.6)
@@ -71,6 +73,9 @@ def open_app(browser, url: str):
 
 def step_times(page, steps: int) -> list[float]:
     """Step-to-charts milliseconds of ``steps`` single steps after the first year."""
+    population = page.get_by_label("Population (worker agents, max 200,000)").input_value()
+    if population != str(WORKERS):
+        raise RuntimeError(f"the dashboard's default population is {population}, not {WORKERS}")
     page.get_by_role("button", name="Step a year").click()
     page.locator(".uptake-headline").filter(has_text="12 (2011-12)").wait_for()
     button = page.get_by_role("button", name="Step", exact=True)
@@ -79,6 +84,8 @@ def step_times(page, steps: int) -> list[float]:
         old = page.evaluate(
             "() => [...document.querySelectorAll('.uptake-chart img')].map(i => i.src)"
         )
+        if len(old) != CHARTS:
+            raise RuntimeError(f"expected {CHARTS} Explore charts, found {len(old)}")
         button.evaluate(CLICK)
         times.append(page.wait_for_function(STEP_TO_CHARTS, arg=old, polling="raf").json_value())
     if month_shown(page) != 12 + steps:
@@ -99,14 +106,18 @@ def play_seconds(page) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the measurements and print them with the targets; exit 2 without chromium."""
+    """Run the measurements and print them with the targets.
+
+    Exits 2 without chromium and 1 if the server logged a traceback.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=9, help="single steps to time (>= 1)")
     parser.add_argument("--plays", type=int, default=1, help="plays to time, each in a new session")
     args = parser.parse_args(argv)
-    for name in ("steps", "plays"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} {getattr(args, name)}: must be at least 1")
+    if not 1 <= args.steps <= MAX_STEPS:
+        parser.error(f"--steps {args.steps}: must be 1-{MAX_STEPS} (the run ends at month 600)")
+    if not 1 <= args.plays <= 20:
+        parser.error(f"--plays {args.plays}: must be 1-20")
     if not os.access(CHROMIUM, os.X_OK):
         print(f"{CHROMIUM} missing: install Debian's chromium (make browser)", file=sys.stderr)
         return 2
@@ -124,13 +135,21 @@ def main(argv: list[str] | None = None) -> int:
                 steps = step_times(open_app(browser, url), args.steps)
                 plays = [play_seconds(open_app(browser, url)) for _ in range(args.plays)]
                 browser.close()
-        finally:
+        except Exception:
             stop(server)
+            log.seek(0)
+            print(f"the dashboard server's log, last lines:\n{log.read()[-3000:]}", file=sys.stderr)
+            raise
+        stop(server)
+        log.seek(0)
+        if "Traceback" in (text := log.read()):
+            print(f"the server logged a traceback:\n{text[-3000:]}", file=sys.stderr)
+            return 1
     step_median, play_median = statistics.median(steps), statistics.median(plays)
     low, high = PLAY_RANGE_S
-    print(f"Uptake dashboard benchmark: 20,000 worker agents, load average {load:.2f}")
+    print(f"Uptake dashboard benchmark: {WORKERS:,} worker agents, load average {load:.2f}")
     print(
-        f"  step to 7 charts redrawn: median {step_median:.0f} ms over {len(steps)} steps "
+        f"  step to {CHARTS} charts redrawn: median {step_median:.0f} ms over {len(steps)} steps "
         f"(all: {', '.join(f'{t:.0f}' for t in steps)} ms)"
     )
     print(
