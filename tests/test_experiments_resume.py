@@ -53,6 +53,59 @@ def test_keyboard_interrupt_after_k_runs_then_resume(tmp_path):
     )
 
 
+def test_a_ctrl_c_swallowed_inside_a_run_still_stops_the_sweep(tmp_path):
+    # SIGINT raises KeyboardInterrupt wherever the main thread is; code that swallows
+    # every exception (here the hook, standing in for a __del__ or a C extension's
+    # attribute lookup) would drop it. The runner notes the signal and stops after the
+    # chunk, with that chunk's finished runs saved.
+    exp = experiment(("baseline", "enforcement"), replications=3)
+    seen = []
+    # Python's own handler, whatever an imported library set (dask-jobqueue's runner
+    # module makes SIGINT call sys.exit()).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def ctrl_c_swallowed_at_the_second(result):
+        seen.append(result.run_id)
+        if len(seen) == 2:
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)  # the handler runs here, in this thread
+            except KeyboardInterrupt:
+                pass
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_experiment(
+                exp,
+                tmp_path,
+                progress=False,
+                chunk_size=2,
+                on_result=ctrl_c_swallowed_at_the_second,
+            )
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, "not restored"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    store = ResultStore(tmp_path)
+    assert store.finished_ids() == set(seen), "the interrupted chunk's runs are saved"
+    assert len(seen) == 2, f"the sweep went on after the swallowed Ctrl-C: {seen}"
+
+
+def test_an_ignored_sigint_stays_ignored_during_a_sweep(tmp_path):
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        seen = []
+
+        def look(result):
+            seen.append(signal.getsignal(signal.SIGINT))
+
+        run_experiment(
+            experiment(("baseline",), replications=1), tmp_path, progress=False, on_result=look
+        )
+        assert seen == [signal.SIG_IGN], f"SIGINT during the sweep: {seen}"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_deleted_parts_are_rerun_and_nothing_else(tmp_path):
     exp = experiment(("baseline", "publicity"), replications=2)
     run_experiment(exp, tmp_path, progress=False)
@@ -120,6 +173,10 @@ def test_killed_sweep_process_resumes_with_exact_rows(tmp_path):
     assert all(e["status"] == "done" for e in manifest["runs"].values()), "all runs done"
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
     out = tmp_path / "out"
     args = [
@@ -138,13 +195,26 @@ def test_ctrl_c_on_the_cli_saves_progress_and_exits_130(tmp_path):
         "-o",
         str(out),
     ]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The CLI gets SIGINT's default disposition, as a terminal gives it, whatever this
+    # process has: a child inherits an ignored SIGINT, and Python then keeps ignoring it.
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
     deadline = time.time() + 60
     while time.time() < deadline and len(list((out / "runs").rglob("*.parquet"))) < 2:
         time.sleep(0.05)
+    parts_at_signal = len(list((out / "runs").rglob("*.parquet")))
+    signalled = time.time()
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, f"exit code {proc.returncode}; stderr: {err[-500:]}"
+    out_text, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (
+        f"exit code {proc.returncode} {time.time() - signalled:.1f} s after SIGINT, sent "
+        f"with {parts_at_signal} runs written; stderr: {err[-500:]}; stdout: {out_text[-300:]}"
+    )
     assert "Rerun the same command to resume" in err, err[-500:]
     manifest = ResultStore(out).read_manifest()
     done = {k for k, v in manifest["runs"].items() if v["status"] == "done"}

@@ -31,6 +31,7 @@ from experiments.run.executors import (
     make_executor,
 )
 from experiments.run.experiment import Experiment
+from experiments.run.interrupt import Interrupts
 from experiments.run.layout import location_of
 from experiments.run.lock import FolderLock
 from experiments.run.single import RunResult, RunSpec
@@ -182,18 +183,20 @@ def _run_todo(
     bar = _progress_bar(sum(len(c) for c in chunks), summary.skipped, progress)
     aborted = False
     try:
-        for results in pool.results(chunks):
-            lines = []
-            try:
-                for result in results:
-                    _record(store, manifest, summary, result)
-                    lines.append(journal.line(manifest, result.run_id))
-                    bar.update(1)
-                    bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
-                    if on_result is not None:
-                        on_result(result)
-            finally:
-                journal.append(store.root, lines)  # a few hundred bytes per run
+        with Interrupts() as interrupts:  # a Ctrl-C swallowed somewhere still stops the sweep
+            for results in pool.results(chunks):
+                lines = []
+                try:
+                    for result in results:
+                        _record(store, manifest, summary, result)
+                        lines.append(journal.line(manifest, result.run_id))
+                        bar.update(1)
+                        bar.set_postfix(done=summary.done, failed=summary.failed, refresh=False)
+                        if on_result is not None:
+                            on_result(result)
+                finally:
+                    journal.append(store.root, lines)  # a few hundred bytes per run
+                interrupts.check()  # after the chunk: its finished runs are all saved
     except BaseException:
         aborted = True
         raise
