@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import dask
 import pytest
@@ -137,6 +139,26 @@ def test_bad_scheduler_files_are_named(tmp_path, content, message):
 def test_scheduler_and_scheduler_file_together_are_refused(tmp_path):
     with pytest.raises(InputError, match="not both"):
         cl.open_client("tcp://127.0.0.1:1", tmp_path / "s.json")
+
+
+def test_building_a_slurm_cluster_keeps_ctrl_c_an_interrupt():
+    # dask-jobqueue's runner module makes SIGINT call sys.exit() when imported (Ctrl-C
+    # would end a sweep with exit code 0); a fresh interpreter shows both sides.
+    pytest.importorskip("dask_jobqueue")
+    probe = (
+        "import signal; {load}; "
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    )
+    ours = "from experiments.run.cluster import _import_slurm_cluster; _import_slurm_cluster()"
+    theirs = "import dask_jobqueue"
+    for load, expected in ((ours, "True"), (theirs, "False")):
+        out = subprocess.run(
+            [sys.executable, "-c", probe.format(load=load)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert out == expected, f"after {load!r}: SIGINT default handler? {out}"
 
 
 def test_slurm_job_script_runs_single_threaded_workers_in_this_environment():

@@ -256,12 +256,11 @@ def slurm_cluster(
         log_directory: where SLURM writes the workers' logs.
         **options: passed to ``SLURMCluster`` (e.g. ``job_extra_directives``).
     """
-    from dask_jobqueue import SLURMCluster
-
+    slurm_cluster_class = _import_slurm_cluster()
     prologue = [f"export {k}=1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")]
     prologue.append("export MKL_NUM_THREADS=1")
     prologue += list(options.pop("job_script_prologue", []))
-    return SLURMCluster(
+    return slurm_cluster_class(
         cores=cores,
         processes=cores,
         memory=memory,
@@ -273,3 +272,21 @@ def slurm_cluster(
         job_script_prologue=prologue,
         **options,
     )
+
+
+def _import_slurm_cluster():
+    """``dask_jobqueue.SLURMCluster``, without the SIGINT handler its import installs.
+
+    Importing dask-jobqueue runs its ``runner`` module, which makes SIGINT call
+    ``sys.exit()`` in this process: Ctrl-C would then end a sweep with exit code 0 and
+    no message. The handler in place before the import is put back.
+    """
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    from dask_jobqueue import SLURMCluster
+
+    if previous is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, previous)
+    return SLURMCluster
