@@ -19,6 +19,7 @@ from dashboards.fields import NumberField
 from dashboards.jobs import Job
 from dashboards.pairs import by_title, title
 from dashboards.ui import CAPTION, Line, Table
+from experiments.analysis.ensemble_gains import ROBUST
 from experiments.run.experiment import Experiment
 from experiments.scenarios import PRESETS
 
@@ -95,6 +96,11 @@ def _interval(lo: float, hi: float) -> str:
     return f"{fmt.signed(lo)} to {fmt.signed(hi)}"
 
 
+def _intervals(summary: pd.DataFrame, low: str, high: str) -> list[str]:
+    """:func:`_interval` of each row's ``low`` and ``high`` columns."""
+    return [_interval(lo, hi) for lo, hi in zip(summary[low], summary[high], strict=True)]
+
+
 def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Each reform's gain (points): mean over sets, set 0 and its seed interval, spread."""
     return pd.DataFrame(
@@ -102,29 +108,13 @@ def gain_table(summary: pd.DataFrame) -> pd.DataFrame:
             "reform": summary["scenario"].map(title),
             "gain, mean over sets (pp)": summary["gain_mean"].map(fmt.signed),
             "set 0, calibrated (pp)": summary["gain_member0"].map(fmt.signed),
-            "90% interval over seeds, set 0 (pp)": [
-                _interval(lo, hi)
-                for lo, hi in zip(summary["seed_ci90_low"], summary["seed_ci90_high"], strict=True)
-            ],
-            "5-95% over sets (pp)": [
-                _interval(lo, hi)
-                for lo, hi in zip(summary["ensemble_q05"], summary["ensemble_q95"], strict=True)
-            ],
-            "range over sets (pp)": [
-                _interval(lo, hi)
-                for lo, hi in zip(summary["ensemble_min"], summary["ensemble_max"], strict=True)
-            ],
+            "90% interval over seeds, set 0 (pp)": _intervals(
+                summary, "seed_ci90_low", "seed_ci90_high"
+            ),
+            "5-95% over sets (pp)": _intervals(summary, "ensemble_q05", "ensemble_q95"),
+            "range over sets (pp)": _intervals(summary, "ensemble_min", "ensemble_max"),
         }
     )
-
-
-def verdict(row) -> str:
-    """Robust, the same order within the noise, or an order that changes between sets."""
-    if row.robust:
-        return "robust"
-    if row.share_of_members_first_higher in (0.0, 1.0):
-        return "same order in every set, within the seed noise of some"
-    return "order differs between sets"
 
 
 def ranking_table(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +125,7 @@ def ranking_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "lower": pairs["second"].map(title),
             "sets where higher": pairs["share_of_members_first_higher"].map("{:.0%}".format),
             "mean difference (pp)": pairs["mean_difference"].map(fmt.signed),
-            "ranking": [verdict(r) for r in pairs.itertuples()],
+            "ranking": pairs["ranking"],
         }
     )
 
@@ -148,7 +138,7 @@ def robust_count(ranks: pd.DataFrame, result: EnsembleResult) -> str:
     """
     base = title(result.baseline)
     against = (ranks["higher"] == base) | (ranks["lower"] == base)
-    robust = ranks["ranking"] == "robust"
+    robust = ranks["ranking"] == ROBUST
     between = len(ranks) - int(against.sum())
     return (
         f"{int(robust.sum())} of {len(ranks)} pairs robust: {int(robust[against].sum())} of "

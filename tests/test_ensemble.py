@@ -29,6 +29,7 @@ def test_a_ranking_that_holds_in_every_member_is_robust():
     pairs = ensemble_gains.rankings(g).set_index(["first", "second"])
     assert pairs.loc[("a", "b"), "robust"], pairs
     assert pairs.loc[("a", "b"), "share_of_members_first_higher"] == 1.0, pairs
+    assert pairs.loc[("a", "b"), "ranking"] == ensemble_gains.ROBUST, pairs
 
 
 def test_a_ranking_that_flips_between_members_is_not_robust():
@@ -37,6 +38,7 @@ def test_a_ranking_that_flips_between_members_is_not_robust():
     row = pairs.iloc[0]
     assert not row["robust"], f"order flips in member 1, yet called robust: {row.to_dict()}"
     assert row["share_of_members_first_higher"] == pytest.approx(2 / 3), row
+    assert row["ranking"] == ensemble_gains.FLIPS, row
 
 
 def test_noise_larger_than_the_difference_is_not_robust():
@@ -48,6 +50,7 @@ def test_noise_larger_than_the_difference_is_not_robust():
             rows.append({"member": k, "seed": s, "scenario": "b", "gain_pension": 1.0})
     pairs = ensemble_gains.rankings(pd.DataFrame(rows))
     assert not pairs["robust"].any(), f"seed noise swamps the difference: {pairs}"
+    assert (pairs["ranking"] == ensemble_gains.WITHIN_NOISE).all(), pairs
 
 
 def test_summary_separates_seed_and_ensemble_spread():

@@ -134,6 +134,12 @@ def summarise(gains: pd.DataFrame, column: str = "gain_pension") -> pd.DataFrame
     return pd.DataFrame(rows).sort_values("gain_mean", ascending=False, ignore_index=True)
 
 
+#: How a pair of reforms ranks across the ensemble (:func:`rankings`' ``ranking``).
+ROBUST = "robust"
+WITHIN_NOISE = "same order in every set, within the seed noise of some"
+FLIPS = "order differs between sets"
+
+
 def rankings(
     gains: pd.DataFrame, column: str = "gain_pension", baseline: str | None = None
 ) -> pd.DataFrame:
@@ -149,7 +155,8 @@ def rankings(
 
     Returns:
         One row per pair, the higher mean first: ``first, second,
-        share_of_members_first_higher, mean_difference, robust``.
+        share_of_members_first_higher, mean_difference, robust, ranking`` (one of
+        :data:`ROBUST`, :data:`WITHIN_NOISE`, :data:`FLIPS`).
     """
     wide = gains.pivot_table(index=["member", "seed"], columns="scenario", values=column)
     if baseline is not None:
@@ -164,13 +171,15 @@ def rankings(
         # One seed gives no interval: the noise cannot be ruled out, so not robust.
         separated = all(len(d) > 1 and abs(d.mean()) > _t_half(d.to_numpy()) for _, d in diff)
         same_order = bool((means > 0).all() or (means < 0).all())
+        robust = same_order and separated
         rows.append(
             {
                 "first": a,
                 "second": b,
                 "share_of_members_first_higher": float((means > 0).mean()),
                 "mean_difference": float(means.mean()),
-                "robust": same_order and separated,
+                "robust": robust,
+                "ranking": ROBUST if robust else WITHIN_NOISE if same_order else FLIPS,
             }
         )
     return pd.DataFrame(rows)

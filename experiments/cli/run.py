@@ -151,13 +151,13 @@ def _ensemble(scenarios: list, args: argparse.Namespace, out: Path) -> None:
     )
     for r in robust.itertuples():
         print(f"  {r.first} > {r.second}")
-    ordered = fragile[fragile["share_of_members_first_higher"].isin([0.0, 1.0])]
+    ordered = fragile[fragile["ranking"] == ensemble_gains.WITHIN_NOISE]
     if not ordered.empty:
         print(
             "same order in every set, but within the seed noise of some set: "
             + "; ".join(f"{r.first} > {r.second}" for r in ordered.itertuples())
         )
-    flips = fragile[~fragile.index.isin(ordered.index)]
+    flips = fragile[fragile["ranking"] == ensemble_gains.FLIPS]
     if not flips.empty:
         print(
             "order differs between sets: "
