@@ -26,12 +26,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
 
-from dashboards.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start, stop, wait_until_up
+from dashboards.serve import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLICK,
+    MONTH_REACHED,
+    STEP_TO_CHARTS,
+    free_port,
+    month_shown,
+    start,
+    stop,
+    wait_until_up,
+)
 
 WORKERS, CHARTS = 20_000, 7  # the dashboard's default population; its Explore charts
 MAX_STEPS = 600 - 12  # the run stops at month 600; steps start from month 12
@@ -39,26 +49,6 @@ STEP_TARGET_MS = 300.0
 PLAY_MONTHS, PLAY_PACE = 30, "10 months/s"
 PLAY_STATED_S, PLAY_RANGE_S = 3.0, (2.8, 3.6)
 TIMEOUT_MS = 120_000
-
-#: Milliseconds from a click until every Explore chart shows a new image (JS).
-STEP_TO_CHARTS = """(old) => {
-    const now = [...document.querySelectorAll('.uptake-chart img')].map(i => i.src);
-    if (now.length !== old.length || now.some((src, i) => src === old[i])) return false;
-    return performance.now() - window.__clicked;
-}"""
-#: Milliseconds from a click until the headline shows the month in ``arg`` (JS).
-MONTH_REACHED = """(month) => {
-    const text = document.querySelector('.uptake-headline').innerText;
-    return new RegExp('Month\\\\s+' + month + ' \\\\(').test(text)
-        && performance.now() - window.__clicked;
-}"""
-CLICK = "button => { window.__clicked = performance.now(); button.click(); }"
-
-
-def month_shown(page) -> int:
-    """The month in the headline."""
-    text = page.locator(".uptake-headline").inner_text()
-    return int(re.search(r"Month\s+(\d+) \(", text).group(1))
 
 
 def open_app(browser, url: str):

@@ -84,3 +84,30 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=15)
+
+
+# --- timing a page in the browser (tests/test_browser_dashboard.py, benchmarks) -------
+#: JS for Playwright's ``evaluate`` on a button: note the time, then click it.
+CLICK = "button => { window.__clicked = performance.now(); button.click(); }"
+#: JS for ``wait_for_function(..., arg=old_sources)``: milliseconds since :data:`CLICK`
+#: once every Explore chart shows a new image, else false.
+STEP_TO_CHARTS = """(old) => {
+    const now = [...document.querySelectorAll('.uptake-chart img')].map(i => i.src);
+    if (now.length !== old.length || now.some((src, i) => src === old[i])) return false;
+    return performance.now() - window.__clicked;
+}"""
+#: JS for ``wait_for_function(..., arg=month)``: milliseconds since :data:`CLICK` once the
+#: headline shows that month, else false.
+MONTH_REACHED = """(month) => {
+    const text = document.querySelector('.uptake-headline').innerText;
+    return new RegExp('Month\\\\s+' + month + ' \\\\(').test(text)
+        && performance.now() - window.__clicked;
+}"""
+
+
+def month_shown(page) -> int:
+    """The month in the headline of a Playwright ``page`` of the app."""
+    import re
+
+    text = page.locator(".uptake-headline").inner_text()
+    return int(re.search(r"Month\s+(\d+) \(", text).group(1))

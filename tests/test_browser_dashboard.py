@@ -16,7 +16,18 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from dashboards.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start, stop, wait_until_up
+from dashboards.serve import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLICK,
+    MONTH_REACHED,
+    STEP_TO_CHARTS,
+    free_port,
+    month_shown,
+    start,
+    stop,
+    wait_until_up,
+)
 from experiments.scenarios import scenario_title
 
 pytestmark = pytest.mark.browser
@@ -154,11 +165,6 @@ def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the Vuetify select labelled ``label``."""
     page.get_by_label(label).click(force=True)
     page.get_by_role("option", name=option, exact=True).click()
-
-
-def month_shown(page) -> int:
-    """The month in the headline."""
-    return int(re.search(r"Month\s+(\d+) \(", headline(page)).group(1))
 
 
 def test_play_runs_in_background_and_pause_stops_it(app_page):
@@ -356,14 +362,6 @@ def test_a_reload_keeps_the_run(app_page):
     assert month_shown(page) == 12, f"after a reload the run shows month {month_shown(page)}"
 
 
-#: Milliseconds from a Step click until every Explore chart shows a new image (JS).
-STEP_TO_CHARTS = """(old) => {
-    const now = [...document.querySelectorAll('.uptake-chart img')].map(i => i.src);
-    if (now.length !== old.length || now.some((src, i) => src === old[i])) return false;
-    return performance.now() - window.__clicked;
-}"""
-
-
 def test_each_step_redraws_all_seven_charts_at_20000_workers(app_page):
     # The speed (a median under 300 ms) is measured by benchmarks/bench_dashboard.py.
     page = app_page
@@ -378,7 +376,7 @@ def test_each_step_redraws_all_seven_charts_at_20000_workers(app_page):
             "() => [...document.querySelectorAll('.uptake-chart img')].map(i => i.src)"
         )
         assert len(old) == 7, f"expected 7 Explore charts, found {len(old)}"
-        step.evaluate("button => { window.__clicked = performance.now(); button.click(); }")
+        step.evaluate(CLICK)
         times.append(page.wait_for_function(STEP_TO_CHARTS, arg=old, polling="raf").json_value())
     median = statistics.median(times)
     print(
@@ -398,12 +396,8 @@ def test_play_never_runs_ahead_of_its_pace_and_stops_at_the_month_asked(app_page
     until.fill("30")
     until.press("Enter")
     play = page.get_by_role("button", name="Play")
-    play.evaluate("button => { window.__clicked = performance.now(); button.click(); }")
-    took = page.wait_for_function(
-        """() => /Month\\s+30 \\(/.test(document.querySelector('.uptake-headline').innerText)
-                 && performance.now() - window.__clicked""",
-        polling="raf",
-    ).json_value()
+    play.evaluate(CLICK)
+    took = page.wait_for_function(MONTH_REACHED, arg=30, polling="raf").json_value()
     print(f"play 30 months at 10 months/s: {took / 1000:.2f} s (stated: 3.00 s)")
     assert took >= 2_800, f"30 months at 10 months/s took {took / 1000:.2f} s: ahead of its pace"
     page.locator(".uptake-progress").wait_for(state="detached")  # play has ended
