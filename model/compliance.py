@@ -17,6 +17,15 @@ The declared share of headcount and the choice of the true wage (not the floor) 
 the base follow the same logic. Perceived risk moves toward the firm's own and its
 peers' (same industry and region) inspections this month (Korobow et al. 2007;
 Hokamp & Pickhardt 2010, facts.md section 4).
+
+A labour crew (包工头: an informal construction firm, :func:`model.projects.crews`) has
+no standing as an employer (不具备用工主体资格, 劳社部发〔2005〕12号 art. 4; the general
+contractor bears the employer's liability for its workers), so it cannot register its
+workers for the schemes an employer joins: pension, medical, unemployment and
+maternity. Work injury is the exception: a project can be insured for injury
+(按项目参保; tried in Beijing and Xiamen in 2005-2007, urged nationally by a MOLSS-MOC
+notice of late 2006, made the rule by 人社部发〔2014〕103号). A crew's offers are masked to
+:data:`CREW_SCHEMES`, and paying injury in full is full compliance for it.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from model.codes import N_SCHEMES, Scheme
 from model.levers import Levers
 from model.params import Params
 from model.population import ALL_SCHEMES
+from model.projects import crews
 from model.table import AgentTable
 
 PROPENSITY = (
@@ -39,6 +49,13 @@ PROPENSITY = (
 )
 UNION_NORM = 0.3  # assumption: compliance norm shift of a unionised firm
 BITS = (1 << np.arange(N_SCHEMES)).astype(np.uint8)  # scheme s -> bit s of ``offers``
+#: The schemes a labour crew can pay: injury, by project (it cannot register as employer).
+CREW_SCHEMES = np.uint8(1 << Scheme.INJURY)
+
+
+def payable_schemes(f: AgentTable) -> np.ndarray:
+    """Bitmask of the schemes each firm can register for: all, or injury for a crew."""
+    return np.where(crews(f), CREW_SCHEMES, ALL_SCHEMES).astype(np.uint8)
 
 
 def employer_rates(p: Params, levers: Levers, industry: np.ndarray) -> np.ndarray:
@@ -102,6 +119,9 @@ class FirmTerms:
         self.kind = f.key.view(np.uint8) | (f.dispatch.view(np.uint8) << np.uint8(1))
         self._unsupervised_rank = f.unsupervised_rank
         self._flagged = f.flagged
+        # Schemes each firm can pay (a labour crew only injury), as bits and as booleans.
+        self.payable = payable_schemes(f)
+        self.payable_scheme = (self.payable[:, None] & BITS) != 0
         # Inspection weight of each firm's region (poorer regions, fewer inspectors).
         self.capacity = structure.REGION_INSPECTION_CAPACITY[f.region]
         self._rates: dict[float, np.ndarray] = {}
@@ -157,9 +177,8 @@ def decide(
     inv_margin = terms.inv_margin[review]
     subsidy = levers.firm_subsidy_share
     if np.isfinite(levers.firm_subsidy_cap) and subsidy > 0:
-        per_worker = (
-            rates.sum(axis=1) * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
-        )
+        payable_rate = (rates * terms.payable_scheme[review]).sum(axis=1)  # a crew: injury
+        per_worker = payable_rate * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
         subsidy = np.minimum(subsidy, levers.firm_subsidy_cap / np.maximum(per_worker, 1e-9))
     caught, p_month = expected_penalty_factor(p, levers, f.perceived_risk[review])
     penalty = caught * penalty_factor(p, levers)
@@ -172,6 +191,7 @@ def decide(
     norm = f.norm[review] + (levers.law_norm_shift + levers.firm_publicity) + UNION_NORM * union
     cs = p.cost_sensitivity
     offered = ((norm + cs * reputation)[:, None] + terms.propensity - cs * gain) > 0
+    offered &= terms.payable_scheme[review]
     offers = np.packbits(offered, axis=1, bitorder="little")[:, 0]
     f.offers[review] = offers
     any_offer = offers != 0
@@ -188,12 +208,14 @@ def decide(
     return int(review.size)
 
 
-def comply_fully(f: AgentTable, rows: np.ndarray) -> None:
-    """Firms ``rows`` were found evading: they pay every scheme for everyone on true wages.
+def comply_fully(f: AgentTable, rows: np.ndarray, terms: FirmTerms) -> None:
+    """Firms ``rows`` were found evading: they pay what they can for everyone on true wages.
+
+    What they can pay is every scheme, or injury only for a labour crew.
 
     They keep to it for ``honest_months`` (they are not reviewed: :func:`decide`).
     """
-    f.offers[rows] = ALL_SCHEMES
+    f.offers[rows] = terms.payable[rows]
     f.declared_share[rows] = 1.0
     f.full_base[rows] = True
 

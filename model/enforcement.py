@@ -32,7 +32,6 @@ import numpy as np
 from model.compliance import BITS, FirmTerms
 from model.levers import Levers
 from model.params import Params
-from model.population import ALL_SCHEMES
 from model.table import AgentTable
 
 
@@ -78,9 +77,26 @@ def inspection_probability(
     return 1.0 - (1.0 - prob) * (1.0 - follow_up * complained)
 
 
-def evading(f: AgentTable) -> np.ndarray:
-    """Firms with workers that break the law: a scheme unpaid, headcount or base short."""
-    return (f.headcount > 0) & ((f.offers != ALL_SCHEMES) | (f.declared_share < 1.0) | ~f.full_base)
+def owed_schemes(f: AgentTable, payable: np.ndarray) -> np.ndarray:
+    """Bitmask of the schemes each firm must pay itself this month.
+
+    ``payable`` is :attr:`FirmTerms.payable` (every scheme, or injury for a labour
+    crew). A crew whose current project is insured by project owes nothing: the
+    project's premium is paid by the general contractor on the project's cost.
+    """
+    return np.where(f.project_insured, np.uint8(0), payable)
+
+
+def evading(f: AgentTable, payable: np.ndarray) -> np.ndarray:
+    """Firms with workers that break the law: a scheme owed unpaid, headcount or base short.
+
+    A firm owes what it can pay (:func:`owed_schemes`; a labour crew: injury only, and
+    nothing while its project is insured by project).
+    """
+    owed = owed_schemes(f, payable)
+    unpaid = (f.offers & owed) != owed
+    short = unpaid | (f.declared_share < 1.0) | ~f.full_base
+    return (f.headcount > 0) & (owed != 0) & short
 
 
 def missing_rate(f: AgentTable, levers: Levers, rows: np.ndarray, terms: FirmTerms) -> np.ndarray:
@@ -89,7 +105,7 @@ def missing_rate(f: AgentTable, levers: Levers, rows: np.ndarray, terms: FirmTer
     Undeclared workers' and unpaid schemes' contributions on the full base, plus, at a
     firm paying on the floor, the declared workers' contributions on the wage above it.
     """
-    rates = terms.rates(levers)[rows]
+    rates = terms.rates(levers)[rows] * terms.payable_scheme[rows]  # a crew owes injury only
     paid_share = ((f.offers[rows, None] & BITS) != 0) * f.declared_share[rows, None]
     base_gap = np.where(f.full_base[rows], 0.0, terms.floor_gap[rows])
     paid = (rates * paid_share).sum(axis=1)
@@ -132,7 +148,7 @@ def inspect(
     inspected = u_pick < inspection_probability(
         f, levers, month, p.honest_months, p.complaint_capacity_share, terms
     )
-    detected = inspected & evading(f) & (u_detect < levers.detection_power)
+    detected = inspected & evading(f, terms.payable) & (u_detect < levers.detection_power)
     rows = np.flatnonzero(detected)
     money = dict.fromkeys(
         ("back_payments_yuan", "late_fees_yuan", "fines_yuan", "reputation_loss_yuan"), 0.0

@@ -2,10 +2,11 @@
 
 The labels restate, condition by condition, the coverage rule of
 :func:`model.enrolment.coverage` (a scheme is paid when the worker has a job, her
-employer offers the scheme, her rank is inside the employer's declared share of its
-headcount, and she has not opted out of it for cash) and the evasion rule of
-:func:`model.enforcement.evading` (a firm with workers evades when it leaves a scheme
-unpaid, declares less than its whole headcount or pays on the floor base). They are
+employer can register for the scheme (a labour crew only for injury) and offers it,
+her rank is inside the employer's declared share of its headcount, and she has not
+opted out of it for cash) and the evasion rule of :func:`model.enforcement.evading`
+(a firm with workers evades when it leaves a scheme unpaid that it could pay,
+declares less than its whole headcount or pays on the floor base). They are
 computed from the model's arrays after a month, for the dashboard's tables.
 """
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.codes import SCHEMES
-from model.enforcement import evading
+from model.enforcement import evading, owed_schemes
 from model.population import ALL_SCHEMES
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ COVERED = "covered"
 REASONS = (
     "between jobs",
     COVERED,
+    "labour crew cannot register",
     "employer offers no scheme",
     "not declared by employer",
     "opted out for cash",
@@ -72,6 +74,7 @@ def why_uncovered(model: UptakeModel, scheme: str | None = None) -> np.ndarray:
     conditions = [
         ~employed,
         (w.covered & bits) != 0,
+        (model.firm_terms.payable[employer] & bits) == 0,
         offers == 0,
         ~declared,
         w.opted_out,
@@ -83,11 +86,14 @@ def firm_status(model: UptakeModel) -> np.ndarray:
     """Each firm's compliance: one label of :data:`FIRM_STATUS` (object array, firm order).
 
     ``full compliance`` is a firm with workers that does not evade
-    (:func:`model.enforcement.evading`); ``partial`` pays some scheme but evades.
+    (:func:`model.enforcement.evading`; a crew whose project is insured by project owes
+    nothing and so complies); ``no scheme`` evades and pays nothing; ``partial`` pays
+    some scheme but evades.
     """
     f = model.firms
+    evades = evading(f, model.firm_terms.payable)
     return np.select(
-        [f.headcount == 0, f.offers == 0, ~evading(f)],
+        [f.headcount == 0, (f.offers == 0) & evades, ~evades],
         list(FIRM_STATUS[:3]),
         default=FIRM_STATUS[3],
     ).astype(object)
@@ -110,8 +116,9 @@ def firm_gaps(model: UptakeModel) -> np.ndarray:
         empty for a firm that leaves nothing out.
     """
     f = model.firms
-    missing = scheme_names(ALL_SCHEMES & ~f.offers)
-    paying = f.offers != 0
+    owed = owed_schemes(f, model.firm_terms.payable)
+    missing = scheme_names(owed & ~f.offers)
+    paying = (f.offers != 0) & (owed != 0)  # a crew whose project is insured owes nothing
     out = []
     for gap, share, full, pays in zip(
         missing, f.declared_share.astype(float), f.full_base, paying, strict=True

@@ -12,13 +12,16 @@ _N_COVERED = [f"n_covered_{name}" for name in SCHEMES]
 _FRAC_COVERED = [f"frac_covered_{name}" for name in SCHEMES]
 
 
-def stocks(w: AgentTable, f: AgentTable, enrolment_counts: dict[str, int]) -> dict[str, float]:
+def stocks(
+    w: AgentTable, f: AgentTable, enrolment_counts: dict[str, int], payable: np.ndarray
+) -> dict[str, float]:
     """Stocks at the end of the month (one pass over each worker column needed).
 
     Args:
         w: the workers.
         f: the firms.
         enrolment_counts: this month's counts from :func:`model.enrolment.coverage`.
+        payable: the schemes each firm can pay (``FirmTerms.payable``).
     """
     n_emp = int(f.headcount.sum())
     per_emp = max(n_emp, 1)
@@ -44,20 +47,23 @@ def stocks(w: AgentTable, f: AgentTable, enrolment_counts: dict[str, int]) -> di
     out["frac_opted_out"] = counts["n_opted_out"] / n_offered if n_offered else 0.0
     out["n_declared"] = counts["n_declared"]
     out["frac_declared"] = out["n_declared"] / per_emp
-    out.update(firm_stocks(f))
+    out.update(firm_stocks(f, payable))
     out["mean_awareness"] = float(np.add.reduce(w.awareness) / w.n)
     return out
 
 
-def firm_stocks(f: AgentTable) -> dict[str, float]:
-    """Shares of active firms (with workers) by compliance, and mean perceived risk."""
+def firm_stocks(f: AgentTable, payable: np.ndarray) -> dict[str, float]:
+    """Shares of active firms (with workers) by compliance, and mean perceived risk.
+
+    ``payable``: the schemes each firm can pay (:attr:`model.compliance.FirmTerms.payable`).
+    """
     active = f.headcount > 0
     n_active = np.count_nonzero(active)
     paying = active & (f.offers != 0)
     n_paying = np.count_nonzero(paying)
     per_active, per_paying = max(n_active, 1), max(n_paying, 1)
     return {
-        "frac_firms_full_compliance": np.count_nonzero(active & ~evading(f)) / per_active,
+        "frac_firms_full_compliance": np.count_nonzero(active & ~evading(f, payable)) / per_active,
         "frac_firms_no_scheme": (n_active - n_paying) / per_active,
         "frac_firms_underdeclaring": np.count_nonzero(paying & (f.declared_share < 0.9))
         / per_paying,

@@ -177,7 +177,7 @@ def comply_and_inspect(model: UptakeModel, m: Month) -> None:
         terms=model.firm_terms,
     )
     m.inspected = result.pop("inspected")
-    compliance.comply_fully(f, result.pop("detected"))
+    compliance.comply_fully(f, result.pop("detected"), model.firm_terms)
     for k in ("back_payments_yuan", "late_fees_yuan", "fines_yuan", "reputation_loss_yuan"):
         result[k] *= model.scale
     m.flows.update(result)
@@ -253,7 +253,9 @@ def accrue(model: UptakeModel, m: Month) -> None:
 def record(model: UptakeModel, m: Month) -> None:
     """Write the month's flows and end-of-month stocks into the results table."""
     values = m.flows
-    values.update(stocks.stocks(model.workers, model.firms, m.enrolment_counts))
+    values.update(
+        stocks.stocks(model.workers, model.firms, m.enrolment_counts, model.firm_terms.payable)
+    )
     values.update(stocks.continuity(model.workers, m.before, values.get("new_breaks", 0)))
     # The firm subsidy pays part of the employer contributions, never more; a full
     # subsidy can leave -1e-6 yuan of float rounding, which must not read as a gain.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model import UptakeModel
-from model.codes import Scheme
+from model.codes import Industry, Scheme
 from model.policies import Policy
 
 #: Parameters of a small test population (burn-in shortened; 20-worker firms as default).
@@ -117,6 +117,9 @@ def check_agents(model: UptakeModel) -> None:
     offers = (f.offers | project)[np.maximum(w.employer, 0)]
     assert not (w.covered & ~offers).any(), "a worker is covered by a scheme her firm does not pay"
     assert not (w.covered[w.opted_out] & CONTRIBUTORY_BITS).any(), "opt-out still contributing"
+    # A labour crew has no employer status: it can pay injury only (model.compliance).
+    crew = (f.industry == Industry.CONSTRUCTION) & ~f.formal
+    assert not (f.offers[crew] & ~np.uint8(1 << Scheme.INJURY)).any(), "a crew pays pension etc."
     assert (w.contrib_months >= 0).all(), "negative contribution months"
     assert not w.months_uncovered[~employed | (w.covered != 0)].any(), (
         "months without cover counted for a worker who is covered or not employed"

@@ -1,7 +1,9 @@
 """``model.explain``: the reasons and statuses restate the coverage and evasion rules.
 
-The reference functions below are the dashboard's pandas restatement of the rules as
-it stood before the rules moved into the model (frozen here as an independent check).
+The reference functions below began as the dashboard's pandas restatement of the rules
+before the rules moved into the model, and now add the labour-crew rule (a crew can pay
+injury only, and owes nothing while its project is insured by project), restated from
+the firm table without the model's helpers.
 """
 
 from __future__ import annotations
@@ -12,9 +14,22 @@ import pytest
 from model_support import run
 
 from model import SCHEMES, explain
-from model.policies import Publicity
+from model.codes import Industry
+from model.policies import ProjectInjuryInsurance, Publicity
 
 ALL_BITS = (1 << len(SCHEMES)) - 1
+INJURY_BIT = 1 << SCHEMES.index("injury")
+
+
+def _payable(firms: pd.DataFrame) -> np.ndarray:
+    """Schemes a firm can register for: a labour crew (informal construction) injury only."""
+    crew = (firms["industry"].to_numpy() == Industry.CONSTRUCTION) & ~firms["formal"].to_numpy()
+    return np.where(crew, INJURY_BIT, ALL_BITS)
+
+
+def _owed(firms: pd.DataFrame) -> np.ndarray:
+    """Schemes a firm must pay itself: none for a crew whose project is insured."""
+    return np.where(firms["project_insured"].to_numpy(), 0, _payable(firms))
 
 
 def _reference_reason(workers: pd.DataFrame, firms: pd.DataFrame, scheme=None) -> np.ndarray:
@@ -26,6 +41,7 @@ def _reference_reason(workers: pd.DataFrame, firms: pd.DataFrame, scheme=None) -
     conditions = [
         employer < 0,
         (workers["covered"].to_numpy() & bits) != 0,
+        (_payable(firms)[emp] & bits) == 0,
         offers == 0,
         ~declared,
         workers["opted_out"].to_numpy(),
@@ -35,9 +51,14 @@ def _reference_reason(workers: pd.DataFrame, firms: pd.DataFrame, scheme=None) -
 
 def _reference_status(firms: pd.DataFrame) -> np.ndarray:
     offers = firms["offers"].to_numpy()
-    full = (offers == ALL_BITS) & (firms["declared_share"].to_numpy() >= 1.0) & firms["full_base"]
+    owed = _owed(firms)
+    full = (owed == 0) | (
+        ((offers & owed) == owed)
+        & (firms["declared_share"].to_numpy() >= 1.0)
+        & firms["full_base"].to_numpy()
+    )
     return np.select(
-        [firms["headcount"].to_numpy() == 0, offers == 0, full.to_numpy()],
+        [firms["headcount"].to_numpy() == 0, (offers == 0) & ~full, full],
         list(explain.FIRM_STATUS[:3]),
         default=explain.FIRM_STATUS[3],
     )
@@ -45,20 +66,33 @@ def _reference_status(firms: pd.DataFrame) -> np.ndarray:
 
 def _reference_gaps(firms: pd.DataFrame) -> list[str]:
     out = []
-    for offers, share, full in zip(
-        firms["offers"], firms["declared_share"].astype(float), firms["full_base"], strict=True
+    for offers, payable, share, full in zip(
+        firms["offers"],
+        _owed(firms),
+        firms["declared_share"].astype(float),
+        firms["full_base"],
+        strict=True,
     ):
-        missing = ", ".join(s for i, s in enumerate(SCHEMES) if not offers & (1 << i))
+        missing = ", ".join(
+            s for i, s in enumerate(SCHEMES) if payable & (1 << i) and not offers & (1 << i)
+        )
         parts = [f"no {missing}"] if missing else []
-        if offers and share < 1.0:
+        if offers and payable and share < 1.0:
             parts.append(f"declares {share:.0%} of staff")
-        if offers and not full:
+        if offers and payable and not full:
             parts.append("pays on the floor base")
         out.append("; ".join(parts))
     return out
 
 
-@pytest.fixture(scope="module", params=[(), (Publicity(strength=1.0, firm_reach=1.0, start=1),)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        (),
+        (Publicity(strength=1.0, firm_reach=1.0, start=1),),
+        (ProjectInjuryInsurance(strength=0.5, start=1),),
+    ],
+)
 def model(request):
     return run(12, request.param, seed=51)
 
@@ -105,3 +139,20 @@ def test_firm_status_and_gaps_match_the_reference_rule(model):
 def test_unknown_scheme_is_rejected(model):
     with pytest.raises(ValueError, match="scheme='dental' is not a scheme"):
         explain.why_uncovered(model, "dental")
+
+
+def test_crews_workers_lack_pension_because_a_crew_cannot_register(model):
+    pension = explain.why_uncovered(model, "pension")
+    injury = explain.why_uncovered(model, "injury")
+    assert "labour crew cannot register" in set(pension), "no crew worker seen: no power"
+    assert "labour crew cannot register" not in set(injury), "a crew can insure injury"
+
+
+def test_a_crew_whose_project_is_insured_is_compliant():
+    model = run(12, (ProjectInjuryInsurance(strength=0.5, start=1),), seed=51)
+    f = model.firms
+    insured = f.project_insured & (f.headcount > 0)
+    assert insured.sum() >= 3, f"{insured.sum()} insured crews with workers: no power"
+    status = explain.firm_status(model)[insured]
+    assert set(status) == {"full compliance"}, f"insured crews: {set(status)}"
+    assert not any(explain.firm_gaps(model)[insured]), "an insured crew has a gap"

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from model_support import PAIRED_SEEDS, build, frame, paired_means, paired_sums, run
 
+from model.codes import Industry, Scheme
+
 
 def _each_seed(low: np.ndarray, high: np.ndarray) -> str:
     return f"per seed {np.round(low, 4)} -> {np.round(high, 4)}"
@@ -160,10 +162,18 @@ def test_universal_compliance_covers_everyone_employed():
     full |= {"propensity_maternity": 10.0, "declare_propensity": 10.0}
     full |= {"full_base_propensity": 10.0, "cost_sensitivity": 0.0, "enrol_propensity": 2.0}
     full |= {"share_unsupervised_firms": 0.0}  # firms off the agency's roll pay nothing
-    df = frame(seed=1, **full)
+    model = run(seed=1, **full)
+    df = model.results_frame()
     assert (df["frac_covered_any"] > 0.99).all(), f"coverage {df['frac_covered_any'].min():.3f}"
-    assert (df["frac_covered_pension"] > 0.99).all(), "pension not near universal"
     assert (df["frac_opted_out"] == 0).all(), "opt-outs although enrolment is valued above cost"
+    # Pension is universal except at labour crews, which can register for injury only.
+    w, f = model.workers, model.firms
+    employed = np.flatnonzero(w.employer >= 0)
+    crew = ((f.industry == Industry.CONSTRUCTION) & ~f.formal)[w.employer[employed]]
+    pension = (w.covered[employed] & np.uint8(1 << Scheme.PENSION)) != 0
+    assert crew.sum() > 100, f"{crew.sum()} crew workers: the test has no power"
+    assert pension[~crew].mean() > 0.99, f"pension at other firms: {pension[~crew].mean():.3f}"
+    assert not pension[crew].any(), "a labour crew's worker has pension"
 
 
 def test_universal_evasion_covers_nobody_and_uninsured_shocks_aggrieve():

@@ -26,3 +26,10 @@ def test_drivers_by_group_are_shares_and_name_the_construction_crews():
     texts = sd.reasons(table)
     named = texts[(table["by"] == "industry").to_numpy()]
     assert all(t.startswith(("above average", "below average")) for t in named), list(named)
+    row = int(
+        ((table["by"] == "industry") & (table["group"] == "construction")).to_numpy().argmax()
+    )
+    assert "no employer status" in texts.iloc[row], f"pension reason: {texts.iloc[row]}"
+    injury = sd.reasons(table, scheme="injury")
+    assert not injury.str.contains("employer pays pension").any(), "pension offered explains injury"
+    assert not injury.str.contains("no employer status").any(), "crew label wrong for injury"

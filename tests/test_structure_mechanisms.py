@@ -14,7 +14,8 @@ import pytest
 from model_support import PAIRED_SEEDS
 
 from model import UptakeModel, make_policy, wage_path
-from model.codes import Industry, Region
+from model.codes import Industry, Region, Scheme
+from model.enforcement import evading, missing_rate
 from model.facts import fact
 from model.policies import ProjectInjuryInsurance
 from model.presets import load_preset
@@ -181,3 +182,63 @@ def test_crews_lose_their_workers_when_projects_end():
     tenure_general = np.mean(now - w.ti_hired[at_general])
     assert tenure_crew < tenure_general, f"crew tenure {tenure_crew} vs {tenure_general}"
     assert Region.EAST == 0, "region codes changed"
+
+
+def test_labour_crews_pay_injury_only_even_when_caught():
+    # Inspections everywhere and every evasion found: detected crews are forced to comply.
+    model = UptakeModel(
+        n_workers=20_000, seed=PAIRED_SEEDS[0], inspection_rate_per_year=2.0, detection_power=1.0
+    )
+    crew = (model.firms.industry == Industry.CONSTRUCTION) & ~model.firms.formal
+    for _ in range(12):
+        model.step()
+    f = model.firms
+    caught = crew & (f.ti_detected >= 0)
+    assert caught.sum() > 20, f"only {caught.sum()} crews were caught: the test has no power"
+    injury = np.uint8(1 << Scheme.INJURY)
+    assert (f.offers[caught] == injury).mean() > 0.5, "caught crews do not pay injury"
+    assert not (f.offers[crew] & ~injury).any(), "a crew pays a scheme other than injury"
+    table = model.breakdown("industry").set_index("industry")
+    assert (
+        table.loc["construction", "frac_covered_pension"]
+        < table["frac_covered_pension"].drop("construction").min()
+    ), "construction is not the lowest industry on pension"
+
+
+def test_a_crew_paying_injury_in_full_is_not_evading():
+    model = UptakeModel(n_workers=5_000, seed=PAIRED_SEEDS[0])
+    model.step()
+    f = model.firms
+    crew = (f.industry == Industry.CONSTRUCTION) & ~f.formal & (f.headcount > 0)
+    other = ~crew & (f.headcount > 0)
+    rows = np.concatenate([np.flatnonzero(crew)[:5], np.flatnonzero(other)[:5]])
+    assert rows.size == 10, "too few crews or other firms with workers"
+    f.offers[rows] = np.uint8(1 << Scheme.INJURY)
+    f.declared_share[rows] = 1.0
+    f.full_base[rows] = True
+    got = evading(f, model.firm_terms.payable)[rows]
+    np.testing.assert_array_equal(got, [False] * 5 + [True] * 5, err_msg="evasion of injury-only")
+    # A crew paying nothing evades, unless its project is insured by project.
+    f.offers[rows[:5]] = 0
+    f.project_insured[rows[:2]] = True
+    got = evading(f, model.firm_terms.payable)[rows[:5]]
+    np.testing.assert_array_equal(got, [False, False, True, True, True], err_msg="insured project")
+
+
+def test_a_crew_owes_back_payments_for_injury_only():
+    model = UptakeModel(n_workers=5_000, seed=PAIRED_SEEDS[0])
+    model.step()
+    f, terms = model.firms, model.firm_terms
+    crew = np.flatnonzero((f.industry == Industry.CONSTRUCTION) & ~f.formal)[:3]
+    other = np.flatnonzero((f.industry == Industry.MANUFACTURING) & f.formal)[:3]
+    rows = np.concatenate([crew, other])
+    assert rows.size == 6, "too few crews or manufacturers"
+    f.offers[rows] = 0
+    f.declared_share[rows] = 0.0
+    got = missing_rate(f, model.levers, rows, terms)
+    rates = terms.rates(model.levers)[rows]
+    want = (
+        np.where(np.arange(6) < 3, rates[:, Scheme.INJURY], rates.sum(axis=1))
+        * terms.base_ratio[rows]
+    )
+    np.testing.assert_allclose(got, want, err_msg="back-payment rate of a crew or a firm")

@@ -12,18 +12,29 @@ Runs a preset (default ``calibrated``) for R replications and prints, as text ta
 * the mean wage of employed workers by calendar year against the NBS series
   (facts.md 1.7, C8);
 * the share of retirees vested (15 contribution years) by year;
-* mean awareness at month 0, 12, 36 and the last month (drift without policy).
+* mean awareness at month 0, 12, 36 and the last month (drift without policy);
+* the paired differences the validation targets name (East - Centre, Centre - West;
+  the lowest industries against their neighbours): mean over replications of the
+  per-seed difference, its standard error and its smallest value.
+
+``--counterfactual equal-floors`` sets every region's contribution floor to the
+national one and ``equal-capacity`` every region's inspection capacity to 1, so that
+the regional gaps can be split into the parts these two inputs make (the model is
+unchanged otherwise; the inputs are put back on exit).
 
 Run: ``python tools/structure_report.py [--replications 10] [--workers 50000]
-[--years 10] [--seed 7] [--preset calibrated]``. The seeds are the validation's
-held-out seeds (``experiments.run.seeds.replication_seeds(seed, R)``).
+[--years 10] [--seed 7] [--preset calibrated] [--counterfactual equal-floors]``.
+The seeds are the validation's held-out seeds
+(``experiments.run.seeds.replication_seeds(seed, R)``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +43,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from experiments.run.seeds import replication_seeds
-from model import UptakeModel
+from model import UptakeModel, structure
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
 from model.presets import load_preset, read_preset_file
 
@@ -41,6 +52,35 @@ SIZE_BANDS = ((1, 7, "1-7"), (8, 19, "8-19"), (20, 99, "20-99"), (100, 10**9, "1
 #: NBS mean monthly income of 外出 workers (facts.md 1.7), yuan.
 NBS_WAGE = {2011: 2049, 2012: 2290, 2013: 2609, 2020: 4549, 2021: 5013, 2022: 5240, 2023: 5441}
 DISPUTES_2012 = 1_512_000  # disputes handled nationally in 2012 (facts.md 3.3)
+#: Paired differences printed (group a minus group b, same seed).
+PAIRS = (
+    ("region", "east", "central"),
+    ("region", "central", "west"),
+    ("region", "east", "west"),
+    ("industry", "hospitality", "construction"),
+    ("industry", "wholesale_retail", "hospitality"),
+    ("industry", "resident_services", "hospitality"),
+)
+#: Regional inputs a counterfactual sets to the national level (array in model.structure).
+COUNTERFACTUALS = {
+    "equal-floors": "REGION_AVERAGE_WAGE_RATIO",
+    "equal-capacity": "REGION_INSPECTION_CAPACITY",
+}
+
+
+@contextlib.contextmanager
+def counterfactual(name: str | None) -> Iterator[None]:
+    """Set one regional input to 1 in every region (in place: every module sees it)."""
+    if name is None:
+        yield
+        return
+    array = getattr(structure, COUNTERFACTUALS[name])
+    saved = array.copy()
+    array[:] = 1.0
+    try:
+        yield
+    finally:
+        array[:] = saved
 
 
 class Probe:
@@ -155,15 +195,42 @@ def run_one(params: dict, seed: int, n_workers: int, months: int) -> dict:
     }
 
 
-def coverage_table(runs: list[dict]) -> pd.DataFrame:
-    """Coverage by group, mean over 2011-2013 months per run, then mean and sd over runs."""
+def per_run_shares(runs: list[dict]) -> pd.DataFrame:
+    """Coverage share of each group and scheme in each run (2011-2013 months pooled)."""
     per_run = []
     for r, run in enumerate(runs):
         g = run["groups"].groupby(["by", "group", "scheme"], sort=False)[["n", "paid"]].sum()
         g["share"] = g["paid"] / g["n"].clip(lower=1)
         g["run"] = r
         per_run.append(g.reset_index())
-    allruns = pd.concat(per_run)
+    return pd.concat(per_run)
+
+
+def paired_differences(runs: list[dict]) -> pd.DataFrame:
+    """Group a minus group b per run, points: mean, standard error and smallest value."""
+    shares = per_run_shares(runs).set_index(["by", "group", "scheme", "run"])["share"]
+    shares = shares.sort_index()
+    rows = []
+    for by, a, b in PAIRS:
+        for scheme in SHOWN:
+            d = 100 * (shares.loc[(by, a, scheme)] - shares.loc[(by, b, scheme)])
+            se = d.std(ddof=1) / np.sqrt(d.size) if d.size > 1 else float("nan")
+            rows.append(
+                {
+                    "pair": f"{a} - {b}",
+                    "scheme": scheme,
+                    "mean": d.mean(),
+                    "se": se,
+                    "min": d.min(),
+                    "mean/se": d.mean() / se if se > 0 else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def coverage_table(runs: list[dict]) -> pd.DataFrame:
+    """Coverage by group, mean over 2011-2013 months per run, then mean and sd over runs."""
+    allruns = per_run_shares(runs)
     stats = allruns.groupby(["by", "group", "scheme"], sort=False)["share"].agg(["mean", "std"])
     wide = stats.unstack("scheme")
     wide.columns = [f"{s}_{stat}" for stat, s in wide.columns]
@@ -181,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=10, help="years simulated from 2011")
     parser.add_argument("--seed", type=int, default=7, help="root seed (7 = validation's)")
+    parser.add_argument(
+        "--counterfactual",
+        choices=sorted(COUNTERFACTUALS),
+        help="set one regional input to the national level (equal-floors, equal-capacity)",
+    )
     args = parser.parse_args(argv)
     if args.preset.endswith(".toml"):
         params = read_preset_file(args.preset)[0]
@@ -188,15 +260,19 @@ def main(argv: list[str] | None = None) -> int:
         params = load_preset(args.preset)
     seeds = replication_seeds(args.seed, args.replications)
     started = time.perf_counter()
-    runs = [run_one(params, s, args.workers, 12 * args.years) for s in seeds]
+    with counterfactual(args.counterfactual):
+        runs = [run_one(params, s, args.workers, 12 * args.years) for s in seeds]
     pd.set_option("display.width", 200)
     pd.set_option("display.max_rows", 200)
     print(
         f"preset {args.preset}; {args.replications} x {args.workers} workers; root seed "
-        f"{args.seed}; {time.perf_counter() - started:.0f} s"
+        f"{args.seed}; counterfactual {args.counterfactual or 'none'}; "
+        f"{time.perf_counter() - started:.0f} s"
     )
     print("\n== Coverage of employed workers, 2011-2013 (mean and sd over replications, %)")
     print((coverage_table(runs) * 100).round(2).to_string())
+    print("\n== Paired differences, 2011-2013, points (same seed; se = sd / sqrt(runs))")
+    print(paired_differences(runs).round(2).to_string(index=False))
     yearly = sum(r["yearly"] for r in runs) / len(runs)
     print("\n== Disputes, retirements and moves a year (mean over replications)")
     out = pd.DataFrame(

@@ -7,7 +7,8 @@ share (or mean) of the group's employed workers:
 * ``registered``: the employer is on the agency's roll (inside the supervision system
   or put on it by a detection); firms off it pay nothing (docs/structure.md 2);
 * ``formal``: the employer keeps contracts, ledger and payroll (2012 contract shares);
-* ``crew``: the employer is a construction labour crew (project-based, arrears);
+* ``crew``: the employer is a construction labour crew (project-based, arrears; it can
+  register its workers for injury only);
 * ``offers_pension``: the employer pays pension for some of its workers;
 * ``declared``: the worker is inside her employer's declared share of headcount;
 * ``floor_above_wage``: the local contribution floor is above her wage;
@@ -23,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.codes import INDUSTRIES, REGIONS, SCHEMES, Industry
+from model.codes import INDUSTRIES, REGIONS, SCHEMES
+from model.projects import crews
 
 SIZE_BANDS = ((1, "1-7"), (8, "8-19"), (20, "20-99"), (100, "100+"))
 GROUPINGS = ("industry", "region", "firm_size", "contract")
@@ -52,6 +54,11 @@ LABEL = {
 }
 
 
+#: Labels that depend on the scheme explained: a crew cannot register for any scheme but
+#: injury, which is its reason for low cover there and not for low injury cover.
+SCHEME_LABEL = {("crew", "pension"): "labour crew (no employer status: injury only)"}
+
+
 def worker_drivers(model) -> pd.DataFrame:
     """One row per employed worker: her groups, coverage bits and drivers."""
     w, f, lev = model.workers, model.firms, model.levers
@@ -71,7 +78,7 @@ def worker_drivers(model) -> pd.DataFrame:
             "contract_group": np.where(w.contract[emp], "contract", "no contract"),
             "registered": registered[firm],
             "formal": f.formal[firm],
-            "crew": (f.industry[firm] == Industry.CONSTRUCTION) & ~f.formal[firm],
+            "crew": crews(f)[firm],
             "offers_pension": (f.offers[firm] & 1) != 0,
             "declared": w.declare_rank[emp] < f.declared_share[firm],
             "floor_above_wage": floor > w.wage[emp],
@@ -111,9 +118,11 @@ def reasons(table: pd.DataFrame, scheme: str = "pension", top: int = 2) -> pd.Se
             continue
         gap = row[f"covered_{scheme}"] - overall[f"covered_{scheme}"]
         sign = 1 if gap >= 0 else -1
+        # "employer pays pension" explains pension only.
+        drivers = [d for d in DIRECTION if d != "offers_pension" or scheme == "pension"]
         pushes = {
             d: DIRECTION[d] * (row[d] - overall[d]) * sign
-            for d in DIRECTION
+            for d in drivers
             if DIRECTION[d] * (row[d] - overall[d]) * sign > 0.01
         }
         chosen = sorted(pushes, key=pushes.get, reverse=True)[:top]
@@ -121,6 +130,10 @@ def reasons(table: pd.DataFrame, scheme: str = "pension", top: int = 2) -> pd.Se
         if not chosen:
             texts.append(f"{word} average; no single driver stands out")
             continue
-        parts = [f"{LABEL[d]} {100 * row[d]:.0f}% vs {100 * overall[d]:.0f}%" for d in chosen]
+        parts = [
+            f"{SCHEME_LABEL.get((d, scheme), LABEL[d])} {100 * row[d]:.0f}% vs "
+            f"{100 * overall[d]:.0f}%"
+            for d in chosen
+        ]
         texts.append(f"{word} average: " + "; ".join(parts))
     return pd.Series(texts, index=table.index)
