@@ -162,8 +162,13 @@ def comply_and_inspect(model: UptakeModel, m: Month) -> None:
     slot = m.jobs.slot
 
     def wage_bill(rows: np.ndarray) -> np.ndarray:
-        # Workers between jobs have wage 0, so they add nothing to firm 0's bill.
-        return np.bincount(slot, weights=w.wage, minlength=f.n + 1)[rows + 1]
+        # Only the workers of firms ``rows`` are summed (a bool take, then a short
+        # bincount); each firm's wages are added in worker order, as over all workers.
+        wanted = np.zeros(f.n + 1, dtype=bool)
+        wanted[rows + 1] = True
+        mine = np.flatnonzero(wanted.take(slot))
+        bills = np.bincount(slot.take(mine), weights=w.wage.take(mine), minlength=f.n + 1)
+        return bills[rows + 1]
 
     result = enforcement.inspect(
         f,
