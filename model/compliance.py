@@ -136,10 +136,15 @@ class FirmTerms:
         return inside, int(np.count_nonzero(inside))
 
     def rates(self, levers: Levers) -> np.ndarray:
-        """Employer rates of every firm, shape (firms, 5), share of base (cached per lever)."""
+        """Employer rates each firm owes, shape (firms, 5), share of base (cached per lever).
+
+        A scheme a firm cannot pay (a labour crew: all but injury) has rate 0, so the
+        costs, subsidy caps and back payments built on these rates leave it out.
+        """
         key = levers.employer_rate_pension
         if key not in self._rates:
-            self._rates[key] = employer_rates(self.p, levers, self.industry)
+            rates = employer_rates(self.p, levers, self.industry)
+            self._rates[key] = rates * self.payable_scheme
         return self._rates[key]
 
 
@@ -177,8 +182,9 @@ def decide(
     inv_margin = terms.inv_margin[review]
     subsidy = levers.firm_subsidy_share
     if np.isfinite(levers.firm_subsidy_cap) and subsidy > 0:
-        payable_rate = (rates * terms.payable_scheme[review]).sum(axis=1)  # a crew: injury
-        per_worker = payable_rate * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
+        per_worker = (
+            rates.sum(axis=1) * base_ratio * p.mean_wage * wage_index * f.wage_level[review]
+        )
         subsidy = np.minimum(subsidy, levers.firm_subsidy_cap / np.maximum(per_worker, 1e-9))
     caught, p_month = expected_penalty_factor(p, levers, f.perceived_risk[review])
     penalty = caught * penalty_factor(p, levers)

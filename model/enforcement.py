@@ -105,7 +105,7 @@ def missing_rate(f: AgentTable, levers: Levers, rows: np.ndarray, terms: FirmTer
     Undeclared workers' and unpaid schemes' contributions on the full base, plus, at a
     firm paying on the floor, the declared workers' contributions on the wage above it.
     """
-    rates = terms.rates(levers)[rows] * terms.payable_scheme[rows]  # a crew owes injury only
+    rates = terms.rates(levers)[rows]  # a scheme a firm cannot pay has rate 0
     paid_share = ((f.offers[rows, None] & BITS) != 0) * f.declared_share[rows, None]
     base_gap = np.where(f.full_base[rows], 0.0, terms.floor_gap[rows])
     paid = (rates * paid_share).sum(axis=1)
