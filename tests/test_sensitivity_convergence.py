@@ -71,3 +71,57 @@ def test_counts_are_compared_per_worker_across_sizes():
     scaled = compare(_per_worker(small, 1000), _per_worker(large, 2000)).iloc[0]
     assert scaled["passed"], f"per 1,000 workers the indices agree: {scaled.to_dict()}"
     assert scaled["max_change_share"] == 0.0, scaled
+
+
+def _morris_conf(values: dict[str, tuple[float, float]], outcome: str = "y") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"outcome": outcome, "factor": k, "index": "mu_star", "value": v, "conf": c}
+            for k, (v, c) in values.items()
+        ]
+    )
+
+
+def _ladder(conf: float) -> dict[str, tuple[float, float]]:
+    """Twenty factors 10, 9.5, ... with the same half-interval ``conf``."""
+    return {f"f{i}": (10.0 - 0.5 * i, conf) for i in range(20)}
+
+
+def test_a_tie_at_fifth_place_within_the_intervals_passes() -> None:
+    small = _ladder(1.0)
+    large = dict(small)
+    large["f4"], large["f5"] = small["f5"], small["f4"]  # 5th and 6th swap, 0.5 apart
+    row = compare(_morris_conf(small), _morris_conf(large)).iloc[0]
+    assert not row["same_top"], "the strict sets differ: f4 left, f5 came in"
+    assert row["tied_at_boundary"] == "f4, f5", row.to_dict()
+    assert row["top_stable"], f"a swap inside +-1.0 is a tie: {row.to_dict()}"
+    assert row["passed"], row.to_dict()
+
+
+def test_a_swap_the_intervals_can_tell_apart_fails() -> None:
+    small = _ladder(0.1)  # intervals of +-0.1 separate factors 0.5 apart
+    large = dict(small)
+    large["f4"], large["f5"] = small["f5"], small["f4"]
+    row = compare(_morris_conf(small), _morris_conf(large)).iloc[0]
+    assert row["moved_across_boundary"] == "f4, f5", row.to_dict()
+    assert not row["top_stable"], row.to_dict()
+    assert not row["passed"], row.to_dict()
+
+
+def test_a_tie_must_hold_at_both_sizes() -> None:
+    """A factor far from fifth place at N (tight interval) that jumps in at 2N fails."""
+    small = _ladder(0.1)
+    large = {k: (v, 3.0) for k, (v, _) in small.items()}  # wide intervals at 2N only
+    large["f9"] = (small["f4"][0] + 0.1, 3.0)  # f9 (5.5 at N) jumps past fifth at 2N
+    row = compare(_morris_conf(small), _morris_conf(large)).iloc[0]
+    assert "f9" in row["moved_across_boundary"], row.to_dict()
+    assert not row["passed"], row.to_dict()
+
+
+def test_without_intervals_the_check_is_the_strict_one() -> None:
+    base = {f"f{i}": float(v) for i, v in enumerate(np.linspace(10, 0.1, 20))}
+    swapped = dict(base)
+    swapped["f4"], swapped["f5"] = base["f5"], base["f4"]
+    row = compare(_morris(base), _morris(swapped)).iloc[0]
+    assert not row["top_stable"], row.to_dict()
+    assert not row["passed"], row.to_dict()

@@ -65,7 +65,17 @@ def run(args: argparse.Namespace) -> int:
     check = result["convergence"]
     if not check.empty:
         print("convergence (Morris at N and 2N workers):")
-        print(check[["outcome", "same_top", "spearman", "max_change_share", "passed"]].to_string())
+        print(
+            check[
+                ["outcome", "same_top", "top_stable", "spearman", "max_change_share", "passed"]
+            ].to_string()
+        )
+        for row in check.itertuples():
+            if row.tied_at_boundary or row.moved_across_boundary:
+                print(
+                    f"  {row.outcome}: tied at fifth place: {row.tied_at_boundary or '-'}; "
+                    f"moved across it: {row.moved_across_boundary or '-'}"
+                )
     print(f"sizes: {result['sizes']}; outputs in {args.output}")
     return 0
 
