@@ -54,6 +54,7 @@ def test_the_study_replicates_points_and_checks_convergence(tmp_path, monkeypatc
     check = result["convergence"]
     assert set(check["outcome"]) == set(study_module.OUTCOMES), check
     assert (out / "convergence.csv").exists(), "the convergence table is written"
+    assert (out / "convergence.png").stat().st_size > 10_000, "the convergence plot is drawn"
     assert sizes["convergence_passed"] == bool(check["passed"].all()), sizes
     runs = {p.name for p in (out / "morris_2n").glob("**/*.parquet")}
     assert runs, "the 2N Morris sweep wrote no runs"

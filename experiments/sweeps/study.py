@@ -180,6 +180,53 @@ def plot_morris(morris: pd.DataFrame, workers: int, path: Path, shown: int = 12)
     plt.close(fig)
 
 
+def plot_convergence(
+    small: pd.DataFrame, large: pd.DataFrame, workers: int, path: Path, shown: int = 10
+) -> None:
+    """mu* at N and 2N workers side by side, per outcome: the convergence check drawn.
+
+    Args:
+        small: Morris indices at ``workers``.
+        large: the same design at ``2 x workers``.
+        workers: N.
+        path: PNG to write.
+        shown: factors per outcome (the largest at 2N).
+
+    The dotted lines mark the fifth-largest mu* at each size (the top-5 boundary, in
+    the colour of its size); counts are per 1,000 workers at both sizes.
+    """
+    small, large = _per_worker(small, workers), _per_worker(large, 2 * workers)
+    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(18, 5))
+    for ax, outcome in zip(axes, OUTCOMES, strict=True):
+        rows = {}
+        for name, table in (("N", small), ("2N", large)):
+            part = table[(table["outcome"] == outcome) & (table["index"] == "mu_star")]
+            rows[name] = part.set_index("factor")[["value", "conf"]]
+        factors = list(rows["2N"]["value"].nlargest(shown).index)[::-1]
+        y = np.arange(len(factors))
+        scale = 100.0 if outcome.startswith("frac_") else 1.0
+        for offset, name, colour in ((-0.2, "N", "#9ecae1"), (0.2, "2N", "#08519c")):
+            part = rows[name].reindex(factors)
+            label = f"{workers:,} workers" if name == "N" else f"{2 * workers:,} workers"
+            ax.barh(
+                y + offset,
+                scale * part["value"],
+                0.4,
+                xerr=scale * part["conf"].fillna(0.0),
+                color=colour,
+                label=label,
+            )
+            fifth = rows[name]["value"].nlargest(5).iloc[-1]
+            ax.axvline(scale * fifth, color=colour, ls=":", lw=1.2)
+        ax.set_yticks(y, factors, fontsize=7)
+        ax.set_title(_label(outcome), fontsize=9)
+        ax.set_xlabel("Morris mu* (dotted: fifth place)")
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def plot_sobol(sobol: pd.DataFrame, path: Path) -> None:
     """First-order (S1) and total (ST) Sobol indices with confidence intervals."""
     fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(18, 4.5), sharey=True)
@@ -274,6 +321,7 @@ def study(
         double.to_csv(out / "morris_2n_indices.csv", index=False)
         check = compare_sizes(_per_worker(morris, workers), _per_worker(double, 2 * workers))
         check.to_csv(out / "convergence.csv", index=False)
+        plot_convergence(morris, double, workers, out / "convergence.png")
     chosen = top_factors(morris, top)
     sobol_file = write_sweep(
         out / "sobol.toml",
