@@ -39,6 +39,9 @@ A = "assumption"
 #: its expectation (Poisson: 1/sqrt(30)). Counts of fewer agents are flagged as noisy.
 DEFAULT_POPULATION = 20_000
 CAL = "assumption; free, fitted by `uptake calibrate`"
+#: Behavioural and free in principle, but kept at its prior value: the calibration
+#: targets cannot identify it (``experiments.calibration.output.NOT_FITTED`` says why).
+NOT_FITTED = "assumption; not fitted: the targets cannot identify it (docs/calibration.md)"
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,7 @@ class Params:
         "utility per profit share",
         0,
         20,
-        CAL,
+        NOT_FITTED,
         "weight of net evasion gain (share of profit) in decisions",
     )
     norm_trend_per_year: float = param(
@@ -314,7 +317,12 @@ class Params:
     )
     # --- workers ----------------------------------------------------------------------------
     present_bias: float = param(
-        0.6, "beta in [0, 1]", 0, 1, CAL, "mean weight on future benefits relative to today's pay"
+        0.6,
+        "beta in [0, 1]",
+        0,
+        1,
+        NOT_FITTED,
+        "mean weight on future benefits relative to today's pay",
     )
     present_bias_sd: float = param(0.15, "beta units", 0, 1, A, "spread of present bias")
     awareness_mean: float = param(0.3, "share", 0, 1, CAL, "mean initial awareness of rights")
@@ -333,7 +341,7 @@ class Params:
         "yuan of value per yuan paid",
         0,
         10,
-        CAL,
+        NOT_FITTED,
         "perceived value of vested pension contributions",
     )
     medical_value_ratio: float = param(

@@ -176,3 +176,22 @@ def test_real_model_recovers_parameters_that_produced_its_own_targets(tmp_path):
     assert best["objective"] < 1.0, f"the fit should reach the targets, J={best['objective']}"
     for name, value in truth.items():
         assert found[name] == pytest.approx(value, abs=0.3), f"{name}: {found[name]} vs {value}"
+
+
+def test_the_parameter_table_says_which_parameters_the_calibration_fits() -> None:
+    """ODD's source column: "fitted" exactly for FREE_PARAMS, "not fitted" for NOT_FITTED."""
+    import dataclasses
+
+    from experiments.calibration.fit import FREE_PARAMS
+    from experiments.calibration.output import NOT_FITTED
+    from model import params as params_module
+
+    marked = {
+        f.name: f.metadata["source"]
+        for f in dataclasses.fields(params_module.Params)
+        if "source" in f.metadata
+    }
+    fitted = {n for n, src in marked.items() if src.startswith(params_module.CAL)}
+    not_fitted = {n for n, src in marked.items() if src == params_module.NOT_FITTED}
+    assert fitted == {p.name for p in FREE_PARAMS}, fitted ^ {p.name for p in FREE_PARAMS}
+    assert not_fitted == set(NOT_FITTED), not_fitted ^ set(NOT_FITTED)
