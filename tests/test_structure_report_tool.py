@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import structure
+from model import UptakeModel, structure
 from model.presets import load_preset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -58,3 +58,29 @@ def test_equal_floors_narrow_the_easts_handicap():
         row = table[(table["pair"] == "east - central") & (table["scheme"] == "pension")]
         gaps[name] = float(row["mean"].iloc[0])
     assert gaps["equal-floors"] > gaps[None] + 0.5, f"East - Centre pension, points: {gaps}"
+
+
+def test_lumpiness_table_reports_each_regions_largest_firm(runs):
+    table = report.lumpiness_table(runs)
+    assert list(table.index) == [0, 1, 2], table
+    for r, run in enumerate(runs):
+        for name in ("east", "central", "west"):
+            share = table.loc[r, f"largest_firm_{name}"]
+            assert share == pytest.approx(100 * run["largest_firm_share"][name]), (r, name)
+            assert 0 < share <= 100, f"run {r}, {name}: {share}"
+    shares = report.per_run_shares(runs).set_index(["by", "group", "scheme", "run"])["share"]
+    assert table.loc[1, "pension_west"] == pytest.approx(
+        100 * shares[("region", "west", "pension", 1)]
+    )
+
+
+def test_largest_firm_share_is_the_biggest_employer_over_the_region():
+    model = UptakeModel(**{**load_preset("calibrated"), "n_workers": 2_000, "seed": 4})
+    model.step()
+    got = report.largest_firm_share(model)
+    w, f = model.workers, model.firms
+    employed = w.employer >= 0
+    for r, name in enumerate(("east", "central", "west")):
+        in_region = employed & (f.region[np.maximum(w.employer, 0)] == r)
+        counts = np.bincount(w.employer[in_region])
+        assert got[name] == pytest.approx(counts.max() / in_region.sum()), name

@@ -15,7 +15,9 @@ Runs a preset (default ``calibrated``) for R replications and prints, as text ta
 * mean awareness at month 0, 12, 36 and the last month (drift without policy);
 * the paired differences the validation targets name (East - Centre, Centre - West;
   the lowest industries against their neighbours): mean over replications of the
-  per-seed difference, its standard error and its smallest value.
+  per-seed difference, its standard error and its smallest value;
+* per run, each region's pension coverage beside its largest firm's share of the
+  region's employed agents (end of 2013): how much one firm's choice can move a region.
 
 ``--counterfactual equal-floors`` sets every region's contribution floor to the
 national one and ``equal-capacity`` every region's inspection capacity to 1, so that
@@ -172,6 +174,8 @@ def run_one(params: dict, seed: int, n_workers: int, months: int) -> dict:
                     groups.append(row)
             if model.month in (12, 36, months):
                 awareness[model.month] = float(w.awareness.mean())
+            if model.month == min(36, months):  # the end of 2013, or of a shorter run
+                largest = largest_firm_share(model)
         frame = model.results_frame()
     finally:
         probe.remove()
@@ -192,7 +196,36 @@ def run_one(params: dict, seed: int, n_workers: int, months: int) -> dict:
         "wages": pd.DataFrame(wages).groupby("year")["wage"].mean(),
         "yearly": yearly,
         "awareness": awareness,
+        "largest_firm_share": largest,
     }
+
+
+def largest_firm_share(model: UptakeModel) -> dict[str, float]:
+    """Share of each region's employed agents at its largest firm (0-1), at this month.
+
+    One firm's decision to pay or not moves its region's coverage by up to this share:
+    the lumpiness behind the regional seed noise (``docs/structure.md`` section 11).
+    """
+    w, f = model.workers, model.firms
+    employer = w.employer[w.employer >= 0]
+    size = np.bincount(employer, minlength=f.n)
+    out = {}
+    for r, name in enumerate(REGIONS):
+        in_region = f.region == r
+        total = size[in_region].sum()
+        out[name] = float(size[in_region].max() / total) if total else 0.0
+    return out
+
+
+def lumpiness_table(runs: list[dict]) -> pd.DataFrame:
+    """Per run: pension coverage by region (2011-2013) and its largest firm's share, %."""
+    shares = per_run_shares(runs)
+    pension = shares[(shares["by"] == "region") & (shares["scheme"] == "pension")]
+    table = pension.pivot(index="run", columns="group", values="share")[list(REGIONS)]
+    table.columns = [f"pension_{c}" for c in table.columns]
+    largest = pd.DataFrame([r["largest_firm_share"] for r in runs])[list(REGIONS)]
+    largest.columns = [f"largest_firm_{c}" for c in largest.columns]
+    return 100 * pd.concat([table, largest], axis=1)
 
 
 def per_run_shares(runs: list[dict]) -> pd.DataFrame:
@@ -273,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     print((coverage_table(runs) * 100).round(2).to_string())
     print("\n== Paired differences, 2011-2013, points (same seed; se = sd / sqrt(runs))")
     print(paired_differences(runs).round(2).to_string(index=False))
+    print(
+        "\n== Per run: pension coverage by region (2011-2013, %) and the largest firm's "
+        "share of the region's employed agents (end of 2013, %)"
+    )
+    print(lumpiness_table(runs).round(1).to_string())
     yearly = sum(r["yearly"] for r in runs) / len(runs)
     print("\n== Disputes, retirements and moves a year (mean over replications)")
     out = pd.DataFrame(
