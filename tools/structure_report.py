@@ -157,6 +157,7 @@ def run_one(params: dict, seed: int, n_workers: int, months: int) -> dict:
     try:
         model = UptakeModel(**{**params, "n_workers": n_workers, "seed": seed})
         groups, wages, awareness = [], [], {0: float(model.workers.awareness.mean())}
+        largest = largest_firm_share(model)  # replaced at the end of 2013
         moves_by_year: dict[int, list[int]] = {}
         for _ in range(months):
             before = (probe.movers_with_years, probe.cashouts)

@@ -76,6 +76,9 @@ def compare(small: pd.DataFrame, large: pd.DataFrame) -> pd.DataFrame:
         a, b = _mu_star(small, outcome), _mu_star(large, outcome)
         common = a.index.intersection(b.index)
         a, b = a.loc[common], b.loc[common]
+        if common.empty:
+            rows.append({"outcome": outcome, "factors_that_matter": 0, "passed": False})
+            continue
         top_a = list(a["value"].nlargest(TOP).index)
         top_b = list(b["value"].nlargest(TOP).index)
         tied, not_tied = boundary_ties(a, b)

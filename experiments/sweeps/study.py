@@ -37,6 +37,7 @@ import pandas as pd
 
 from experiments import base_params
 from experiments.run.runner import run_experiment
+from experiments.sweeps.convergence import TOP
 from experiments.sweeps.convergence import compare as compare_sizes
 from experiments.sweeps.designs import read_sweep, sweep_experiment
 from experiments.sweeps.indices import analyse
@@ -216,7 +217,7 @@ def plot_convergence(
                 color=colour,
                 label=label,
             )
-            fifth = rows[name]["value"].nlargest(5).iloc[-1]
+            fifth = rows[name]["value"].nlargest(TOP).iloc[-1]
             ax.axvline(scale * fifth, color=colour, ls=":", lw=1.2)
         ax.set_yticks(y, factors, fontsize=7)
         ax.set_title(_label(outcome), fontsize=9)
