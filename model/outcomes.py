@@ -38,11 +38,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "frac_declared": ("share", "declared over real headcount, all firms"),
     "n_declared": ("agents", "workers declared by their employer"),
     "frac_firms_full_compliance": ("share", "firms paying all they owe for all on true wages"),
-    "frac_firms_no_scheme": (
-        "share",
-        "firms paying no scheme themselves (a labour crew whose project is insured by "
-        "project counts, though its workers have injury cover and it owes nothing)",
-    ),
+    "frac_firms_no_scheme": ("share", "firms owing a scheme and paying none"),
     "frac_firms_underdeclaring": ("share", "firms with cover declaring < 90% of headcount"),
     "frac_firms_min_base": ("share", "firms with cover paying on the floor base"),
     "mean_perceived_risk": ("inspections/year", "firms' mean perceived inspection rate"),

@@ -61,10 +61,13 @@ def firm_stocks(f: AgentTable, payable: np.ndarray) -> dict[str, float]:
     n_active = np.count_nonzero(active)
     paying = active & (f.offers != 0)
     n_paying = np.count_nonzero(paying)
+    evades = evading(f, payable)  # only firms with workers evade
+    n_evading = np.count_nonzero(evades)
     per_active, per_paying = max(n_active, 1), max(n_paying, 1)
     return {
-        "frac_firms_full_compliance": np.count_nonzero(active & ~evading(f, payable)) / per_active,
-        "frac_firms_no_scheme": (n_active - n_paying) / per_active,
+        "frac_firms_full_compliance": (n_active - n_evading) / per_active,
+        # Evading and paying nothing: the ``no scheme`` of model.explain.firm_status.
+        "frac_firms_no_scheme": np.count_nonzero(evades & (f.offers == 0)) / per_active,
         "frac_firms_underdeclaring": np.count_nonzero(paying & (f.declared_share < 0.9))
         / per_paying,
         "frac_firms_min_base": np.count_nonzero(paying & ~f.full_base) / per_paying,

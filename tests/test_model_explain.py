@@ -156,3 +156,22 @@ def test_a_crew_whose_project_is_insured_is_compliant():
     status = explain.firm_status(model)[insured]
     assert set(status) == {"full compliance"}, f"insured crews: {set(status)}"
     assert not any(explain.firm_gaps(model)[insured]), "an insured crew has a gap"
+
+
+def test_recorded_firm_shares_count_firms_as_firm_status_does(model):
+    """``frac_firms_no_scheme`` and ``_full_compliance`` are firm_status's shares.
+
+    The project-insurance arm has crews that pay nothing and owe nothing: they count as
+    compliant in both, not as paying no scheme.
+    """
+    from model.stocks import firm_stocks
+
+    status = explain.firm_status(model)
+    active = status != "no workers"
+    shares = firm_stocks(model.firms, model.firm_terms.payable)
+    for outcome, label in (
+        ("frac_firms_no_scheme", "no scheme"),
+        ("frac_firms_full_compliance", "full compliance"),
+    ):
+        expected = np.count_nonzero(status == label) / np.count_nonzero(active)
+        assert shares[outcome] == pytest.approx(expected), (outcome, label)
