@@ -44,6 +44,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from experiments.calibration.group_order import runs_needed
 from experiments.run.seeds import replication_seeds
 from model import UptakeModel, structure
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
@@ -241,22 +242,30 @@ def per_run_shares(runs: list[dict]) -> pd.DataFrame:
 
 
 def paired_differences(runs: list[dict]) -> pd.DataFrame:
-    """Group a minus group b per run, points: mean, standard error and smallest value."""
+    """Group a minus group b per run, points: mean, sd, standard error, smallest value.
+
+    ``runs_2se``: the runs of this size that would put a gap of this mean two standard
+    errors from zero (:func:`experiments.calibration.group_order.runs_needed`).
+    """
     shares = per_run_shares(runs).set_index(["by", "group", "scheme", "run"])["share"]
     shares = shares.sort_index()
     rows = []
     for by, a, b in PAIRS:
         for scheme in SHOWN:
             d = 100 * (shares.loc[(by, a, scheme)] - shares.loc[(by, b, scheme)])
-            se = d.std(ddof=1) / np.sqrt(d.size) if d.size > 1 else float("nan")
+            sd = d.std(ddof=1) if d.size > 1 else float("nan")
+            se = sd / np.sqrt(d.size)
             rows.append(
                 {
                     "pair": f"{a} - {b}",
                     "scheme": scheme,
                     "mean": d.mean(),
+                    "sd": sd,
                     "se": se,
                     "min": d.min(),
                     "mean/se": d.mean() / se if se > 0 else float("nan"),
+                    # runs of this size that put a gap of this mean 2 se from zero
+                    "runs_2se": runs_needed(d.mean(), sd) if d.size > 1 else float("nan"),
                 }
             )
     return pd.DataFrame(rows)
@@ -305,7 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n== Coverage of employed workers, 2011-2013 (mean and sd over replications, %)")
     print((coverage_table(runs) * 100).round(2).to_string())
-    print("\n== Paired differences, 2011-2013, points (same seed; se = sd / sqrt(runs))")
+    print(
+        "\n== Paired differences, 2011-2013, points (same seed; se = sd / sqrt(runs); "
+        "runs_2se = runs of this size that resolve a gap this large)"
+    )
     print(paired_differences(runs).round(2).to_string(index=False))
     print(
         "\n== Per run: pension coverage by region (2011-2013, %) and the largest firm's "

@@ -1,0 +1,168 @@
+"""``experiments.calibration.group_order``: is a published order of groups resolved?"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibration import group_order, validation
+from experiments.calibration.targets import YEARS
+
+ORDER = ["east", "central", "west"]
+
+
+def runs(east, central, west) -> pd.DataFrame:
+    return pd.DataFrame({"east": east, "central": central, "west": west})
+
+
+def test_gaps_are_paired_by_run_so_shared_noise_cancels():
+    shared = np.array([10.0, 20.0, 5.0, 30.0])  # run-to-run swings common to all regions
+    table = group_order.order_gaps(runs(shared + 1.0, shared + 0.5, shared), ORDER)
+    assert table["pair"].tolist() == ["east - central", "central - west"], table
+    assert table["mean"].tolist() == pytest.approx([0.5, 0.5]), table
+    assert table["sd"].tolist() == pytest.approx([0.0, 0.0]), "pairing removes shared noise"
+    assert table["resolved"].all(), table
+    assert group_order.verdict(table) == group_order.HOLDS
+
+
+def test_gap_statistics_are_the_per_run_differences():
+    east, central = np.array([3.0, 1.0, 2.5, 0.0]), np.array([1.0, 1.5, 0.5, 0.5])
+    table = group_order.order_gaps(runs(east, central, central - 1.0), ORDER)
+    d = east - central
+    row = table.iloc[0]
+    assert row["mean"] == pytest.approx(d.mean()), row
+    assert row["sd"] == pytest.approx(d.std(ddof=1)), row
+    assert row["se"] == pytest.approx(d.std(ddof=1) / 2.0), "se = sd / sqrt(4 runs)"
+    assert row["mean_se"] == pytest.approx(d.mean() / (d.std(ddof=1) / 2.0)), row
+    assert row["runs_needed"] == group_order.runs_needed(d.mean(), d.std(ddof=1)), row
+
+
+def test_runs_needed_puts_the_gap_two_standard_errors_out():
+    assert group_order.runs_needed(1.0, 2.0) == 16  # (2 x 2 / 1) ** 2
+    assert group_order.runs_needed(-1.0, 2.0) == 16, "the sign does not matter"
+    assert group_order.runs_needed(0.7, 2.25) == math.ceil((2 * 2.25 / 0.7) ** 2)
+    assert group_order.runs_needed(5.0, 0.1) == 2, "one run has no standard error"
+    assert group_order.runs_needed(0.0, 1.0) == math.inf
+    # with that many runs the gap is at least 2 se from zero, with one fewer it is not
+    n = group_order.runs_needed(0.7, 2.25)
+    assert 0.7 / (2.25 / math.sqrt(n)) >= 2.0 > 0.7 / (2.25 / math.sqrt(n - 1))
+
+
+@pytest.mark.parametrize(("mean", "sd"), [(math.nan, 1.0), (1.0, math.inf), (1.0, -0.1)])
+def test_runs_needed_refuses_bad_input(mean, sd):
+    with pytest.raises(ValueError, match="runs_needed"):
+        group_order.runs_needed(mean, sd)
+
+
+@pytest.mark.parametrize(
+    ("east", "central", "west", "expected"),
+    [
+        # both gaps positive and resolved
+        ([3.0, 3.2, 2.9, 3.1], [2.0, 2.1, 2.0, 2.0], [1.0, 1.1, 0.9, 1.0], group_order.HOLDS),
+        # east - central positive but noisy
+        (
+            [3.0, 1.0, 4.0, 1.5],
+            [2.0, 2.1, 2.0, 2.0],
+            [1.0, 1.1, 0.9, 1.0],
+            group_order.IN_THE_MEANS,
+        ),
+        # central above east, resolved: reversed
+        ([1.0, 1.1, 0.9, 1.0], [2.0, 2.1, 2.0, 2.0], [0.0, 0.1, 0.0, 0.0], group_order.REVERSED),
+        # east below central in the mean but not resolved; central - west resolved
+        (
+            [1.0, 3.0, 0.5, 3.5],
+            [2.0, 2.1, 2.0, 2.0],
+            [1.0, 1.1, 0.9, 1.0],
+            group_order.NOT_RESOLVED,
+        ),
+    ],
+)
+def test_verdicts(east, central, west, expected):
+    table = group_order.order_gaps(runs(east, central, west), ORDER)
+    assert group_order.verdict(table) == expected, table
+
+
+def test_a_gap_exactly_two_standard_errors_out_is_resolved():
+    gap = np.array([1.0, 3.0])  # mean 2, sd sqrt(2), se 1: exactly 2 se
+    table = group_order.order_gaps(runs(gap + 10.0, [10.0, 10.0], [0.0, 0.0]), ORDER)
+    assert table["mean_se"].iloc[0] == pytest.approx(2.0)
+    assert bool(table["resolved"].iloc[0]), table
+
+
+@pytest.mark.parametrize(
+    ("frame", "order", "match"),
+    [
+        (runs([1.0, 2.0], [1.0, 2.0], [0.0, 1.0]), ["east", "north"], "north"),
+        (runs([1.0], [1.0], [0.0]), ORDER, "at least 2 runs"),
+        (runs([1.0, 2.0], [1.0, 2.0], [0.0, 1.0]), ["east"], "at least 2 groups"),
+        (runs([1.0, math.nan], [1.0, 2.0], [0.0, 1.0]), ORDER, "not finite"),
+    ],
+)
+def test_bad_tables_are_refused(frame, order, match):
+    with pytest.raises(ValueError, match=match):
+        group_order.order_gaps(frame, order)
+
+
+def test_describe_says_how_many_runs_would_resolve_an_unresolved_gap():
+    table = group_order.order_gaps(
+        runs([3.0, 1.0, 4.0, 1.5], [2.0, 2.1, 2.0, 2.0], [1.0, 1.1, 0.9, 1.0]), ORDER
+    )
+    text = group_order.describe(table)
+    first, second = text.split("; central - west")
+    needed = int(table["runs_needed"].iloc[0])
+    assert f"about {needed} runs" in first, text
+    assert "runs of this size" not in second, "a resolved gap needs no more runs"
+    assert first.startswith(f"east - central {table['mean'].iloc[0]:+.2f} points"), text
+
+
+def monthly_groups(coverage: dict[int, dict[str, list[float]]]) -> pd.DataFrame:
+    """Monthly region rows as validation.run_replication records them (seed -> region -> months)."""
+    rows = []
+    for seed, regions in coverage.items():
+        for region, months in regions.items():
+            for m, value in enumerate(months):
+                rows.append(
+                    {
+                        "seed": seed,
+                        "month": 25 + m,
+                        "year": YEARS[-1],
+                        "by": "region",
+                        "group": region,
+                        **{f"frac_covered_{s}": value for s in ("pension", "medical", "injury")},
+                    }
+                )
+    # an earlier year that must be ignored, with the order reversed
+    rows.append({**rows[0], "year": YEARS[0], "group": "west", "frac_covered_pension": 0.99})
+    return pd.DataFrame(rows)
+
+
+def test_validation_judges_the_regional_order_on_seed_paired_gaps():
+    coverage = {
+        s: {"east": [0.20 + d, 0.22 + d], "central": [0.15 + d, 0.15 + d], "west": [0.10 + d] * 2}
+        for s, d in ((1, 0.0), (2, 0.05), (3, -0.03))
+    }
+    per_run = [pd.DataFrame({"frac_opted_out": [0.4, 0.5]})]
+    table = validation.pattern_table(per_run, monthly_groups(coverage))
+    regional = table[table["pattern"].str.startswith("pension coverage by region")].iloc[0]
+    assert regional["model"] == "east > central > west", regional
+    assert regional["verdict"] == group_order.HOLDS, regional
+    assert regional["gaps"].startswith("east - central +6.00 points (se 0.00"), regional
+    per_seed = validation.region_coverage(monthly_groups(coverage), "pension", YEARS[-1])
+    assert per_seed.loc[2, "east"] == pytest.approx(100 * (0.21 + 0.05)), per_seed
+    assert len(table) == 4, "opt-out plus three schemes"
+
+
+def test_validation_says_when_the_regional_order_is_within_the_noise():
+    coverage = {
+        s: {"east": [e] * 2, "central": [c] * 2, "west": [0.05] * 2}
+        for s, e, c in ((1, 0.20, 0.15), (2, 0.12, 0.16), (3, 0.19, 0.15))
+    }
+    table = validation.pattern_table(
+        [pd.DataFrame({"frac_opted_out": [0.5]})], monthly_groups(coverage)
+    )
+    regional = table[table["pattern"].str.startswith("injury coverage by region")].iloc[0]
+    assert regional["verdict"] == group_order.IN_THE_MEANS, regional
+    assert "runs of this size resolve a gap this large" in regional["gaps"], regional
