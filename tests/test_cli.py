@@ -184,6 +184,9 @@ def test_validate_records_the_size_and_seeds_of_the_response_runs(capsys, tmp_pa
     pointer = "see published responses: audit-yield"
     assert pointer in text, "the C14 target row must say where its model value is"
     assert pointer in (out / "report.md").read_text(), "report.md: C14 row points nowhere"
+    assert "Coverage by region of work, 2013" in text, "the regional order is not printed"
+    assert "pension: " in text, text
+    assert "n/a: one run has no standard error" in text, text
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["response_replications"] == 2, manifest
     assert manifest["response_workers"] == 300, manifest

@@ -40,21 +40,41 @@ def test_gap_statistics_are_the_per_run_differences():
     assert row["runs_needed"] == group_order.runs_needed(d.mean(), d.std(ddof=1)), row
 
 
-def test_runs_needed_puts_the_gap_two_standard_errors_out():
-    assert group_order.runs_needed(1.0, 2.0) == 16  # (2 x 2 / 1) ** 2
-    assert group_order.runs_needed(-1.0, 2.0) == 16, "the sign does not matter"
-    assert group_order.runs_needed(0.7, 2.25) == math.ceil((2 * 2.25 / 0.7) ** 2)
+def test_runs_needed_is_the_usual_sample_size_for_80_percent_power():
+    z = 2.0 + 0.841621  # resolved at 2 se, plus the normal quantile of 0.8
+    assert group_order.runs_needed(1.0, 2.0) == math.ceil((z * 2.0) ** 2)  # 33
+    assert group_order.runs_needed(-1.0, 2.0) == 33, "the sign does not matter"
+    assert group_order.runs_needed(0.7, 2.25) == math.ceil((z * 2.25 / 0.7) ** 2)
+    assert group_order.runs_needed(1.0, 2.0, power=0.5) == 16, "50%: the gap's mean at 2 se"
     assert group_order.runs_needed(5.0, 0.1) == 2, "one run has no standard error"
     assert group_order.runs_needed(0.0, 1.0) == math.inf
-    # with that many runs the gap is at least 2 se from zero, with one fewer it is not
-    n = group_order.runs_needed(0.7, 2.25)
-    assert 0.7 / (2.25 / math.sqrt(n)) >= 2.0 > 0.7 / (2.25 / math.sqrt(n - 1))
 
 
-@pytest.mark.parametrize(("mean", "sd"), [(math.nan, 1.0), (1.0, math.inf), (1.0, -0.1)])
-def test_runs_needed_refuses_bad_input(mean, sd):
+def test_with_runs_needed_a_true_gap_is_resolved_about_80_percent_of_the_time():
+    rng = np.random.default_rng(11)
+    mean, sd = 0.7, 2.25
+    n = int(group_order.runs_needed(mean, sd))
+    gaps = rng.normal(mean, sd, size=(4000, n))
+    t = gaps.mean(axis=1) / (gaps.std(axis=1, ddof=1) / math.sqrt(n))
+    assert 0.77 <= (t >= 2.0).mean() <= 0.83, f"{n} runs resolve {(t >= 2.0).mean():.3f}"
+    few = gaps[:, : n // 4]
+    t_few = few.mean(axis=1) / (few.std(axis=1, ddof=1) / math.sqrt(n // 4))
+    assert (t_few >= 2.0).mean() < 0.4, "a quarter of the runs resolve it far less often"
+
+
+@pytest.mark.parametrize(
+    ("mean", "sd", "power"),
+    [
+        (math.nan, 1.0, 0.8),
+        (1.0, math.inf, 0.8),
+        (1.0, -0.1, 0.8),
+        (1.0, 1.0, 1.0),
+        (1.0, 1.0, 0.3),
+    ],
+)
+def test_runs_needed_refuses_bad_input(mean, sd, power):
     with pytest.raises(ValueError, match="runs_needed"):
-        group_order.runs_needed(mean, sd)
+        group_order.runs_needed(mean, sd, power)
 
 
 @pytest.mark.parametrize(
@@ -85,6 +105,20 @@ def test_verdicts(east, central, west, expected):
     assert group_order.verdict(table) == expected, table
 
 
+def test_a_resolved_reversal_of_the_lower_pair_is_reversed_and_zero_is_not_positive():
+    east, central = [5.0, 5.1, 4.9, 5.0], [3.0, 3.0, 3.1, 2.9]
+    table = group_order.order_gaps(runs(east, central, [4.0, 4.1, 4.0, 3.9]), ORDER)
+    assert group_order.verdict(table) == group_order.REVERSED, table
+    flat = group_order.order_gaps(runs(east, central, [3.0, 3.0, 3.1, 2.9]), ORDER)
+    assert flat["mean"].iloc[1] == 0.0, flat
+    assert group_order.verdict(flat) == group_order.NOT_RESOLVED, "a gap of exactly 0, se 0"
+    noisy = group_order.order_gaps(runs(east, central, [2.0, 4.0, 3.1, 2.9]), ORDER)
+    assert group_order.verdict(noisy) == group_order.NOT_RESOLVED, noisy
+    assert "runs of this size" not in group_order.describe(noisy).split("; ")[1], (
+        "no run count is offered for a gap in the wrong direction"
+    )
+
+
 def test_a_gap_exactly_two_standard_errors_out_is_resolved():
     gap = np.array([1.0, 3.0])  # mean 2, sd sqrt(2), se 1: exactly 2 se
     table = group_order.order_gaps(runs(gap + 10.0, [10.0, 10.0], [0.0, 0.0]), ORDER)
@@ -113,7 +147,7 @@ def test_describe_says_how_many_runs_would_resolve_an_unresolved_gap():
     text = group_order.describe(table)
     first, second = text.split("; central - west")
     needed = int(table["runs_needed"].iloc[0])
-    assert f"about {needed} runs" in first, text
+    assert f"about {needed} runs of this size give an 80% chance" in first, text
     assert "runs of this size" not in second, "a resolved gap needs no more runs"
     assert first.startswith(f"east - central {table['mean'].iloc[0]:+.2f} points"), text
 
@@ -165,4 +199,44 @@ def test_validation_says_when_the_regional_order_is_within_the_noise():
     )
     regional = table[table["pattern"].str.startswith("injury coverage by region")].iloc[0]
     assert regional["verdict"] == group_order.IN_THE_MEANS, regional
-    assert "runs of this size resolve a gap this large" in regional["gaps"], regional
+    assert "chance of resolving a gap this large" in regional["gaps"], regional
+
+
+@pytest.mark.parametrize(
+    ("coverage", "word"),
+    [
+        ({1: {"east": [0.2], "central": [0.1], "west": [0.05]}}, "n/a: one run"),
+        (
+            {s: {"east": [0.2], "central": [0.1]} for s in (1, 2)},
+            "n/a: a region has no employed workers",
+        ),
+    ],
+)
+def test_validation_gives_no_verdict_it_cannot_give(coverage, word):
+    table = validation.pattern_table(
+        [pd.DataFrame({"frac_opted_out": [0.5]})], monthly_groups(coverage)
+    )
+    regional = table[table["pattern"].str.startswith("pension coverage by region")].iloc[0]
+    assert regional["verdict"].startswith(word), regional
+    assert regional["gaps"] == "", regional
+
+
+def test_the_cli_prints_each_schemes_verdict_and_one_line_per_gap():
+    from experiments.cli.validate import regional_text
+
+    coverage = {
+        s: {"east": [e] * 2, "central": [c] * 2, "west": [0.05] * 2}
+        for s, e, c in ((1, 0.20, 0.15), (2, 0.12, 0.16), (3, 0.19, 0.15))
+    }
+    patterns = validation.pattern_table(
+        [pd.DataFrame({"frac_opted_out": [0.5]})], monthly_groups(coverage)
+    )
+    text = regional_text(patterns, {"replications": 3, "n_workers": 50_000})
+    lines = text.strip().splitlines()
+    assert lines[0].endswith("3 x 50,000 workers):"), lines[0]
+    assert lines[1] == f"  pension: east > central > west: {group_order.IN_THE_MEANS}", lines
+    assert lines[2].startswith("    east - central +"), lines
+    assert lines[2].endswith("chance of resolving a gap this large)"), lines
+    assert lines[3].startswith("    central - west +10.33 points (se 0.33"), lines
+    assert lines[3].endswith(")"), lines
+    assert len(lines) == 1 + 3 * 3, "a header, then a verdict and two gaps per scheme"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -36,8 +37,9 @@ def test_paired_differences_are_per_seed_differences(runs):
     assert row["se"] == pytest.approx(np.std(d, ddof=1) / np.sqrt(3)), "se is not sd / sqrt(runs)"
     assert row["min"] == pytest.approx(min(d)), "min is not the smallest per-seed difference"
     assert row["sd"] == pytest.approx(np.std(d, ddof=1)), "sd is not the per-seed sd"
-    need = math.ceil((2 * np.std(d, ddof=1) / abs(np.mean(d))) ** 2)
-    assert row["runs_2se"] == max(2, need), "runs_2se does not put the gap 2 se out"
+    z = 2 + NormalDist().inv_cdf(0.8)
+    need = max(2, math.ceil((z * np.std(d, ddof=1) / abs(np.mean(d))) ** 2))
+    assert row["runs_80"] == pytest.approx(need, rel=1e-6), "not the 80%-power sample size"
 
 
 @pytest.mark.parametrize("name", sorted(report.COUNTERFACTUALS))

@@ -244,8 +244,9 @@ def per_run_shares(runs: list[dict]) -> pd.DataFrame:
 def paired_differences(runs: list[dict]) -> pd.DataFrame:
     """Group a minus group b per run, points: mean, sd, standard error, smallest value.
 
-    ``runs_2se``: the runs of this size that would put a gap of this mean two standard
-    errors from zero (:func:`experiments.calibration.group_order.runs_needed`).
+    ``runs_80``: the runs of this size that would resolve (2 se from zero) a true gap of
+    this mean and sd with an 80% chance
+    (:func:`experiments.calibration.group_order.runs_needed`).
     """
     shares = per_run_shares(runs).set_index(["by", "group", "scheme", "run"])["share"]
     shares = shares.sort_index()
@@ -264,8 +265,8 @@ def paired_differences(runs: list[dict]) -> pd.DataFrame:
                     "se": se,
                     "min": d.min(),
                     "mean/se": d.mean() / se if se > 0 else float("nan"),
-                    # runs of this size that put a gap of this mean 2 se from zero
-                    "runs_2se": runs_needed(d.mean(), sd) if d.size > 1 else float("nan"),
+                    # runs of this size that resolve a gap like this one 80% of the time
+                    "runs_80": runs_needed(d.mean(), sd) if d.size > 1 else float("nan"),
                 }
             )
     return pd.DataFrame(rows)
@@ -316,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     print((coverage_table(runs) * 100).round(2).to_string())
     print(
         "\n== Paired differences, 2011-2013, points (same seed; se = sd / sqrt(runs); "
-        "runs_2se = runs of this size that resolve a gap this large)"
+        "runs_80 = runs of this size that resolve a gap like this 80% of the time)"
     )
     print(paired_differences(runs).round(2).to_string(index=False))
     print(

@@ -288,18 +288,24 @@ def pattern_table(per_run: list[pd.DataFrame], groups: pd.DataFrame) -> pd.DataF
     ]
     order = ["east", "central", "west"]
     for scheme in ("pension", "medical", "injury"):
-        coverage = region_coverage(groups, scheme, YEARS[-1])
-        gaps = group_order.order_gaps(coverage, order)
+        coverage = region_coverage(groups, scheme, YEARS[-1]).reindex(columns=order)
         means = coverage.mean()
+        if len(coverage) < 2:
+            text, word = "", "n/a: one run has no standard error"
+        elif coverage.isna().any().any():
+            text, word = "", "n/a: a region has no employed workers in some run"
+        else:
+            gaps = group_order.order_gaps(coverage, order)
+            text, word = group_order.describe(gaps), group_order.verdict(gaps)
         rows.append(
             {
                 "pattern": f"{scheme} coverage by region of work, {YEARS[-1]}: highest in the "
                 "East, lower in the Centre, lowest in the West (Renmin University 8-city "
                 "survey, facts.md 1.10)",
                 "published": " > ".join(order),
-                "model": " > ".join(means.sort_values(ascending=False).index),
-                "gaps": group_order.describe(gaps),
-                "verdict": group_order.verdict(gaps),
+                "model": " > ".join(means.dropna().sort_values(ascending=False).index),
+                "gaps": text,
+                "verdict": word,
                 "source": "http://africa.chinadaily.com.cn/china/2013-10/06/content_17010767.htm",
             }
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.calibration.policy_validation import EXPERIMENTS, run_all
-from experiments.calibration.targets import TARGETS_PATH
+from experiments.calibration.targets import TARGETS_PATH, YEARS
 from experiments.calibration.validation import DEFAULT_OUTPUT, DEFAULT_SEED, validate
 from experiments.cli.common import whole
 from model.params import Params
@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     print("\nScheme ordering of the model means (published: " + " > ".join(ORDERING) + "):")
     renamed = ordering.rename(columns={"model_order": "model order", "holds_for_mean": "holds"})
     print(renamed.to_string(index=False))
+    print(regional_text(result["patterns"], result["info"]))
     if "responses" in result:
         r = result["responses"]
         print("\nPublished responses to policy changes (docs/levers.md section 5):")
@@ -119,6 +120,20 @@ def run(args: argparse.Namespace) -> int:
             print(f"    source: {row.source}")
     print(f"report: {folder / 'report.md'} and {folder / 'report.html'}")
     return 0
+
+
+def regional_text(patterns: Any, info: dict[str, Any]) -> str:
+    """The regional order per scheme: the model's order, the verdict and the paired gaps."""
+    regional = patterns[patterns["pattern"].str.contains("by region of work")]
+    lines = [
+        f"\nCoverage by region of work, {YEARS[-1]} (published: east > central > west; gaps "
+        f"paired by seed over {info['replications']} x {info['n_workers']:,} workers):"
+    ]
+    for row in regional.itertuples():
+        lines.append(f"  {row.pattern.split()[0]}: {row.model}: {row.verdict}")
+        pairs = row.gaps.split("); ") if row.gaps else []  # group_order.describe's "; "
+        lines += [f"    {p}" + ("" if p.endswith(")") else ")") for p in pairs]
+    return "\n".join(lines)
 
 
 def targets_text(table: Any, targets_path: Path) -> str:
