@@ -189,14 +189,19 @@ def test_validation_judges_the_regional_order_on_seed_paired_gaps():
     assert len(table) == 4, "opt-out plus three schemes"
 
 
-def test_validation_says_when_the_regional_order_is_within_the_noise():
+def noisy_east_patterns() -> pd.DataFrame:
+    """Patterns of three runs in which the East leads the Centre in two of them only."""
     coverage = {
         s: {"east": [e] * 2, "central": [c] * 2, "west": [0.05] * 2}
         for s, e, c in ((1, 0.20, 0.15), (2, 0.12, 0.16), (3, 0.19, 0.15))
     }
-    table = validation.pattern_table(
+    return validation.pattern_table(
         [pd.DataFrame({"frac_opted_out": [0.5]})], monthly_groups(coverage)
     )
+
+
+def test_validation_says_when_the_regional_order_is_within_the_noise():
+    table = noisy_east_patterns()
     regional = table[table["pattern"].str.startswith("injury coverage by region")].iloc[0]
     assert regional["verdict"] == group_order.IN_THE_MEANS, regional
     assert "chance of resolving a gap this large" in regional["gaps"], regional
@@ -224,14 +229,7 @@ def test_validation_gives_no_verdict_it_cannot_give(coverage, word):
 def test_the_cli_prints_each_schemes_verdict_and_one_line_per_gap():
     from experiments.cli.validate import regional_text
 
-    coverage = {
-        s: {"east": [e] * 2, "central": [c] * 2, "west": [0.05] * 2}
-        for s, e, c in ((1, 0.20, 0.15), (2, 0.12, 0.16), (3, 0.19, 0.15))
-    }
-    patterns = validation.pattern_table(
-        [pd.DataFrame({"frac_opted_out": [0.5]})], monthly_groups(coverage)
-    )
-    text = regional_text(patterns, {"replications": 3, "n_workers": 50_000})
+    text = regional_text(noisy_east_patterns(), {"replications": 3, "n_workers": 50_000})
     lines = text.strip().splitlines()
     assert lines[0].endswith("3 x 50,000 workers):"), lines[0]
     assert lines[1] == f"  pension: east > central > west: {group_order.IN_THE_MEANS}", lines
