@@ -6,6 +6,7 @@ test opens its own browser context, hence its own dashboard session.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -302,12 +303,26 @@ COVERED_CHARTS = """() => [...document.querySelectorAll('.uptake-chart img')].ma
 }).filter(x => x)"""
 
 
+def settle(page, check: str, seconds: float = 5.0) -> None:
+    """Wait until the JS ``check`` returns an empty list (the page has reflowed), or time out.
+
+    A resized page lays itself out again over a few frames; the assertions that follow
+    read the settled layout, and fail with the list if it never empties.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => ({check})().length === 0", timeout=seconds * 1000)
+
+
 def test_at_1366_by_768_no_label_is_cut_and_nothing_covers_the_last_chart(app_page):
     page = app_page
     page.set_viewport_size({"width": 1366, "height": 768})
     page.wait_for_timeout(500)
+    settle(page, CUT_LABELS)
     assert page.evaluate(CUT_LABELS) == [], f"cut-off labels: {page.evaluate(CUT_LABELS)}"
     assert page.get_by_text("This website runs on").count() == 0, "Solara's banner is shown"
+    settle(page, COVERED_CHARTS)
     covered = page.evaluate(COVERED_CHARTS)
     assert covered == [], f"something covers the bottom corner of a chart: {covered}"
     page.get_by_role("tab", name="Compare").click()

@@ -86,6 +86,8 @@ def test_step_button_changes_numbers_and_charts():
     assert "agents x" in text_of(by_class(rc, "uptake-scale-note")), "no note on agents x scale"
     breaks_note = text_of(by_class(rc, "note-breaks"))
     assert "rises with coverage" in breaks_note, f"breaks are not explained: {breaks_note}"
+    region_note = text_of(by_class(rc, "note-by_region"))
+    assert "from seed to seed" in region_note, f"one run's regions read as final: {region_note}"
 
 
 def test_lever_slider_changes_the_running_model():
