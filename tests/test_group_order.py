@@ -238,3 +238,26 @@ def test_the_cli_prints_each_schemes_verdict_and_one_line_per_gap():
     assert lines[3].startswith("    central - west +10.33 points (se 0.33"), lines
     assert lines[3].endswith(")"), lines
     assert len(lines) == 1 + 3 * 3, "a header, then a verdict and two gaps per scheme"
+
+
+def test_describe_splits_back_into_one_text_per_gap():
+    table = group_order.order_gaps(
+        runs([3.0, 1.0, 4.0, 1.5], [2.0, 2.1, 2.0, 2.0], [1.0, 1.1, 0.9, 1.0]), ORDER
+    )
+    assert not table["resolved"].iloc[0], "the first gap must carry the runs-needed text"
+    parts = group_order.describe(table).split(group_order.SEPARATOR)
+    assert [p.split(" ")[0:3] for p in parts] == [
+        ["east", "-", "central"],
+        ["central", "-", "west"],
+    ]
+    assert all(p.endswith(")") for p in parts), parts
+
+
+def test_gap_stats_of_one_run_has_no_spread_and_bad_gaps_are_refused():
+    one = group_order.gap_stats(np.array([1.5]))
+    assert one["mean"] == 1.5, one
+    assert all(math.isnan(one[k]) for k in ("sd", "se", "mean_se", "runs_needed")), one
+    assert one["resolved"] is False, one
+    for bad in (np.array([]), np.array([1.0, math.nan])):
+        with pytest.raises(ValueError, match="gap_stats"):
+            group_order.gap_stats(bad)

@@ -90,3 +90,11 @@ def test_largest_firm_share_is_the_biggest_employer_over_the_region():
         in_region = employed & (f.region[np.maximum(w.employer, 0)] == r)
         counts = np.bincount(w.employer[in_region])
         assert got[name] == pytest.approx(counts.max() / in_region.sum()), name
+
+
+def test_paired_differences_of_one_run_give_the_gap_without_a_spread(runs):
+    table = report.paired_differences(runs[:1])
+    row = table[(table["pair"] == "east - central") & (table["scheme"] == "pension")].iloc[0]
+    assert row["mean"] == pytest.approx(row["min"]), "one run: the mean is that run's gap"
+    assert np.isnan(row["se"]), row
+    assert np.isnan(row["runs_80"]), row

@@ -15,7 +15,8 @@ Runs a preset (default ``calibrated``) for R replications and prints, as text ta
 * mean awareness at month 0, 12, 36 and the last month (drift without policy);
 * the paired differences the validation targets name (East - Centre, Centre - West;
   the lowest industries against their neighbours): mean over replications of the
-  per-seed difference, its standard error and its smallest value;
+  per-seed difference, its sd, standard error and smallest value, and the runs of this
+  size that would resolve it 80% of the time (``runs_80``);
 * per run, each region's pension coverage beside its largest firm's share of the
   region's employed agents (end of 2013): how much one firm's choice can move a region.
 
@@ -44,7 +45,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments.calibration.group_order import runs_needed
+from experiments.calibration.group_order import gap_stats
 from experiments.run.seeds import replication_seeds
 from model import UptakeModel, structure
 from model.codes import INDUSTRIES, REGIONS, SCHEMES
@@ -253,20 +254,16 @@ def paired_differences(runs: list[dict]) -> pd.DataFrame:
     rows = []
     for by, a, b in PAIRS:
         for scheme in SHOWN:
-            d = 100 * (shares.loc[(by, a, scheme)] - shares.loc[(by, b, scheme)])
-            sd = d.std(ddof=1) if d.size > 1 else float("nan")
-            se = sd / np.sqrt(d.size)
+            d = 100 * (shares.loc[(by, a, scheme)] - shares.loc[(by, b, scheme)]).to_numpy()
+            s = gap_stats(d)
             rows.append(
                 {
                     "pair": f"{a} - {b}",
                     "scheme": scheme,
-                    "mean": d.mean(),
-                    "sd": sd,
-                    "se": se,
+                    **{k: s[k] for k in ("mean", "sd", "se")},
                     "min": d.min(),
-                    "mean/se": d.mean() / se if se > 0 else float("nan"),
-                    # runs of this size that resolve a gap like this one 80% of the time
-                    "runs_80": runs_needed(d.mean(), sd) if d.size > 1 else float("nan"),
+                    "mean/se": s["mean_se"],
+                    "runs_80": s["runs_needed"],
                 }
             )
     return pd.DataFrame(rows)

@@ -36,6 +36,9 @@ RESOLVED_SE = 2.0
 #: Chance of resolving a true gap that :func:`runs_needed` plans for.
 POWER = 0.8
 
+#: Between the gaps in :func:`describe`'s line (a gap's own text never holds it).
+SEPARATOR = "; "
+
 REVERSED = "reversed"
 HOLDS = "holds"
 IN_THE_MEANS = "holds in the means, within the noise"
@@ -60,6 +63,38 @@ def runs_needed(mean: float, sd: float, power: float = POWER) -> float:
     return float(max(2, math.ceil((z * sd / abs(mean)) ** 2)))
 
 
+def gap_stats(gap: np.ndarray) -> dict[str, float | bool]:
+    """``mean``, ``sd``, ``se``, ``mean_se``, ``resolved`` and ``runs_needed`` of one gap.
+
+    ``gap`` holds the gap in each run. With one run there is no spread: ``sd``, ``se``,
+    ``mean_se`` and ``runs_needed`` are NaN and the gap is not resolved.
+    """
+    if gap.size == 0 or not np.isfinite(gap).all():
+        raise ValueError(f"gap_stats: the gap must be finite in at least one run: {gap}")
+    mean = float(gap.mean())
+    if gap.size < 2:
+        nan = math.nan
+        return {
+            "mean": mean,
+            "sd": nan,
+            "se": nan,
+            "mean_se": nan,
+            "resolved": False,
+            "runs_needed": nan,
+        }
+    sd = float(gap.std(ddof=1))
+    se = sd / math.sqrt(gap.size)
+    ratio = mean / se if se > 0 else math.copysign(math.inf, mean) if mean else 0.0
+    return {
+        "mean": mean,
+        "sd": sd,
+        "se": se,
+        "mean_se": ratio,
+        "resolved": bool(abs(ratio) >= RESOLVED_SE),
+        "runs_needed": runs_needed(mean, sd),
+    }
+
+
 def order_gaps(per_run: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Gaps between neighbours of ``order`` paired by run.
 
@@ -68,8 +103,7 @@ def order_gaps(per_run: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
         order: the published order, highest first, e.g. ``["east", "central", "west"]``.
 
     Returns:
-        One row per neighbour pair: ``pair``, ``mean``, ``sd``, ``se``, ``mean_se``
-        (mean / se), ``resolved`` and ``runs_needed``.
+        One row per neighbour pair: ``pair`` and :func:`gap_stats`.
     """
     missing = [g for g in order if g not in per_run.columns]
     if missing:
@@ -86,20 +120,7 @@ def order_gaps(per_run: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
         gap = (per_run[a] - per_run[b]).to_numpy(dtype=float)
         if not np.isfinite(gap).all():
             raise ValueError(f"order_gaps: {a} - {b} is not finite in every run: {gap}")
-        mean, sd = float(gap.mean()), float(gap.std(ddof=1))
-        se = sd / math.sqrt(gap.size)
-        ratio = mean / se if se > 0 else math.copysign(math.inf, mean) if mean else 0.0
-        rows.append(
-            {
-                "pair": f"{a} - {b}",
-                "mean": mean,
-                "sd": sd,
-                "se": se,
-                "mean_se": ratio,
-                "resolved": bool(abs(ratio) >= RESOLVED_SE),
-                "runs_needed": runs_needed(mean, sd),
-            }
-        )
+        rows.append({"pair": f"{a} - {b}", **gap_stats(gap)})
     return pd.DataFrame(rows)
 
 
@@ -114,14 +135,17 @@ def verdict(gaps: pd.DataFrame) -> str:
 
 
 def describe(gaps: pd.DataFrame, unit: str = "points") -> str:
-    """The gaps in one line, e.g. ``east - central +0.7 points (se 0.3, 2.3 se); ...``."""
+    """The gaps in one line, e.g. ``east - central +0.7 points (se 0.3, 2.3 se); ...``.
+
+    The gaps are joined by :data:`SEPARATOR`, so a reader can split them again.
+    """
     parts = []
     for row in gaps.itertuples():
         text = f"{row.pair} {row.mean:+.2f} {unit} (se {row.se:.2f}, {row.mean_se:.1f} se"
         if not row.resolved and math.isfinite(row.runs_needed) and row.mean > 0:
             text += (
-                f"; about {int(row.runs_needed)} runs of this size give an "
+                f", about {int(row.runs_needed)} runs of this size give an "
                 f"{POWER:.0%} chance of resolving a gap this large"
             )
         parts.append(text + ")")
-    return "; ".join(parts)
+    return SEPARATOR.join(parts)

@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from experiments.calibration import group_order
 from experiments.calibration.policy_validation import EXPERIMENTS, run_all
 from experiments.calibration.targets import TARGETS_PATH, YEARS
 from experiments.calibration.validation import DEFAULT_OUTPUT, DEFAULT_SEED, validate
@@ -131,8 +132,7 @@ def regional_text(patterns: Any, info: dict[str, Any]) -> str:
     ]
     for row in regional.itertuples():
         lines.append(f"  {row.pattern.split()[0]}: {row.model}: {row.verdict}")
-        pairs = row.gaps.split("); ") if row.gaps else []  # group_order.describe's "; "
-        lines += [f"    {p}" + ("" if p.endswith(")") else ")") for p in pairs]
+        lines += [f"    {gap}" for gap in row.gaps.split(group_order.SEPARATOR) if gap]
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ MIN_RHO = 0.8
 MAX_CHANGE = 0.2
 
 
-def _mu_star(morris: pd.DataFrame, outcome: str) -> pd.DataFrame:
+def mu_star(morris: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """mu* and its 95% half-interval (0 where the table has none) per factor."""
     rows = morris[(morris["index"] == "mu_star") & (morris["outcome"] == outcome)]
     conf = rows["conf"] if "conf" in rows else pd.Series(0.0, index=rows.index)
@@ -73,7 +73,7 @@ def compare(small: pd.DataFrame, large: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for outcome in sorted(set(small["outcome"]) & set(large["outcome"])):
-        a, b = _mu_star(small, outcome), _mu_star(large, outcome)
+        a, b = mu_star(small, outcome), mu_star(large, outcome)
         common = a.index.intersection(b.index)
         a, b = a.loc[common], b.loc[common]
         if common.empty:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from experiments import base_params
 from experiments.run.runner import run_experiment
-from experiments.sweeps.convergence import TOP
+from experiments.sweeps.convergence import TOP, mu_star
 from experiments.sweeps.convergence import compare as compare_sizes
 from experiments.sweeps.designs import read_sweep, sweep_experiment
 from experiments.sweeps.indices import analyse
@@ -199,10 +199,7 @@ def plot_convergence(
     small, large = _per_worker(small, workers), _per_worker(large, 2 * workers)
     fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(18, 5))
     for ax, outcome in zip(axes, OUTCOMES, strict=True):
-        rows = {}
-        for name, table in (("N", small), ("2N", large)):
-            part = table[(table["outcome"] == outcome) & (table["index"] == "mu_star")]
-            rows[name] = part.set_index("factor")[["value", "conf"]]
+        rows = {"N": mu_star(small, outcome), "2N": mu_star(large, outcome)}
         factors = list(rows["2N"]["value"].nlargest(shown).index)[::-1]
         y = np.arange(len(factors))
         scale = 100.0 if outcome.startswith("frac_") else 1.0
@@ -213,7 +210,7 @@ def plot_convergence(
                 y + offset,
                 scale * part["value"],
                 0.4,
-                xerr=scale * part["conf"].fillna(0.0),
+                xerr=scale * part["conf"].fillna(0.0),  # a factor absent at N
                 color=colour,
                 label=label,
             )
